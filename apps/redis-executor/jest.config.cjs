@@ -1,0 +1,1 @@
+module.exports = { displayName: 'redis-executor', preset: '../../jest.preset.cjs', rootDir: '.' };

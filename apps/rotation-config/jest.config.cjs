@@ -1,0 +1,1 @@
+module.exports = { displayName: 'rotation-config', preset: '../../jest.preset.cjs', rootDir: '.' };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'rotation-scheduler', preset: '../../jest.preset.cjs', rootDir: '.' };

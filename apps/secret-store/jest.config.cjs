@@ -1,0 +1,1 @@
+module.exports = { displayName: 'secret-store', preset: '../../jest.preset.cjs', rootDir: '.' };

@@ -1,0 +1,50 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries (DESIGN.md §3): apps depend on libs, never the reverse; the domain
+// depends on nothing but util and may not import any I/O or framework package.
+const IO_AND_FRAMEWORKS = ['@nestjs/*', 'typeorm', 'kafkajs', 'ioredis', 'pg', 'express'];
+
+export default [
+  { ignores: ['**/node_modules', '**/dist', '**/.nx', '**/.kafka', '**/.rotor', '**/coverage'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:infra', 'type:util', 'type:testing'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:domain', 'type:util', 'type:testing'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: IO_AND_FRAMEWORKS },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: [], bannedExternalImports: IO_AND_FRAMEWORKS },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:rotation-config', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:rotation-scheduler', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:redis-executor', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:secret-store', onlyDependOnLibsWithTags: ['scope:shared'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['tools/**/*.ts', '**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.cjs', '**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+];

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { EVENTS, EventType, PayloadOf, isEventType } from './registry';
+
+/** The envelope every event travels in (DESIGN.md §3). */
+export const EnvelopeSchema = z.object({
+  eventId: z.uuid(),
+  type: z.string().min(1),
+  schemaVersion: z.number().int().min(1),
+  occurredAt: z.iso.datetime({ offset: true }),
+  aggregateId: z.string().min(1),
+  correlationId: z.string().min(1),
+  causationId: z.string().min(1).nullable(),
+  payload: z.unknown(),
+}).strict();
+
+export interface Envelope<T extends EventType = EventType> {
+  eventId: string;
+  type: T;
+  schemaVersion: number;
+  occurredAt: string;
+  aggregateId: string;
+  correlationId: string;
+  causationId: string | null;
+  payload: PayloadOf<T>;
+}
+
+/** A discriminated union of every envelope, narrowed by `type`. */
+export type AnyEnvelope = { [T in EventType]: Envelope<T> }[EventType];
+
+export interface EnvelopeOptions {
+  eventId?: string;
+  occurredAt?: Date;
+  correlationId?: string;
+  causationId?: string | null;
+}
+
+/** Builds an envelope and validates its payload; throws on a payload that breaks the contract. */
+export function createEnvelope<T extends EventType>(
+  type: T,
+  aggregateId: string,
+  payload: PayloadOf<T>,
+  options: EnvelopeOptions = {},
+): Envelope<T> {
+  const eventId = options.eventId ?? randomUUID();
+  const parsed = EVENTS[type].payload.safeParse(payload);
+  if (!parsed.success) throw new Error(`invalid ${type} payload: ${describeIssues(parsed.error)}`);
+  return {
+    eventId,
+    type,
+    schemaVersion: EVENTS[type].schemaVersion,
+    occurredAt: (options.occurredAt ?? new Date()).toISOString(),
+    aggregateId,
+    correlationId: options.correlationId ?? eventId,
+    causationId: options.causationId ?? null,
+    payload: parsed.data as PayloadOf<T>,
+  };
+}
+
+/** An envelope caused by another: same correlation, causation = the cause's event id. */
+export function causedBy(cause: Pick<Envelope, 'eventId' | 'correlationId'>): EnvelopeOptions {
+  return { correlationId: cause.correlationId, causationId: cause.eventId };
+}
+
+export type ParseResult = { ok: true; event: AnyEnvelope } | { ok: false; reason: string };
+
+/**
+ * Parses a message from the wire. Never throws: an unknown type, an unsupported schema
+ * version or a malformed payload comes back as `{ ok: false, reason }` for the DLQ.
+ */
+export function parseEnvelope(raw: Buffer | string | null | undefined): ParseResult {
+  if (raw === null || raw === undefined) return { ok: false, reason: 'empty message' };
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'message is not valid JSON' };
+  }
+  const envelope = EnvelopeSchema.safeParse(json);
+  if (!envelope.success) return { ok: false, reason: `malformed envelope: ${describeIssues(envelope.error)}` };
+  const { type, schemaVersion } = envelope.data;
+  if (!isEventType(type)) return { ok: false, reason: `unknown event type "${type}"` };
+  const definition = EVENTS[type];
+  if (schemaVersion !== definition.schemaVersion) {
+    return { ok: false, reason: `unsupported schemaVersion ${schemaVersion} for ${type} (expected ${definition.schemaVersion})` };
+  }
+  const payload = definition.payload.safeParse(envelope.data.payload);
+  if (!payload.success) return { ok: false, reason: `invalid ${type} payload: ${describeIssues(payload.error)}` };
+  return { ok: true, event: { ...envelope.data, type, payload: payload.data } as AnyEnvelope };
+}
+
+export function serializeEnvelope(envelope: Envelope): string {
+  return JSON.stringify(envelope);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'crypto', preset: '../../jest.preset.cjs', rootDir: '.' };

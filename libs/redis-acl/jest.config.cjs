@@ -1,0 +1,1 @@
+module.exports = { displayName: 'redis-acl', preset: '../../jest.preset.cjs', rootDir: '.' };

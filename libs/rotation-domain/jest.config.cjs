@@ -1,0 +1,1 @@
+module.exports = { displayName: 'rotation-domain', preset: '../../jest.preset.cjs', rootDir: '.' };

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'util', preset: '../../jest.preset.cjs', rootDir: '.' };

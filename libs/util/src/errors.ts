@@ -1,0 +1,39 @@
+/**
+ * Errors carry a stable machine-readable code (`ROTATION.NOT_FOUND`) and a human sentence.
+ * `details` may name fields; it must never hold a credential.
+ */
+export type RotorErrorKind = 'validation' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class RotorError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: RotorErrorKind = 'internal',
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'RotorError';
+  }
+
+  static validation(code: string, issues: FieldIssue[]): RotorError {
+    const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+    return new RotorError(code, message, 'validation', issues);
+  }
+
+  static notFound(code: string, message: string): RotorError {
+    return new RotorError(code, message, 'not-found');
+  }
+
+  static conflict(code: string, message: string): RotorError {
+    return new RotorError(code, message, 'conflict');
+  }
+}
+
+export function isRotorError(e: unknown): e is RotorError {
+  return e instanceof RotorError;
+}
