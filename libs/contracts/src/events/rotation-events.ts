@@ -27,6 +27,8 @@ export const RotationUpdatedV1 = z.object({
   rotationInterval: z.number().int().min(1),
   rotateAtUtc: RotateAtUtc,
   changedFields: z.array(z.string()),
+  /** The next regular due time under the new settings; null when auto-rotation is off. */
+  nextRotationAt: IsoTime.nullable(),
   updatedAt: IsoTime,
 }).strict();
 
