@@ -1,0 +1,1 @@
+module.exports = { displayName: 'service-runtime', preset: '../../jest.preset.cjs', rootDir: '.' };

@@ -1,0 +1,27 @@
+import { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { envInt, envString } from '@rotor/util';
+import { JsonLogger } from './json-logger';
+
+export interface BootstrapOptions {
+  name: string;
+  defaultPort: number;
+  /** Runs after the app is created and before it listens (e.g. OpenAPI setup). */
+  configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/**
+ * Starts one Rotor service: JSON logs, graceful shutdown on SIGTERM/SIGINT, bound to
+ * loopback unless HOST says otherwise.
+ */
+export async function bootstrapService(appModule: Type<unknown>, options: BootstrapOptions): Promise<INestApplication> {
+  const logger = new JsonLogger(options.name, (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
+  const app = await NestFactory.create(appModule, { logger, bufferLogs: true });
+  app.enableShutdownHooks();
+  await options.configure?.(app);
+  const port = envInt('PORT', options.defaultPort);
+  const host = envString('HOST', '127.0.0.1');
+  await app.listen(port, host);
+  logger.log(`${options.name} listening on http://${host}:${port}`, 'bootstrap');
+  return app;
+}

@@ -1,0 +1,112 @@
+import { Controller, Get, INestApplication, Module, Post, UseGuards, Body } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { RotorError } from '@rotor/util';
+import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from './internal-token';
+import { mask } from './json-logger';
+import { ReadinessRegistry } from './readiness';
+import { ServiceRuntimeModule } from './service-runtime.module';
+
+@Controller('probe')
+class ProbeController {
+  @Get('missing')
+  missing(): never {
+    throw RotorError.notFound('ROTATION.NOT_FOUND', 'rotation r1 not found');
+  }
+
+  @Get('invalid')
+  invalid(): never {
+    throw RotorError.validation('ROTATION.INVALID', [{ field: 'rotationInterval', message: 'must be a whole number 1-365' }]);
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new Error('driver said: password=hunter2');
+  }
+
+  @Post('echo')
+  @UseGuards(InternalTokenGuard)
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
+@Module({ imports: [ServiceRuntimeModule.forRoot({ name: 'probe' })], controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('service runtime', () => {
+  let app: INestApplication;
+  const token = 'test-internal-token-0123456789';
+
+  beforeAll(async () => {
+    process.env['ROTOR_INTERNAL_TOKEN'] = token;
+    const moduleRef = await Test.createTestingModule({ imports: [ProbeModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers a RotorError with its status, stable code and the fields named', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/invalid').expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'ROTATION.INVALID',
+      message: 'rotationInterval: must be a whole number 1-365',
+      details: [{ field: 'rotationInterval', message: 'must be a whole number 1-365' }],
+    });
+    await request(app.getHttpServer()).get('/probe/missing').expect(404);
+  });
+
+  it('hides the text of an unexpected error', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/crash').expect(500);
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+    expect(res.body.error).toBe('INTERNAL');
+  });
+
+  it('answers malformed JSON with a 400 naming the body', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/probe/echo')
+      .set(INTERNAL_TOKEN_HEADER, token)
+      .set('content-type', 'application/json')
+      .send('{"a":')
+      .expect(400);
+    expect(res.body.error).toBe('REQUEST.MALFORMED_JSON');
+  });
+
+  it('refuses internal calls without the internal token', async () => {
+    await request(app.getHttpServer()).post('/probe/echo').send({ a: 1 }).expect(401);
+    await request(app.getHttpServer()).post('/probe/echo').set(INTERNAL_TOKEN_HEADER, 'wrong').send({ a: 1 }).expect(401);
+    await request(app.getHttpServer()).post('/probe/echo').set(INTERNAL_TOKEN_HEADER, token).send({ a: 1 }).expect(201, { a: 1 });
+  });
+
+  it('is live at once and ready only when every registered dependency answers', async () => {
+    await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+    const readiness = app.get(ReadinessRegistry);
+    readiness.register('postgres', async () => undefined);
+    await request(app.getHttpServer()).get('/health/ready').expect(200);
+    readiness.register('kafka', async () => {
+      throw new Error('connection refused');
+    });
+    const res = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    expect(res.body.checks).toEqual({ postgres: 'up', kafka: 'down: connection refused' });
+  });
+
+  it('serves Prometheus metrics', async () => {
+    const res = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+});
+
+describe('log masking', () => {
+  it.each([
+    ['{"password":"s3cr3t-value"}', '{"password":"[REDACTED]"}'],
+    ['ACL SETUSER rotor_x_0 reset on >s3cr3t-value ~*', 'ACL SETUSER rotor_x_0 reset on >[REDACTED] ~*'],
+    ['AUTH rotor_x_0 s3cr3t-value', 'AUTH rotor_x_0 [REDACTED]'],
+    ['Authorization: Bearer abc.def', 'Authorization: Bearer [REDACTED]'],
+  ])('masks %s', (input, expected) => {
+    expect(mask(input)).toBe(expected);
+  });
+});
