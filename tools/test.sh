@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs, starts the real stack, then lint,
+# type check and every project's tests, and prints one closing "N passed, N failed" line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false KAFKAJS_NO_PARTITIONER_WARNING=1
+
+bash tools/install.sh
+started_kafka=0
+if ! bash tools/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
+cleanup() { if [ "$started_kafka" = 1 ] && [ "${ROTOR_KEEP_STACK:-0}" != 1 ]; then bash tools/kafka/kafka.sh down || true; fi; }
+trap cleanup EXIT
+bash tools/stack.sh up
+
+rm -rf tmp/jest && mkdir -p tmp/jest
+npx nx run-many -t lint typecheck --parallel=2 --output-style=static
+status=0
+npx nx run-many -t test --parallel=2 --output-style=static || status=$?
+node tools/test-summary.cjs tmp/jest
+exit $status
