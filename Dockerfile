@@ -1,0 +1,14 @@
+# One image for every Rotor service; APP picks which one runs (see docker-compose.yml).
+FROM node:20-bookworm-slim
+WORKDIR /rotor
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY tsconfig.base.json ./
+COPY tools/register.cjs tools/migrate.ts ./tools/
+COPY libs ./libs
+COPY apps ./apps
+ENV NODE_ENV=production HOST=0.0.0.0
+ARG APP
+ENV APP=${APP}
+USER node
+CMD ["sh", "-c", "node -r ./tools/register.cjs apps/${APP}/src/main.ts"]
