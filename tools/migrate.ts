@@ -2,6 +2,8 @@
  * Creates each service's database if missing and runs its TypeORM migrations (never
  * `synchronize`). A service takes part by exporting from apps/<app>/src/data-source.ts:
  *   DATABASE_NAME: string; createAppDataSource(url?: string): DataSource
+ * ROTOR_DATABASE_SUFFIX (e.g. `_e2e`) migrates a separate set of databases, for test runs
+ * beside a running platform.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,12 +46,13 @@ async function main(): Promise<void> {
   for (const app of apps) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(root, 'apps', app, 'src', 'data-source.ts')) as AppDataSourceModule;
-    await ensureDatabase(mod.DATABASE_NAME);
-    const ds = mod.createAppDataSource(serverUrl(mod.DATABASE_NAME));
+    const name = `${mod.DATABASE_NAME}${process.env['ROTOR_DATABASE_SUFFIX'] ?? ''}`;
+    await ensureDatabase(name);
+    const ds = mod.createAppDataSource(serverUrl(name));
     await ds.initialize();
     try {
       const ran = await ds.runMigrations({ transaction: 'each' });
-      console.error(`[migrate] ${app}: ${mod.DATABASE_NAME} up to date${ran.length ? ` (${ran.length} applied)` : ''}`);
+      console.error(`[migrate] ${app}: ${name} up to date${ran.length ? ` (${ran.length} applied)` : ''}`);
     } finally {
       await ds.destroy();
     }
