@@ -1,0 +1,14 @@
+import { RotorError } from '@rotor/util';
+
+export type CryptoErrorCode = 'CRYPTO.DECRYPT_FAILED' | 'CRYPTO.INVALID_CONTEXT' | 'CRYPTO.ROOT_KEY_INVALID';
+
+/** A crypto failure. Its message never holds plaintext or key material. */
+export class CryptoError extends RotorError {
+  constructor(
+    override readonly code: CryptoErrorCode,
+    message: string,
+  ) {
+    super(code, message, 'internal');
+    this.name = 'CryptoError';
+  }
+}
