@@ -1,1 +1,6 @@
-export {};
+// Pure domain rules: no I/O, no framework, only @rotor/util. The Rotation aggregate
+// (decide/evolve) lives in ./rotation and is exported here next to these parts.
+export * from './password';
+export * from './scope';
+export * from './schedule';
+export * from './naming';

@@ -1,0 +1,2 @@
+export * from './password-requirements';
+export * from './generate-password';
