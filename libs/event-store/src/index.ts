@@ -1,1 +1,11 @@
-export {};
+export { createDataSource, ensureDatabase, databaseName } from './data-source';
+export type { CreateDataSourceOptions } from './data-source';
+export { EventStore } from './event-store';
+export type { AppendResult, StoredEvent } from './event-store';
+export { Outbox } from './outbox';
+export { Inbox } from './inbox';
+export { VersionConflictError, DuplicateEventError } from './errors';
+export {
+  EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS, OUTBOX_CHANNEL, EventEntity, OutboxEntity, InboxEntity,
+} from './schema';
+export type { EventRow, InboxRow, OutboxRow } from './schema';

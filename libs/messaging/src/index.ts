@@ -1,1 +1,13 @@
-export {};
+export { createKafka, brokersFromEnv } from './kafka';
+export type { CreateKafkaOptions } from './kafka';
+export { jsonLogger } from './logger';
+export type { LoggerLike, LogLevel } from './logger';
+export { ensureTopics, allTopicsWithDlq, DEFAULT_PARTITIONS } from './topics';
+export { OutboxRelay } from './outbox-relay';
+export type { OutboxRelayOptions } from './outbox-relay';
+export { ConsumerRunner } from './consumer-runner';
+export type { ConsumerRunnerOptions, EventHandlers } from './consumer-runner';
+export { DLQ_HEADERS } from './dead-letter';
+export * from './domain-events';
+export { MessagingModule, KAFKA } from './messaging.module';
+export type { MessagingModuleOptions } from './messaging.module';

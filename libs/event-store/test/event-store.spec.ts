@@ -1,0 +1,245 @@
+import { TOPICS } from '@rotor/contracts';
+import { testDatabaseUrl, uniqueSuffix } from '@rotor/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  EVENT_STORE_MIGRATIONS, EventStore, Inbox, Outbox, VersionConflictError, createDataSource, ensureDatabase,
+} from '../src';
+import { due } from './fixtures';
+
+let url: string;
+let ds: DataSource;
+let store: EventStore;
+
+beforeAll(async () => {
+  url = await testDatabaseUrl('event_store', EVENT_STORE_MIGRATIONS);
+  ds = createDataSource({ url });
+  await ds.initialize();
+  store = new EventStore(ds);
+});
+
+afterAll(() => ds?.destroy());
+
+const stream = () => `rotation-${uniqueSuffix()}`;
+const outboxRowsFor = (key: string) =>
+  ds.query('SELECT topic, key, envelope, published_at FROM outbox WHERE key = $1 ORDER BY id', [key]) as Promise<
+    { topic: string; key: string; envelope: { eventId: string }; published_at: Date | null }[]
+  >;
+
+describe('schema', () => {
+  it('is exactly what the entity schemas describe (migration and entities do not drift)', async () => {
+    const pending = await ds.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('creates a missing database once and leaves an existing one alone', async () => {
+    const name = `rotor_test_es_ensure_${uniqueSuffix()}`;
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    await ensureDatabase(target.toString());
+    await ensureDatabase(target.toString());
+    const rows = await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    expect(rows).toHaveLength(1);
+    await ds.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+  });
+});
+
+describe('EventStore', () => {
+  it('appends to a new stream and reads the same envelopes back in version order', async () => {
+    const id = stream();
+    const events = [due(id, 1), due(id, 2), due(id, 3)];
+    const result = await store.append(id, 0, events);
+
+    expect(result.version).toBe(3);
+    expect(result.positions.map(BigInt)).toEqual([...result.positions.map(BigInt)].sort((a, b) => (a < b ? -1 : 1)));
+    const read = await store.readStream(id);
+    expect(read.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(read.map((e) => e.event)).toEqual(events);
+    expect(read.map((e) => e.position)).toEqual(result.positions);
+  });
+
+  it('continues a stream from the version the caller read', async () => {
+    const id = stream();
+    await store.append(id, 0, [due(id, 1)]);
+    const result = await store.append(id, 1, [due(id, 2)]);
+    expect(result.version).toBe(2);
+    expect((await store.readStream(id)).map((e) => e.event.payload)).toMatchObject([{ attempt: 1 }, { attempt: 2 }]);
+  });
+
+  it('rejects an append with a stale expected version and writes nothing', async () => {
+    const id = stream();
+    await store.append(id, 0, [due(id, 1), due(id, 2)]);
+
+    const stale = store.append(id, 1, [due(id, 99)]);
+    await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(stale).rejects.toMatchObject({ code: 'EVENT_STORE.VERSION_CONFLICT', kind: 'conflict' });
+    expect(await store.readStream(id)).toHaveLength(2);
+    expect(await outboxRowsFor(id)).toHaveLength(2);
+  });
+
+  it('rejects an expected version ahead of the stream (no gaps in versions)', async () => {
+    const id = stream();
+    await store.append(id, 0, [due(id, 1)]);
+    await expect(store.append(id, 5, [due(id, 2)])).rejects.toBeInstanceOf(VersionConflictError);
+  });
+
+  it('lets exactly one of many concurrent appends at the same version win', async () => {
+    const id = stream();
+    const attempts = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store.append(id, 0, [due(id, i + 1)])));
+
+    const won = attempts.filter((a) => a.status === 'fulfilled');
+    const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(7);
+    for (const l of lost) expect(l.reason).toBeInstanceOf(VersionConflictError);
+    expect(await store.readStream(id)).toHaveLength(1);
+    expect(await outboxRowsFor(id)).toHaveLength(1);
+  });
+
+  it('maps a UNIQUE(stream_id, version) violation to VersionConflictError (a caller on a stale snapshot)', async () => {
+    const id = stream();
+    const runner = ds.createQueryRunner();
+    await runner.startTransaction('REPEATABLE READ');
+    try {
+      await runner.query('SELECT count(*) FROM es_events'); // the snapshot is taken here
+      await store.append(id, 0, [due(id, 1)]); // someone else commits version 1
+      const stale = store.append(id, 0, [due(id, 2)], runner.manager); // still sees an empty stream
+      await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(stale).rejects.toMatchObject({ code: 'EVENT_STORE.VERSION_CONFLICT', kind: 'conflict' });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    expect((await store.readStream(id)).map((e) => e.event.payload)).toMatchObject([{ attempt: 1 }]);
+  });
+
+  it('refuses an event that breaks its contract, before writing anything', async () => {
+    const id = stream();
+    const bad = { ...due(id), payload: { ...due(id).payload, attempt: 0 } };
+    await expect(store.append(id, 0, [due(id, 1), bad])).rejects.toMatchObject({ code: 'EVENT_STORE.INVALID_EVENT' });
+    expect(await store.readStream(id)).toHaveLength(0);
+  });
+
+  it('refuses the same eventId twice', async () => {
+    const id = stream();
+    const event = due(id);
+    await store.append(id, 0, [event]);
+    await expect(store.append(`${id}-other`, 0, [event])).rejects.toMatchObject({ code: 'EVENT_STORE.DUPLICATE_EVENT' });
+  });
+
+  it('reads all events after a global position, in global order, a page at a time', async () => {
+    const [before] = (await ds.query('SELECT COALESCE(MAX(position), 0)::text AS p FROM es_events')) as { p: string }[];
+    const a = stream();
+    const b = stream();
+    await store.append(a, 0, [due(a, 1)]);
+    await store.append(b, 0, [due(b, 1), due(b, 2)]);
+    await store.append(a, 1, [due(a, 2)]);
+
+    const first = await store.readAll(before.p, 3);
+    const rest = await store.readAll(first[2].position, 10);
+    expect([...first, ...rest].map((e) => `${e.streamId === a ? 'a' : 'b'}${e.version}`)).toEqual(['a1', 'b1', 'b2', 'a2']);
+  });
+  it('commits appends in position order, so readAll(afterPosition) never skips a late commit', async () => {
+    const a = stream();
+    const b = stream();
+    const runner = ds.createQueryRunner();
+    await runner.startTransaction();
+    let bDone = false;
+    try {
+      const [aPosition] = (await store.append(a, 0, [due(a)], runner.manager)).positions;
+      const bAppend = store.append(b, 0, [due(b)]).then((r) => {
+        bDone = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bDone).toBe(false); // waits for the open append, instead of committing a later position first
+      await runner.commitTransaction();
+      const [bPosition] = (await bAppend).positions;
+      expect(BigInt(bPosition)).toBeGreaterThan(BigInt(aPosition));
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+});
+
+describe('outbox written with the append', () => {
+  it('holds one row per appended event: topic from the contract, key = aggregate id', async () => {
+    const id = stream();
+    const events = [due(id, 1), due(id, 2)];
+    await store.append(id, 0, events);
+
+    const rows = await outboxRowsFor(id);
+    expect(rows.map((r) => [r.topic, r.key, r.envelope.eventId, r.published_at])).toEqual(
+      events.map((e) => [TOPICS.schedulerEvents, id, e.eventId, null]),
+    );
+  });
+
+  it('leaves no event and no outbox row when the transaction around the append fails', async () => {
+    const id = stream();
+    await expect(
+      ds.transaction(async (tx) => {
+        await store.append(id, 0, [due(id, 1)], tx);
+        throw new Error('the handler failed after appending');
+      }),
+    ).rejects.toThrow('the handler failed');
+
+    expect(await store.readStream(id)).toHaveLength(0);
+    expect(await outboxRowsFor(id)).toHaveLength(0);
+  });
+
+  it('leaves no outbox row when the append itself fails half-way (second event collides)', async () => {
+    const id = stream();
+    const taken = due(`${id}-first`);
+    await store.append(`${id}-first`, 0, [taken]);
+    await expect(store.append(id, 0, [due(id, 1), taken])).rejects.toMatchObject({ code: 'EVENT_STORE.DUPLICATE_EVENT' });
+    expect(await outboxRowsFor(id)).toHaveLength(0);
+  });
+
+  it('notifies rotor_outbox when, and only when, the append commits', async () => {
+    const listener = new Client({ connectionString: url });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on('notification', (n) => heard.push(n.channel));
+      await listener.query('LISTEN rotor_outbox');
+
+      const id = stream();
+      await ds.transaction(async (tx) => {
+        await store.append(id, 0, [due(id, 1)], tx);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(heard).toEqual([]);
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual(['rotor_outbox']);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it('Outbox.enqueue writes rows for services that are not event-sourced', async () => {
+    const id = stream();
+    await ds.transaction((tx) => Outbox.enqueue(tx, [due(id, 1)]));
+    expect(await outboxRowsFor(id)).toHaveLength(1);
+  });
+});
+
+describe('Inbox', () => {
+  it('claims an event once per consumer', async () => {
+    const eventId = due('x').eventId;
+    expect(await ds.transaction((tx) => Inbox.claim(tx, 'consumer-a', eventId))).toBe(true);
+    expect(await ds.transaction((tx) => Inbox.claim(tx, 'consumer-a', eventId))).toBe(false);
+    expect(await ds.transaction((tx) => Inbox.claim(tx, 'consumer-b', eventId))).toBe(true);
+  });
+
+  it('forgets a claim whose transaction rolled back', async () => {
+    const eventId = due('x').eventId;
+    await expect(
+      ds.transaction(async (tx) => {
+        expect(await Inbox.claim(tx, 'consumer-a', eventId)).toBe(true);
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+    expect(await ds.transaction((tx) => Inbox.claim(tx, 'consumer-a', eventId))).toBe(true);
+  });
+});

@@ -1,0 +1,199 @@
+import { OUTBOX_CHANNEL } from '@rotor/event-store';
+import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { LoggerLike, jsonLogger } from './logger';
+import { sessionClient } from './pg-session';
+
+export interface OutboxRelayOptions {
+  /** Rows published per Kafka request (default 100). */
+  batchSize?: number;
+  /** How often to look for rows without a NOTIFY, and to retry after an error (default 1000 ms). */
+  pollIntervalMs?: number;
+  logger?: LoggerLike;
+}
+
+interface OutboxRecord {
+  id: string;
+  topic: string;
+  key: string;
+  envelope: string;
+}
+
+/** Session advisory lock held by the one active relay of a database ('ROT', 2). */
+const RELAY_LOCK: [number, number] = [0x524f54, 2];
+
+/**
+ * Publishes outbox rows to Kafka: in id order (= commit order, see @rotor/event-store), key =
+ * aggregate id, through an idempotent producer (acks = all, one request in flight), and marks
+ * rows published only after Kafka acknowledged them. A relay killed in between republishes
+ * those rows on the next start: duplicates are possible (consumers dedupe through their
+ * inbox), losses are not.
+ *
+ * One relay per database publishes at a time: the active one holds a session advisory lock,
+ * the others stand by and take over when its session ends, so two app instances never publish
+ * interleaved and never reorder a key.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly logger: LoggerLike;
+  private producer?: Producer;
+  private session?: Client;
+  private sessionBroken = false;
+  private leader = false;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeRequested = false;
+  private interruptSleep?: () => void;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly kafka: Kafka,
+    opts: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 100;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.logger = opts.logger ?? jsonLogger('OutboxRelay');
+  }
+
+  /** Connects the producer and starts relaying (or standing by) in the background. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    this.producer = producer;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight (publish and mark), then releases the lock and disconnects. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.interruptSleep?.();
+    await this.loop;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  /** Rows not yet published. */
+  async backlog(): Promise<number> {
+    const [row]: { n: number }[] = await this.ds.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    return row.n;
+  }
+
+  /** Whether this relay is the one publishing for its database right now. */
+  isActive(): boolean {
+    return this.leader;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        this.wakeRequested = false;
+        const session = await this.openSession();
+        if (!this.leader) {
+          const [{ locked }] = (await session.query('SELECT pg_try_advisory_lock($1, $2) AS locked', RELAY_LOCK)).rows;
+          this.leader = locked === true;
+          if (this.leader) this.logger.log('outbox relay active for this database');
+        }
+        if (this.leader) await this.drain(session);
+      } catch (e) {
+        this.logger.error('outbox relay failed; retrying', { error: (e as Error).message });
+        await this.closeSession();
+        await this.sleep(this.pollIntervalMs, { wakeable: false });
+        continue;
+      }
+      await this.sleep(this.pollIntervalMs, { wakeable: true });
+    }
+    await this.closeSession();
+  }
+
+  /** Publishes batches until the outbox is empty or the relay stops. */
+  private async drain(session: Client): Promise<void> {
+    const producer = this.producer as Producer;
+    while (this.running && !this.sessionBroken) {
+      const { rows } = await session.query<OutboxRecord>(
+        // ORDER BY the column, not the text alias: '10' sorts before '9'.
+        'SELECT o.id::text AS id, o.topic, o.key, o.envelope::text AS envelope FROM outbox o WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1',
+        [this.batchSize],
+      );
+      if (rows.length === 0) return;
+      await producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
+      await session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      if (rows.length < this.batchSize) return;
+    }
+    if (this.sessionBroken) throw new Error('lost the database session');
+  }
+
+  private async openSession(): Promise<Client> {
+    if (this.session && !this.sessionBroken) return this.session;
+    await this.closeSession();
+    const client = sessionClient(this.ds, 'rotor-outbox-relay');
+    client.on('error', (e) => {
+      // The session is gone, and with it the lock: stop publishing until a new one holds it.
+      this.logger.warn('outbox relay lost its database session', { error: e.message });
+      this.sessionBroken = true;
+      this.leader = false;
+      this.interruptSleep?.();
+    });
+    client.on('notification', () => this.wake());
+    this.sessionBroken = false;
+    this.session = client;
+    await client.connect();
+    await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    return client;
+  }
+
+  private async closeSession(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    if (this.leader) this.logger.log('outbox relay released this database');
+    this.leader = false;
+    // Ending the session releases the advisory lock and the LISTEN.
+    await session?.end().catch(() => undefined);
+  }
+
+  /** A NOTIFY (or a row committed while draining) cuts the wait short. */
+  private wake(): void {
+    this.wakeRequested = true;
+    this.interruptSleep?.();
+  }
+
+  private sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
+    if (!this.running || (wakeable && this.wakeRequested)) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.interruptSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.interruptSleep = () => {
+        if (wakeable || !this.running) {
+          this.wakeRequested = false;
+          done();
+        }
+      };
+    });
+  }
+}
+
+/** Groups rows by topic, keeping id order within each topic (and so within each key). */
+function byTopic(rows: OutboxRecord[]): { topic: string; messages: Message[] }[] {
+  const topics = new Map<string, Message[]>();
+  for (const row of rows) {
+    const messages = topics.get(row.topic) ?? [];
+    messages.push({ key: row.key, value: row.envelope });
+    topics.set(row.topic, messages);
+  }
+  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}

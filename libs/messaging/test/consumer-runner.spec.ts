@@ -1,0 +1,210 @@
+import { AnyEnvelope, Topic, dlqTopic, serializeEnvelope } from '@rotor/contracts';
+import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
+import { kafkaBrokers, collectMessages, testDatabaseUrl, uniqueSuffix, waitFor } from '@rotor/testing';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, createKafka, ensureTopics } from '../src';
+import { SEALED_PASSWORD, due, rotated } from './fixtures';
+
+let kafka: Kafka;
+let producer: Producer;
+let ds: DataSource;
+let logged: string[] = [];
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  kafka = createKafka({ clientId: 'rotor-test-consumer', brokers: await kafkaBrokers(), logLevel: 'error' });
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  ds = await database('consumer');
+});
+
+/** Keeps what the runner logs, to check that no credential reaches a log line. */
+const keep = (message: string, ...fields: unknown[]) => void logged.push(`${message} ${JSON.stringify(fields)}`);
+const logger = { log: keep, warn: keep, error: keep, debug: keep };
+
+afterEach(async () => {
+  logged = [];
+  for (const undo of cleanup.splice(0).reverse()) await undo();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await ds?.destroy();
+});
+
+/** A database with the event store tables and a table where handlers leave their side effects. */
+async function database(name: string): Promise<DataSource> {
+  const source = createDataSource({ url: await testDatabaseUrl(name, EVENT_STORE_MIGRATIONS) });
+  await source.initialize();
+  await source.query('CREATE TABLE side_effects (event_id uuid NOT NULL, note text NOT NULL)');
+  return source;
+}
+
+/** A fresh single-partition topic (and its DLQ), so the order of messages is the order sent. */
+async function freshTopic(): Promise<Topic> {
+  const topic = `rotor.test.consumer.${uniqueSuffix()}` as Topic;
+  await ensureTopics(kafka, [topic, dlqTopic(topic)], { numPartitions: 1 });
+  return topic;
+}
+
+async function send(topic: string, ...values: (AnyEnvelope | string)[]): Promise<void> {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: values.map((v) => ({ key: 'k', value: typeof v === 'string' ? v : serializeEnvelope(v) })),
+  });
+}
+
+async function runner(opts: Omit<ConsumerRunnerOptions, 'groupId'> & { groupId?: string }, source = ds): Promise<ConsumerRunner> {
+  const r = new ConsumerRunner(source, kafka, { groupId: `rotor-test-${uniqueSuffix()}`, backoffMs: 10, logger, ...opts });
+  cleanup.push(() => r.stop());
+  await r.start();
+  return r;
+}
+
+const record = (note: string) => async (event: AnyEnvelope, tx: EntityManager) => {
+  await tx.query('INSERT INTO side_effects (event_id, note) VALUES ($1, $2)', [event.eventId, note]);
+};
+
+async function effects(eventId: string, source = ds): Promise<string[]> {
+  const rows: { note: string }[] = await source.query('SELECT note FROM side_effects WHERE event_id = $1', [eventId]);
+  return rows.map((r) => r.note);
+}
+
+async function committed(groupId: string, topic: string): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return partitions[0].offset;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('ConsumerRunner', () => {
+  it('applies a redelivered event (same eventId, published twice) once', async () => {
+    const topic = await freshTopic();
+    const twice = due('rot-1');
+    const last = due('rot-1', 2);
+    await send(topic, twice, twice, last);
+    await runner({ topics: [topic], handlers: { RotationDue: record('applied') } });
+
+    await waitFor(async () => (await effects(last.eventId)).length > 0, { message: 'the last event to be handled' });
+    expect(await effects(twice.eventId)).toEqual(['applied']);
+  });
+
+  it('claims the event and runs the handler in one transaction: a failed attempt leaves nothing behind', async () => {
+    const topic = await freshTopic();
+    const event = due('rot-1');
+    let calls = 0;
+    await send(topic, event);
+    await runner({
+      topics: [topic],
+      handlers: {
+        RotationDue: async (e, tx) => {
+          await record(`attempt ${++calls}`)(e, tx);
+          if (calls === 1) throw new Error('transient failure after writing');
+        },
+      },
+    });
+
+    await waitFor(() => calls === 2, { message: 'the retry' });
+    await waitFor(async () => (await effects(event.eventId)).length > 0);
+    expect(await effects(event.eventId)).toEqual(['attempt 2']);
+  });
+
+  it('sends poison messages to <topic>.dlq with the reason, and moves on to the next message', async () => {
+    const topic = await freshTopic();
+    const failing = rotated('rot-1');
+    const good = due('rot-1');
+    let attempts = 0;
+    await send(topic, '{not json', failing, good);
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    await runner({
+      groupId,
+      topics: [topic],
+      maxAttempts: 3,
+      handlers: {
+        RotationDue: record('handled'),
+        CredentialsRotated: async (e) => {
+          attempts++;
+          throw new Error(`cannot store password ${e.payload.password}`);
+        },
+      },
+    });
+
+    const dead = await collectMessages(kafka, dlqTopic(topic), 2);
+    await waitFor(async () => (await effects(good.eventId)).length > 0, { message: 'the message after the poison ones' });
+
+    expect(dead.map((m) => m.headers[DLQ_HEADERS.error])).toEqual([
+      'message is not valid JSON',
+      'Error: cannot store password [REDACTED]',
+    ]);
+    expect(dead.map((m) => [m.value, m.headers[DLQ_HEADERS.sourceOffset], m.headers[DLQ_HEADERS.attempts]])).toEqual([
+      ['{not json', '0', '0'],
+      [serializeEnvelope(failing), '1', '3'],
+    ]);
+    expect(dead[1].headers).toMatchObject({
+      [DLQ_HEADERS.sourceTopic]: topic,
+      [DLQ_HEADERS.sourcePartition]: '0',
+      [DLQ_HEADERS.consumerGroup]: groupId,
+    });
+    expect(JSON.stringify(dead.map((m) => m.headers))).not.toContain(SEALED_PASSWORD);
+    expect(logged.join('\n')).toContain('cannot store password [REDACTED]');
+    expect(logged.join('\n')).not.toContain(SEALED_PASSWORD);
+    expect(attempts).toBe(3);
+    await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
+  });
+
+  it('commits offset + 1: a restarted member of the group does not see handled messages again', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const first = [due('rot-1', 1), due('rot-1', 2), rotated('rot-1')]; // no handler for the last one
+    await send(topic, ...first);
+    const before = await runner({ groupId, topics: [topic], handlers: { RotationDue: record('first run') } });
+    await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
+    await before.stop();
+
+    // The unhandled type was claimed and skipped.
+    expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 3 }]);
+
+    // A fresh database: no inbox to hide a redelivery; only Kafka's committed offset protects it.
+    const elsewhere = await database('consumer_restart');
+    cleanup.push(() => elsewhere.destroy());
+    const seen: string[] = [];
+    const next = due('rot-1', 3);
+    const saw = async (e: AnyEnvelope) => void seen.push(e.eventId);
+    await runner({ groupId, topics: [topic], handlers: { RotationDue: saw, CredentialsRotated: saw } }, elsewhere);
+    await send(topic, next);
+
+    await waitFor(() => seen.length > 0, { message: 'the new message' });
+    await waitFor(async () => (await committed(groupId, topic)) === '4');
+    expect(seen).toEqual([next.eventId]);
+  }, 20_000);
+
+  it('lets the message in flight finish and commit when stopped', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const event = due('rot-1');
+    let started = false;
+    await send(topic, event);
+    const r = await runner({
+      groupId,
+      topics: [topic],
+      handlers: {
+        RotationDue: async (e, tx) => {
+          started = true;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          await record('slow')(e, tx);
+        },
+      },
+    });
+    await waitFor(() => started, { message: 'the handler to start' });
+    await r.stop();
+
+    expect(await effects(event.eventId)).toEqual(['slow']);
+    expect(await committed(groupId, topic)).toBe('1');
+  });
+});

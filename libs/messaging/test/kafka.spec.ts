@@ -1,0 +1,52 @@
+import { kafkaBrokers, uniqueSuffix } from '@rotor/testing';
+import { createKafka, ensureTopics } from '../src';
+import { withoutPasswords } from '../src/dead-letter';
+
+describe('createKafka', () => {
+  it('routes kafkajs log lines to the given logger, by level, quiet below warn', () => {
+    const lines: string[] = [];
+    const keep = (level: string) => (message: string, fields?: unknown) => void lines.push(`${level} ${message} ${JSON.stringify(fields)}`);
+    const kafka = createKafka({ clientId: 'rotor-test-logs', brokers: ['127.0.0.1:1'], logger: { log: keep('info'), warn: keep('warn'), error: keep('error') } });
+    const log = kafka.logger().namespace('Probe');
+
+    log.info('joined the group');
+    log.warn('slow broker', { broker: 'b1' });
+    log.error('connection lost');
+    expect(lines).toEqual(['warn Probe: slow broker {"broker":"b1"}', 'error Probe: connection lost {}']);
+  });
+});
+
+describe('ensureTopics', () => {
+  it('creates missing topics with 6 partitions and leaves existing ones alone', async () => {
+    const kafka = createKafka({ clientId: 'rotor-test-topics', brokers: await kafkaBrokers(), logLevel: 'error' });
+    const topic = `rotor.test.topics.${uniqueSuffix()}`;
+    await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+    await ensureTopics(kafka, [topic, `${topic}.dlq`]);
+
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
+      expect(topics.map((t) => t.partitions.length)).toEqual([6, 6]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
+
+describe('withoutPasswords', () => {
+  const raw = (s: string) => Buffer.from(s);
+
+  it('masks the value of any field named like password, at any depth', () => {
+    const message = raw('{"payload":{"connection":{"password":"enc:v1:abc"},"sentinelPassword":"s3cret"}}');
+    expect(withoutPasswords('bad enc:v1:abc and s3cret', message)).toBe('bad [REDACTED] and [REDACTED]');
+  });
+
+  it('works on a message that is not valid JSON, and with escaped characters', () => {
+    expect(withoutPasswords('echo p"w', raw('{"password":"p\\"w", broken'))).toBe('echo [REDACTED]');
+  });
+
+  it('leaves an error alone when the message has no password field', () => {
+    expect(withoutPasswords('plain failure', raw('{"username":"u"}'))).toBe('plain failure');
+  });
+});

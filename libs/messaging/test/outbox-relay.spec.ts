@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { TOPICS, parseEnvelope } from '@rotor/contracts';
+import { EVENT_STORE_MIGRATIONS, EventStore, createDataSource } from '@rotor/event-store';
+import {
+  CollectedMessage, Collector, kafkaBrokers, startCollecting, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor,
+} from '@rotor/testing';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { OutboxRelay, createKafka, ensureTopics } from '../src';
+import { due } from './fixtures';
+
+// RotationDue events travel on the scheduler topic, which other tests share: every test
+// reads only what lands after its start, and only the keys it made.
+const topic = TOPICS.schedulerEvents;
+const workspace = join(__dirname, '../../..');
+
+let brokers: string[];
+let kafka: Kafka;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  brokers = await kafkaBrokers();
+  kafka = createKafka({ clientId: 'rotor-test-relay', brokers, logLevel: 'error' });
+  await ensureTopics(kafka, [topic]);
+});
+
+afterEach(async () => {
+  for (const undo of cleanup.splice(0).reverse()) await undo();
+});
+
+async function database(name: string): Promise<{ ds: DataSource; url: string; store: EventStore }> {
+  const url = await testDatabaseUrl(name, EVENT_STORE_MIGRATIONS);
+  const ds = createDataSource({ url });
+  await ds.initialize();
+  cleanup.push(() => ds.destroy());
+  return { ds, url, store: new EventStore(ds) };
+}
+
+async function collect(keys: string[]): Promise<Collector> {
+  const wanted = new Set(keys);
+  const collector = await startCollecting(kafka, topic, {
+    since: await topicOffsets(kafka, topic),
+    filter: (m) => m.key !== null && wanted.has(m.key),
+  });
+  cleanup.push(() => collector.stop());
+  return collector;
+}
+
+function relay(ds: DataSource, opts: ConstructorParameters<typeof OutboxRelay>[2] = {}): OutboxRelay {
+  const r = new OutboxRelay(ds, kafka, { pollIntervalMs: 200, ...opts });
+  cleanup.push(() => r.stop());
+  return r;
+}
+
+const eventIdOf = (m: CollectedMessage) => {
+  const parsed = parseEnvelope(m.value);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.event.eventId;
+};
+
+/** Appends `perKey` events to each key's stream, interleaving the keys, a few events per append. */
+async function appendInterleaved(store: EventStore, keys: string[], perKey: number): Promise<Map<string, number>> {
+  const versionOf = new Map<string, number>();
+  for (let version = 0; version < perKey; version += 4) {
+    for (const key of keys) {
+      const events = Array.from({ length: Math.min(4, perKey - version) }, (_, i) => due(key, version + i + 1));
+      await store.append(key, version, events);
+      events.forEach((e, i) => versionOf.set(e.eventId, version + i + 1));
+    }
+  }
+  return versionOf;
+}
+
+describe('OutboxRelay', () => {
+  it('survives a kill -9 between publish and mark: every event arrives, per key in version order', async () => {
+    const { ds, url, store } = await database('relay_kill');
+    const keys = Array.from({ length: 5 }, (_, i) => `rot-${uniqueSuffix()}-${i}`);
+    const versionOf = await appendInterleaved(store, keys, 60);
+    expect(versionOf.size).toBe(300);
+    const collector = await collect(keys);
+
+    // A relay in another process publishes two batches of 40, then a third that it never marks.
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'relay-child.ts'), url, brokers.join(','), '40', '3'], {
+      cwd: workspace,
+      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    cleanup.push(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    await waitFor(() => stdout.includes('PUBLISHED 3'), { timeoutMs: 20_000, message: 'the child relay to publish its third batch' });
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull(); // killed by a signal, not exited
+
+    expect(await relay(ds).backlog()).toBe(300 - 80);
+    await relay(ds, { batchSize: 50 }).start();
+    await collector.waitFor((ms) => new Set(ms.map(eventIdOf)).size === 300, 20_000);
+
+    // The third batch went out twice: the crash really fell between publish and mark.
+    expect(collector.messages.length).toBeGreaterThanOrEqual(340);
+    for (const key of keys) {
+      const firstSeen: number[] = [];
+      const seen = new Set<string>();
+      for (const m of collector.messages.filter((m) => m.key === key)) {
+        const id = eventIdOf(m);
+        if (!seen.has(id)) firstSeen.push(versionOf.get(id) as number);
+        seen.add(id);
+      }
+      expect(firstSeen).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    }
+    expect(await ds.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).toEqual([{ n: 0 }]);
+  }, 40_000);
+
+  it('lets one relay per database publish; a standby takes over when it stops', async () => {
+    const { ds, store } = await database('relay_standby');
+    const keys = [`rot-${uniqueSuffix()}`];
+    const collector = await collect(keys);
+    const [a, b] = [relay(ds), relay(ds)];
+    await a.start();
+    await b.start();
+    await waitFor(() => a.isActive() || b.isActive(), { message: 'one relay to become active' });
+    const [active, standby] = a.isActive() ? [a, b] : [b, a];
+
+    await store.append(keys[0], 0, Array.from({ length: 30 }, (_, i) => due(keys[0], i + 1)));
+    await collector.waitFor(30);
+    await waitFor(async () => (await active.backlog()) === 0, { message: 'the outbox to drain' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(collector.messages).toHaveLength(30); // nobody published a row twice
+    expect(standby.isActive()).toBe(false);
+
+    await active.stop();
+    await store.append(keys[0], 30, [due(keys[0], 31)]);
+    await collector.waitFor(31);
+    expect(standby.isActive()).toBe(true);
+  }, 30_000);
+
+  it('is woken by the commit NOTIFY, not by its poll', async () => {
+    const { ds, store } = await database('relay_listen');
+    const key = `rot-${uniqueSuffix()}`;
+    const collector = await collect([key]);
+    const r = relay(ds, { pollIntervalMs: 60_000 });
+    await r.start();
+    await waitFor(() => r.isActive(), { message: 'the relay to become active' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let it fall asleep on an empty outbox
+
+    const appended = Date.now();
+    await store.append(key, 0, [due(key)]);
+    await collector.waitFor(1, 5_000);
+    expect(Date.now() - appended).toBeLessThan(5_000);
+  }, 20_000);
+});

@@ -1,0 +1,95 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { collectMessages, kafkaBrokers, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '../src';
+
+class CreateMarker1700000000000 implements MigrationInterface {
+  readonly name = 'CreateMarker1700000000000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE marker (id int)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE marker');
+  }
+}
+
+async function tables(url: string): Promise<string[]> {
+  const ds = new DataSource({ type: 'postgres', url });
+  await ds.initialize();
+  try {
+    const rows: { tablename: string }[] = await ds.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    return rows.map((r) => r.tablename);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+describe('testDatabaseUrl', () => {
+  it('recreates rotor_test_<name> from scratch and runs the given migrations', async () => {
+    const url = await testDatabaseUrl('testing_db', [CreateMarker1700000000000]);
+    expect(new URL(url).pathname).toBe('/rotor_test_testing_db');
+    expect(await tables(url)).toEqual(['marker', 'migrations']);
+
+    expect(await tables(await testDatabaseUrl('testing_db'))).toEqual([]);
+  });
+
+  it('refuses a name that is not a plain identifier', async () => {
+    await expect(testDatabaseUrl('bad-name; DROP')).rejects.toThrow('test database name must be [a-z0-9_]');
+  });
+});
+
+describe('kafkaBrokers', () => {
+  it('finds the local broker', async () => {
+    expect(await kafkaBrokers()).toEqual((process.env['KAFKA_BROKERS'] || '127.0.0.1:9092').split(','));
+  });
+
+  it('says how to start a broker when none answers', async () => {
+    const saved = process.env['KAFKA_BROKERS'];
+    process.env['KAFKA_BROKERS'] = '127.0.0.1:1';
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const { kafkaBrokers: isolated } = await import('../src/kafka');
+        await expect(isolated()).rejects.toThrow(/No Kafka broker answers at 127\.0\.0\.1:1.*tools\/kafka\/kafka\.sh up/);
+      });
+    } finally {
+      if (saved === undefined) delete process.env['KAFKA_BROKERS'];
+      else process.env['KAFKA_BROKERS'] = saved;
+    }
+  });
+});
+
+describe('collectMessages', () => {
+  it('returns what landed after the snapshot and passes the filter', async () => {
+    const kafka = new Kafka({ clientId: 'rotor-test-collect', brokers: await kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const topic = `rotor.test.collect.${uniqueSuffix()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: [{ key: 'a', value: 'before' }] });
+      const since = await topicOffsets(kafka, topic);
+      await producer.send({ topic, messages: [{ key: 'b', value: 'skip me' }, { key: 'a', value: 'after' }] });
+
+      const got = await collectMessages(kafka, topic, 1, { since, filter: (m) => m.key === 'a' });
+      expect(got.map((m) => [m.value, m.offset])).toEqual([['after', '2']]);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+});
+
+describe('waitFor and uniqueSuffix', () => {
+  it('returns the first truthy value, or names what it waited for', async () => {
+    let n = 0;
+    expect(await waitFor(() => (++n >= 3 ? n : 0), { intervalMs: 1 })).toBe(3);
+    await expect(waitFor(() => false, { timeoutMs: 30, message: 'Godot' })).rejects.toThrow('timed out after 30 ms waiting for Godot');
+  });
+
+  it('makes distinct lowercase ids', () => {
+    const ids = new Set(Array.from({ length: 100 }, uniqueSuffix));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+$/);
+  });
+});
