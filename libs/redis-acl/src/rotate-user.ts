@@ -1,0 +1,60 @@
+import { assertPermissionRules, assertRotorUsername, setUserArgs } from './acl-commands';
+import { commandFailure, onEveryNode, targetSecrets, withAdmin, type Secrets } from './connection';
+import { discoverNodes } from './discover-nodes';
+import { persistWhereKept, readAclFile } from './persist-acl';
+import { RedisAclError } from './redis-acl.error';
+import { nodeName, type RedisTarget } from './redis-target';
+import { verifyCredential } from './verify-credential';
+
+export interface UserChange {
+  /** One of the rotation's two users (rotor_<32 hex>_<0|1>): the slot that is NOT active. */
+  username: string;
+  password: string;
+  /** Permission rules, one per element ('~app:*', '+get'); see assertPermissionRules. */
+  rules: readonly string[];
+}
+
+/**
+ * Gives one user a new password and rules on every node, in three passes:
+ *   1. ACL SETUSER <user> reset on ><password> <rules…> on every node;
+ *   2. a fresh connection per node AUTHs as the user and PINGs;
+ *   3. only when every node passed: ACL SAVE on the nodes that keep an aclfile.
+ * It touches nothing but `change.username`. In the dual-phase scheme that is the non-active
+ * slot, so any failure — which may leave that user half-updated — leaves the credential that
+ * clients use now (the other slot) exactly as it was; a retry simply starts over.
+ */
+export async function rotateUser(t: RedisTarget, change: UserChange): Promise<{ nodes: string[] }> {
+  assertRotorUsername(change.username);
+  assertPermissionRules(change.rules);
+  if (!change.password) throw new RedisAclError('SETUSER_FAILED', 'Refusing to set an empty password.');
+  const secrets: Secrets = [...targetSecrets(t), change.password];
+
+  const nodes = await discoverNodes(t);
+  const keepsAclFile = new Map<string, boolean>();
+
+  await onEveryNode(nodes, (node) =>
+    withAdmin(t, node, secrets, async (c) => {
+      // Read first: a node whose persistence cannot be known is refused before it is changed.
+      keepsAclFile.set(nodeName(node), await readAclFile(c, node, secrets));
+      try {
+        await c.call('ACL', ...setUserArgs(change.username, change.password, change.rules));
+      } catch (e) {
+        throw commandFailure('SETUSER_FAILED', `ACL SETUSER ${change.username}`, node, e, secrets);
+      }
+    }),
+  );
+
+  await onEveryNode(nodes, async (node) => {
+    if (!(await verifyCredential(node, t.tls, change.username, change.password))) {
+      throw new RedisAclError(
+        'VERIFY_FAILED',
+        `The new credential of ${change.username} was set but does not authenticate on ${nodeName(node)}.`,
+        nodeName(node),
+        true,
+      );
+    }
+  });
+
+  await persistWhereKept(t, nodes, keepsAclFile, secrets);
+  return { nodes: nodes.map(nodeName) };
+}
