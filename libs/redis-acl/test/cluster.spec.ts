@@ -1,7 +1,7 @@
 import { Cluster as ClusterClient } from 'ioredis';
 import { checkConnection, discoverNodes, revokeUsers, rotateUser, verifyCredential, type RedisTarget } from '../src';
 import { address, newPassword, rotationUsers, singleTarget } from './fixtures';
-import { RedisFleet, type Cluster, type RedisServer } from './redis-servers';
+import { RedisFleet, type Cluster, type RedisServer } from '@rotor/testing';
 
 const fleet = new RedisFleet();
 let cluster: Cluster;

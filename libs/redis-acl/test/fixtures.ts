@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisAddress, RedisTarget } from '../src';
-import { ADMIN_PASSWORD, ADMIN_USER, type RedisServer } from './redis-servers';
+import { ADMIN_PASSWORD, ADMIN_USER, type RedisServer } from '@rotor/testing';
 
 /** The two users of one (made-up) rotation: rotor_<32 hex>_0 and _1. */
 export function rotationUsers(): [string, string] {

@@ -2,7 +2,7 @@ import { rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkConnection, revokeUsers, rotateUser, verifyCredential } from '../src';
 import { address, newPassword, rejectionOf, rotationUsers, singleTarget } from './fixtures';
-import { ADMIN_PASSWORD, RedisFleet, type RedisServer } from './redis-servers';
+import { ADMIN_PASSWORD, RedisFleet, type RedisServer } from '@rotor/testing';
 
 const fleet = new RedisFleet();
 let server: RedisServer;

@@ -1,6 +1,6 @@
 import { discoverNodes, rotateUser, verifyCredential, type RedisTarget } from '../src';
 import { address, newPassword, rejectionOf, replicasTarget, rotationUsers, singleTarget } from './fixtures';
-import { ADMIN_PASSWORD, RedisFleet, waitFor, waitForReplicaLink, type RedisServer } from './redis-servers';
+import { ADMIN_PASSWORD, RedisFleet, waitUntil, waitForReplicaLink, type RedisServer } from '@rotor/testing';
 
 const fleet = new RedisFleet();
 let primary: RedisServer;
@@ -93,7 +93,7 @@ describe('a primary with two replicas', () => {
       await expect(authenticatesOn(all(), users[1], active)).resolves.toEqual([true, true, true]);
     } finally {
       await locked.stop();
-      await waitFor('the primary to drop the stopped replica', () =>
+      await waitUntil('the primary to drop the stopped replica', () =>
         primary.withAdmin(async (c) => ((await c.info('replication')).match(/^slave\d+:/gm) ?? []).length === replicas.length),
       );
     }

@@ -1,6 +1,6 @@
 import { checkConnection, discoverNodes, rotateUser, verifyCredential, type RedisTarget } from '../src';
 import { address, newPassword, rejectionOf, rotationUsers } from './fixtures';
-import { ADMIN_PASSWORD, ADMIN_USER, RedisFleet, SENTINEL_PASSWORD, freePort, waitFor, waitForReplicaLink, type RedisServer } from './redis-servers';
+import { ADMIN_PASSWORD, ADMIN_USER, RedisFleet, SENTINEL_PASSWORD, freePort, waitUntil, waitForReplicaLink, type RedisServer } from '@rotor/testing';
 
 const MASTER = 'mymaster';
 const fleet = new RedisFleet();
@@ -41,7 +41,7 @@ beforeAll(async () => {
   await waitForReplicaLink(second);
   sentinel = await fleet.startSentinel(first, MASTER);
   deadSentinelPort = await freePort(0);
-  await waitFor('the sentinel to discover the replica', () => sentinelSees(1, first));
+  await waitUntil('the sentinel to discover the replica', () => sentinelSees(1, first));
 });
 afterAll(() => fleet.stopAll());
 
@@ -75,7 +75,7 @@ describe('a primary and a replica behind Sentinel', () => {
     });
 
     await sentinel.withAdmin((c) => c.call('SENTINEL', 'FAILOVER', MASTER));
-    await waitFor('the replica to be promoted', async () => (await sentinelSees(1, second)) && (await second.withAdmin(async (c) => (await c.info('replication')).includes('role:master'))));
+    await waitUntil('the replica to be promoted', async () => (await sentinelSees(1, second)) && (await second.withAdmin(async (c) => (await c.info('replication')).includes('role:master'))));
 
     await expect(verifyCredential(address(second), null, users[0], passwords[0])).resolves.toBe(true);
     await expect(discoverNodes(sentinelTarget())).resolves.toEqual([

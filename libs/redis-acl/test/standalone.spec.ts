@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { checkConnection, discoverNodes, revokeUsers, rotateUser, verifyCredential, type RedisAclError } from '../src';
 import { address, newPassword, rejectionOf, rotationUsers, singleTarget } from './fixtures';
-import { ADMIN_PASSWORD, RedisFleet, freePort, type RedisServer } from './redis-servers';
+import { ADMIN_PASSWORD, RedisFleet, freePort, type RedisServer } from '@rotor/testing';
 
 const fleet = new RedisFleet();
 let server: RedisServer;

@@ -1,6 +1,6 @@
 import { checkConnection, discoverNodes, rotateUser, verifyCredential, type RedisTarget, type RedisTls } from '../src';
 import { address, newPassword, rejectionOf, rotationUsers, singleTarget } from './fixtures';
-import { RedisFleet, SENTINEL_PASSWORD, waitFor, waitForReplicaLink, type RedisServer, type TlsMaterial } from './redis-servers';
+import { RedisFleet, SENTINEL_PASSWORD, waitUntil, waitForReplicaLink, type RedisServer, type TlsMaterial } from '@rotor/testing';
 
 const fleet = new RedisFleet();
 let server: RedisServer;
@@ -69,7 +69,7 @@ describe('Sentinel over TLS', () => {
     replica = await fleet.start({ tls: material, replicaOf: primary });
     await waitForReplicaLink(replica);
     sentinel = await fleet.startSentinel(primary, 'tlsmaster', material);
-    await waitFor('the sentinel to discover the replica', () =>
+    await waitUntil('the sentinel to discover the replica', () =>
       sentinel.withAdmin(async (c) => ((await c.call('SENTINEL', 'REPLICAS', 'tlsmaster')) as unknown[]).length === 1),
     );
   });

@@ -4,3 +4,4 @@ export type { CollectedMessage, CollectOptions, Collector, TopicOffsets } from '
 export { uniqueSuffix } from './unique';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
+export * from './redis-servers';

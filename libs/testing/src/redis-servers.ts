@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis, type RedisOptions } from 'ioredis';
+import { waitFor } from './wait-for';
 
 const run = promisify(execFile);
 
-export const HOST = '127.0.0.1';
+export const REDIS_HOST = '127.0.0.1';
 export const ADMIN_USER = 'rotor-admin';
 export const ADMIN_PASSWORD = 'admin-pw-7f3c1e';
 export const ADMIN_RULES = '~* &* +@all';
@@ -85,7 +86,7 @@ export class RedisFleet {
   private readonly processes: Array<{ stop(): Promise<void> }> = [];
   private readonly dirs: string[] = [];
 
-  async tempDir(prefix = 'rotor-redis-acl-'): Promise<string> {
+  async tempDir(prefix = 'rotor-redis-'): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), prefix));
     this.dirs.push(dir);
     return dir;
@@ -98,7 +99,7 @@ export class RedisFleet {
   }
 
   async tls(): Promise<TlsMaterial> {
-    return makeTlsMaterial(await this.tempDir('rotor-redis-acl-tls-'));
+    return makeTlsMaterial(await this.tempDir('rotor-redis-tls-'));
   }
 
   async start(opts: StartOptions = {}): Promise<RedisServer> {
@@ -118,7 +119,7 @@ export class RedisFleet {
     const port = await freePort(opts.cluster ? 10_000 : 0);
     const tls = opts.tls;
     const conf = [
-      `bind ${HOST}`,
+      `bind ${REDIS_HOST}`,
       tls ? 'port 0' : `port ${port}`,
       ...(tls
         ? [...tlsConfig(tls, port), 'tls-replication yes']
@@ -144,7 +145,7 @@ export class RedisFleet {
     this.processes.push(proc);
     await proc.start();
     const clientOptions = (): RedisOptions => ({
-      host: HOST,
+      host: REDIS_HOST,
       port,
       username: ADMIN_USER,
       password: ADMIN_PASSWORD,
@@ -153,9 +154,9 @@ export class RedisFleet {
       ...(tls ? { tls: { ca: tls.ca, servername: 'localhost' } } : {}),
     });
     const server: RedisServer = {
-      host: HOST,
+      host: REDIS_HOST,
       port,
-      name: `${HOST}:${port}`,
+      name: `${REDIS_HOST}:${port}`,
       dir,
       tls,
       aclfilePath,
@@ -188,10 +189,10 @@ export class RedisFleet {
    * SENTINEL_PASSWORD. With `tls`, it serves clients and talks to the data nodes over TLS only.
    */
   async startSentinel(primary: RedisServer, masterName = 'mymaster', tls?: TlsMaterial): Promise<RedisServer> {
-    const dir = await this.tempDir('rotor-redis-acl-sentinel-');
+    const dir = await this.tempDir('rotor-redis-sentinel-');
     const port = await freePort(0);
     const conf = [
-      `bind ${HOST}`,
+      `bind ${REDIS_HOST}`,
       ...(tls ? ['port 0', ...tlsConfig(tls, port), 'tls-replication yes'] : [`port ${port}`]),
       'daemonize no',
       `dir ${dir}`,
@@ -210,7 +211,7 @@ export class RedisFleet {
     await proc.start();
     const client = async () => {
       const c = new Redis({
-        host: HOST,
+        host: REDIS_HOST,
         port,
         password: SENTINEL_PASSWORD,
         lazyConnect: true,
@@ -223,9 +224,9 @@ export class RedisFleet {
       return c;
     };
     const server: RedisServer = {
-      host: HOST,
+      host: REDIS_HOST,
       port,
-      name: `${HOST}:${port}`,
+      name: `${REDIS_HOST}:${port}`,
       dir,
       admin: client,
       withAdmin: async (work) => {
@@ -256,7 +257,7 @@ export class RedisFleet {
       { timeout: 30_000 },
     );
     // Settled: every node sees all nodes, none in handshake or failed, each in its final role.
-    await waitFor('every cluster node to see a healthy cluster', async () => {
+    await waitUntil('every cluster node to see a healthy cluster', async () => {
       for (const n of nodes) {
         const ok = await n.withAdmin(async (c) => {
           const info = String(await c.call('CLUSTER', 'INFO'));
@@ -281,23 +282,14 @@ export class RedisFleet {
 
 /** Waits until the replica's link to its primary is up (ACL users are not replicated; data is). */
 export async function waitForReplicaLink(replica: RedisServer): Promise<void> {
-  await waitFor(`${replica.name} to sync with its primary`, () =>
+  await waitUntil(`${replica.name} to sync with its primary`, () =>
     replica.withAdmin(async (c) => (await c.info('replication')).includes('master_link_status:up')),
   );
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+/** waitFor with the message first, as the fleet's callers read best. */
+export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  await waitFor(check, { message: what, timeoutMs, intervalMs: 100 });
 }
 
 /**
@@ -319,7 +311,7 @@ function listenAndClose(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
-    srv.listen(port, HOST, () => {
+    srv.listen(port, REDIS_HOST, () => {
       const address = srv.address();
       const chosen = typeof address === 'object' && address ? address.port : port;
       srv.close(() => resolve(chosen));
