@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ErrorBody, InternalTokenGuard } from '@rotor/service-runtime';
+import { RotorError } from '@rotor/util';
+import type { Response } from 'express';
+import { RedisConnectionCheckSchema, RotationProviderError, RotationProviders } from '../providers';
+import { ROTATION_PROVIDERS } from '../tokens';
+
+/**
+ * The gateway's connection check: can Rotor reach this Redis deployment with these admin
+ * credentials and manage ACL users on every node? Changes nothing.
+ *   200 { status: 'ok' }
+ *   400 REQUEST… / CONNECTION.INVALID: the body is not a connection (fields named)
+ *   422 { error: 'CONNECTION.<UNREACHABLE|TLS|AUTH|PERMISSION|DISCOVERY_FAILED|…>', message }
+ */
+@ApiExcludeController()
+@Controller('internal/connections')
+@UseGuards(InternalTokenGuard)
+export class ConnectionCheckController {
+  constructor(@Inject(ROTATION_PROVIDERS) private readonly providers: RotationProviders) {}
+
+  @Post('check')
+  @HttpCode(200)
+  async check(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' } | ErrorBody> {
+    const parsed = RedisConnectionCheckSchema.safeParse(body);
+    if (!parsed.success) {
+      throw RotorError.validation(
+        'CONNECTION.INVALID',
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
+      );
+    }
+    const { projectId, ...connection } = parsed.data;
+    try {
+      await this.providers['redis-credentials'].verify({ projectId, connectionId: connection.connectionId, connection });
+      return { status: 'ok' };
+    } catch (e) {
+      if (!(e instanceof RotationProviderError)) throw e;
+      res.status(422);
+      return { statusCode: 422, error: e.code, message: e.message, details: [] };
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { EnvelopeCipher } from '@rotor/crypto';
+import { createRedisCredentialsProvider, RedisCredentialsSpec } from './redis-credentials';
+import { RotationProvider } from './rotation-provider';
+
+/**
+ * Each provider's own shapes, by type. Adding a provider = a folder like ./redis-credentials,
+ * one line here and one in createRotationProviders; the mapped type below makes a missing
+ * registry entry a compile error.
+ */
+export interface ProviderSpecs {
+  'redis-credentials': RedisCredentialsSpec;
+}
+
+export type ProviderType = keyof ProviderSpecs;
+
+export type RotationProviders = {
+  readonly [T in ProviderType]: RotationProvider<ProviderSpecs[T]> & { readonly type: T };
+};
+
+export interface ProviderDeps {
+  cipher: EnvelopeCipher;
+}
+
+export function createRotationProviders(deps: ProviderDeps): RotationProviders {
+  return {
+    'redis-credentials': createRedisCredentialsProvider(deps),
+  };
+}
+
+export * from './rotation-provider';
+export * from './redis-credentials';

@@ -1,0 +1,150 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AnyEnvelope, causedBy, createEnvelope, Envelope } from '@rotor/contracts';
+import { EnvelopeCipher } from '@rotor/crypto';
+import { Outbox } from '@rotor/event-store';
+import { rotorUsername } from '@rotor/rotation-domain';
+import { Clock, CLOCK } from '@rotor/util';
+import { EntityManager } from 'typeorm';
+import { findJob, lockRotation, recordRotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { ExecutorMetrics } from '../metrics';
+import { IssuedCredential, RotationProviderError, RotationProviders } from '../providers';
+import { ENVELOPE_CIPHER, ROTATION_PROVIDERS } from '../tokens';
+import { providerTypeOf } from './provider-type';
+
+type RotationRequested = Envelope<'RotationRequested'>;
+
+/**
+ * RotationRequested → the slot's user gets a new password on every node → CredentialsRotated
+ * (password sealed) or RotationFailed. Runs inside the ConsumerRunner's transaction, which
+ * has already claimed the event id in the inbox.
+ *
+ * Why a redelivered job never yields a second, different CredentialsRotated:
+ * - The inbox claim, the executor_jobs row and the outbox row commit in one transaction, or
+ *   none of them do. The same event id delivered again finds its inbox claim and never gets
+ *   here; any other event for this rotation with a generation at or below the recorded one
+ *   (same job re-emitted, or older) is skipped below without touching Redis. The advisory
+ *   lock makes the read of executor_jobs and the write after it atomic per rotation, even
+ *   when a rebalance lets two consumers hold the same message for a moment.
+ * - The Redis work happens before the commit, so a crash (or a failed commit) after ACL
+ *   SETUSER leaves no trace in Postgres: the message is redelivered and the slot is set
+ *   again, with a new password, and only that attempt's CredentialsRotated is ever
+ *   committed. The password set by the lost attempt was never sealed, stored or sent
+ *   anywhere. That is harmless because the target slot is never the active one: the secret
+ *   store keeps serving the other slot's credential, which nothing here touches, until a
+ *   committed CredentialsRotated names the new one (DESIGN.md §5.1).
+ * - Outbox.enqueue takes the event store's global append lock, so it runs last, after the
+ *   Redis work: the lock is held for milliseconds, not for a round of network calls.
+ */
+@Injectable()
+export class RotationRequestedHandler {
+  private readonly logger = new Logger('RotationRequested');
+
+  constructor(
+    @Inject(ROTATION_PROVIDERS) private readonly providers: RotationProviders,
+    @Inject(ENVELOPE_CIPHER) private readonly cipher: EnvelopeCipher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ExecutorMetrics,
+  ) {}
+
+  async handle(event: RotationRequested, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    await lockRotation(tx, p.rotationId);
+    const skip = skipReason(await findJob(tx, p.rotationId), p.generation);
+    if (skip) {
+      this.logger.log(`skipped job ${p.jobId} of rotation ${p.rotationId}: ${skip}`);
+      this.metrics.count('skipped');
+      return;
+    }
+
+    const timer = this.metrics.duration.startTimer();
+    const result = await this.setCredential(event);
+    const outcome = 'credential' in result ? 'rotated' : 'failed';
+    await Outbox.enqueue(tx, [
+      'credential' in result ? this.credentialsRotated(event, result.credential) : this.rotationFailed(event, result.failure),
+    ]);
+    await recordRotationJob(tx, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome });
+    timer({ outcome });
+    this.metrics.count(outcome);
+    if ('failure' in result) {
+      const f = result.failure;
+      this.logger.warn(`job ${p.jobId} of rotation ${p.rotationId} failed [${f.code}] on ${f.node ?? 'no single node'}: ${f.message}`);
+    } else {
+      this.logger.log(`job ${p.jobId} of rotation ${p.rotationId}: slot ${p.targetIndex} rotated on ${result.credential.nodes.length} node(s)`);
+    }
+  }
+
+  private async setCredential(
+    event: RotationRequested,
+  ): Promise<{ credential: IssuedCredential } | { failure: RotationProviderError }> {
+    const p = event.payload;
+    // Rotor only changes users it created for this very rotation and slot (DESIGN.md §5.6).
+    const expected = rotorUsername(p.rotationId, p.targetIndex);
+    if (p.username !== expected) {
+      return {
+        failure: new RotationProviderError(
+          'ROTATION.FOREIGN_USER',
+          `Refusing to rotate user "${p.username}": slot ${p.targetIndex} of rotation ${p.rotationId} is "${expected}".`,
+        ),
+      };
+    }
+    const provider = this.providers[providerTypeOf(event)];
+    const request = {
+      projectId: p.projectId,
+      connectionId: p.connection.connectionId,
+      connection: p.connection,
+      rotationId: p.rotationId,
+      username: p.username,
+      parameters: { permissionScope: p.permissionScope, passwordRequirements: p.passwordRequirements },
+    };
+    try {
+      const credential = p.reason === 'initial' ? await provider.issue(request) : await provider.rotate(request);
+      return { credential };
+    } catch (e) {
+      // Anything else is a defect (or Postgres): thrown, so the runner retries, then DLQs.
+      if (e instanceof RotationProviderError) return { failure: e };
+      throw e;
+    }
+  }
+
+  private credentialsRotated(cause: RotationRequested, credential: IssuedCredential): AnyEnvelope {
+    const p = cause.payload;
+    return createEnvelope(
+      'CredentialsRotated',
+      p.rotationId,
+      {
+        rotationId: p.rotationId,
+        projectId: p.projectId,
+        environment: p.environment,
+        secretPath: p.secretPath,
+        secretsMapping: p.secretsMapping,
+        jobId: p.jobId,
+        generation: p.generation,
+        activeIndex: p.targetIndex,
+        username: credential.username,
+        password: this.cipher.seal(credential.password, { projectId: p.projectId, owner: p.rotationId, field: 'password' }),
+        nodes: credential.nodes,
+        rotatedAt: this.clock.now().toISOString(),
+      },
+      causedBy(cause),
+    );
+  }
+
+  private rotationFailed(cause: RotationRequested, failure: RotationProviderError): AnyEnvelope {
+    const p = cause.payload;
+    return createEnvelope(
+      'RotationFailed',
+      p.rotationId,
+      {
+        rotationId: p.rotationId,
+        projectId: p.projectId,
+        jobId: p.jobId,
+        generation: p.generation,
+        message: `[${failure.code}] ${failure.message}`,
+        node: failure.node,
+        retryable: failure.retryable,
+        failedAt: this.clock.now().toISOString(),
+      },
+      causedBy(cause),
+    );
+  }
+}
