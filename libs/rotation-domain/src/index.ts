@@ -4,3 +4,4 @@ export * from './password';
 export * from './scope';
 export * from './schedule';
 export * from './naming';
+export * from './retry';

@@ -1,0 +1,32 @@
+import { EventHandlers } from '@rotor/messaging';
+import { Clock } from '@rotor/util';
+import { EntityManager } from 'typeorm';
+import { ScheduleRepository } from '../schedule/schedule.repository';
+import { onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from '../schedule/schedule-transitions';
+import { Schedule } from '../schedule/schedule.types';
+import { SchedulerRules } from '../schedule/scheduler-settings';
+
+/**
+ * The scheduler's view of rotation events (TOPICS.rotationEvents). Each runs in the consumer's
+ * transaction, next to the inbox claim, so an event changes the table exactly once. Events of
+ * a rotation the scheduler does not know (created before its table existed, or deleted) are
+ * skipped: only RotationCreated starts a schedule.
+ */
+export function rotationEventHandlers(clock: Clock, rules: SchedulerRules): EventHandlers {
+  return {
+    RotationCreated: async (e, tx) => ScheduleRepository.save(tx, [onCreated(e.payload)]),
+    RotationUpdated: async (e, tx) => change(tx, e.payload.rotationId, (s) => onUpdated(s, e.payload)),
+    RotationDeleted: async (e, tx) => ScheduleRepository.remove(tx, e.payload.rotationId),
+    RotationRequested: async (e, tx) => change(tx, e.payload.rotationId, (s) => onRequested(s, e.payload, clock.now(), rules)),
+    RotationCompleted: async (e, tx) => change(tx, e.payload.rotationId, (s) => onCompleted(s, e.payload)),
+    RotationAttemptFailed: async (e, tx) =>
+      change(tx, e.payload.rotationId, (s) => onAttemptFailed(s, e.payload, clock.now(), rules)),
+  };
+}
+
+async function change(tx: EntityManager, rotationId: string, transition: (s: Schedule) => Schedule | null): Promise<void> {
+  const current = await ScheduleRepository.lock(tx, rotationId);
+  if (current === null) return;
+  const next = transition(current);
+  if (next !== null) await ScheduleRepository.save(tx, [next]);
+}

@@ -1,0 +1,171 @@
+import { AnyEnvelope, createEnvelope } from '@rotor/contracts';
+import { Outbox } from '@rotor/event-store';
+import { LoggerLike, jsonLogger } from '@rotor/messaging';
+import { Clock } from '@rotor/util';
+import { DataSource } from 'typeorm';
+import { FireEvent, Firing, fire } from '../schedule/fire';
+import { ScheduleRepository } from '../schedule/schedule.repository';
+import { SchedulerRules } from '../schedule/scheduler-settings';
+import { RateLimiter } from './rate-limiter';
+import { WakeupListener } from './wakeup-listener';
+
+export interface DueLoopOptions {
+  rules: SchedulerRules;
+  /** Rows claimed per transaction at most. */
+  batchSize: number;
+  /** Firings per second for this instance (ROTOR_SCHEDULER_MAX_PER_SECOND). */
+  maxPerSecond: number;
+  /** The longest the loop sleeps without looking, whatever the nearest fire time. */
+  maxSleepMs: number;
+  /** Pause when due rows exist but another instance holds them (default 250 ms). */
+  busyRetryMs?: number;
+  /** Listen for schedule changes (default true); off for a loop driven only by tick(). */
+  listen?: boolean;
+  logger?: LoggerLike;
+  monotonicMs?: () => number;
+}
+
+export interface TickResult {
+  /** Rows claimed in this transaction. */
+  claimed: number;
+  /** Events written to the outbox (RotationDue, or RotationFailed for an expired lease). */
+  emitted: number;
+}
+
+const ERROR_BACKOFF_MS = 1000;
+
+/**
+ * Fires due schedules: sleeps until the nearest fire time (at most `maxSleepMs`, woken
+ * early by a committed schedule change), then claims due rows oldest first with
+ * `FOR UPDATE SKIP LOCKED` and, in the same transaction, writes their events to the outbox
+ * and takes a lease on them. Any number of instances may run against one database: a row is
+ * claimed by one transaction at a time and leaves the due set in it, so it is emitted once.
+ */
+export class DueLoop {
+  private readonly limiter: RateLimiter;
+  private readonly logger: LoggerLike;
+  private readonly listener?: WakeupListener;
+  private running = false;
+  private firedCount = 0;
+  private loop?: Promise<void>;
+  private wakeRequested = false;
+  private interruptSleep?: () => void;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly opts: DueLoopOptions,
+  ) {
+    this.limiter = new RateLimiter(opts.maxPerSecond, opts.monotonicMs);
+    this.logger = opts.logger ?? jsonLogger('DueLoop');
+    if (opts.listen !== false) this.listener = new WakeupListener(ds, () => this.wake(), this.logger);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listener?.start();
+    this.loop = this.run();
+  }
+
+  /** Lets the transaction in flight commit, then stops. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.interruptSleep?.();
+    await this.loop;
+    await this.listener?.stop();
+  }
+
+  /** Look now: something changed (a consumed event, another instance, a test moving the clock). */
+  wake(): void {
+    this.wakeRequested = true;
+    this.interruptSleep?.();
+  }
+
+  /** Schedules this instance fired since it was created. */
+  fired(): number {
+    return this.firedCount;
+  }
+
+  /** One claim transaction of at most `limit` rows. */
+  async tick(limit = this.opts.batchSize): Promise<TickResult> {
+    const result = await this.ds.transaction(async (tx) => {
+      const now = this.clock.now();
+      const claimed = await ScheduleRepository.claimDue(tx, now, limit);
+      const firings = claimed.map((s) => fire(s, now, this.opts.rules)).filter((f): f is Firing => f !== null);
+      if (firings.length < claimed.length) {
+        // Cannot happen while fire() and the fire_at column agree; if it does, say so loudly.
+        this.logger.error('claimed schedules with nothing to fire', { rotationIds: claimed.length - firings.length });
+      }
+      const events = firings.flatMap((f) => (f.event ? [toEnvelope(f.event, now)] : []));
+      await Outbox.enqueue(tx, events);
+      await ScheduleRepository.save(tx, firings.map((f) => f.schedule), { notify: false });
+      return { claimed: claimed.length, emitted: events.length };
+    });
+    this.firedCount += result.claimed;
+    return result;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const chunk = this.limiter.chunk(this.opts.batchSize);
+        const wait = this.limiter.msUntil(chunk);
+        if (wait > 0) {
+          await this.sleep(wait, { wakeable: false });
+          continue;
+        }
+        this.wakeRequested = false;
+        const limit = Math.min(this.opts.batchSize, this.limiter.available());
+        const { claimed } = await this.tick(limit);
+        this.limiter.take(claimed);
+        if (claimed === limit) continue; // a backlog: keep going, paced by the limiter
+        await this.sleep(await this.delayUntilNextFire(), { wakeable: true });
+      } catch (e) {
+        this.logger.error('due loop failed; retrying', { error: (e as Error).message });
+        await this.sleep(ERROR_BACKOFF_MS, { wakeable: true });
+      }
+    }
+  }
+
+  private async delayUntilNextFire(): Promise<number> {
+    const next = await ScheduleRepository.nextFireAt(this.ds.manager);
+    if (next === null) return this.opts.maxSleepMs;
+    const ms = next.getTime() - this.clock.now().getTime();
+    // Due now but not claimed: another instance holds those rows; look again shortly.
+    if (ms <= 0) return this.opts.busyRetryMs ?? 250;
+    return Math.min(ms + 1, this.opts.maxSleepMs);
+  }
+
+  private sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (wakeable && this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.interruptSleep = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.interruptSleep = () => {
+        if (wakeable || !this.running) {
+          this.wakeRequested = false;
+          done();
+        }
+      };
+    });
+  }
+}
+
+function toEnvelope(event: FireEvent, now: Date): AnyEnvelope {
+  switch (event.type) {
+    case 'RotationDue':
+      return createEnvelope('RotationDue', event.payload.rotationId, event.payload, { occurredAt: now });
+    case 'RotationFailed':
+      return createEnvelope('RotationFailed', event.payload.rotationId, event.payload, { occurredAt: now });
+  }
+}

@@ -1,0 +1,146 @@
+import { EntityManager } from 'typeorm';
+import { Schedule, ScheduleStatus } from './schedule.types';
+
+/** Channel a committed schedule change is announced on, so every due loop re-arms its timer. */
+export const SCHEDULE_CHANNEL = 'rotor_scheduler';
+
+interface ScheduleRecord {
+  rotation_id: string;
+  project_id: string;
+  enabled: boolean;
+  interval_days: number;
+  rotate_at_utc: string;
+  next_due_at: Date | null;
+  due_at: Date | null;
+  attempt: number;
+  retry_at: Date | null;
+  in_flight_job_id: string | null;
+  generation: number;
+  lease_expires_at: Date | null;
+  status: ScheduleStatus;
+  last_message: string | null;
+}
+
+/** Column name and SQL type, in one place for SELECT, INSERT and the JSON record set. */
+const COLUMNS: [keyof ScheduleRecord, string][] = [
+  ['rotation_id', 'text'],
+  ['project_id', 'text'],
+  ['enabled', 'boolean'],
+  ['interval_days', 'integer'],
+  ['rotate_at_utc', 'text'],
+  ['next_due_at', 'timestamptz'],
+  ['due_at', 'timestamptz'],
+  ['attempt', 'integer'],
+  ['retry_at', 'timestamptz'],
+  ['in_flight_job_id', 'text'],
+  ['generation', 'integer'],
+  ['lease_expires_at', 'timestamptz'],
+  ['status', 'text'],
+  ['last_message', 'text'],
+];
+const NAMES = COLUMNS.map(([name]) => name);
+const SELECT = NAMES.join(', ');
+const RECORD_TYPE = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
+const UPDATE_SET = NAMES.filter((n) => n !== 'rotation_id').map((n) => `${n} = EXCLUDED.${n}`).join(', ');
+
+/** SQL for the `schedules` table; every method runs in the caller's transaction. */
+export class ScheduleRepository {
+  /** The row, locked until the transaction ends; null when the rotation is unknown. */
+  static async lock(tx: EntityManager, rotationId: string): Promise<Schedule | null> {
+    const rows: ScheduleRecord[] = await tx.query(`SELECT ${SELECT} FROM schedules WHERE rotation_id = $1 FOR UPDATE`, [rotationId]);
+    return rows.length === 0 ? null : fromRecord(rows[0]);
+  }
+
+  static async find(m: EntityManager, rotationId: string): Promise<Schedule | null> {
+    const rows: ScheduleRecord[] = await m.query(`SELECT ${SELECT} FROM schedules WHERE rotation_id = $1`, [rotationId]);
+    return rows.length === 0 ? null : fromRecord(rows[0]);
+  }
+
+  /**
+   * Inserts or replaces the rows (one statement) and, unless told not to, wakes the due loops
+   * once it commits. The due loop's own writes only push fire times later: no one to wake.
+   */
+  static async save(tx: EntityManager, schedules: readonly Schedule[], opts: { notify?: boolean } = {}): Promise<void> {
+    if (schedules.length === 0) return;
+    await tx.query(
+      `INSERT INTO schedules (${SELECT})
+       SELECT ${SELECT} FROM jsonb_to_recordset($1::jsonb) AS v(${RECORD_TYPE})
+       ON CONFLICT (rotation_id) DO UPDATE SET ${UPDATE_SET}, updated_at = now()`,
+      [JSON.stringify(schedules.map(toRecord))],
+    );
+    if (opts.notify !== false) await ScheduleRepository.notify(tx);
+  }
+
+  static async remove(tx: EntityManager, rotationId: string): Promise<void> {
+    await tx.query('DELETE FROM schedules WHERE rotation_id = $1', [rotationId]);
+    await ScheduleRepository.notify(tx);
+  }
+
+  /**
+   * Up to `limit` rows whose fire time has come, oldest first, locked for this transaction.
+   * SKIP LOCKED: rows another scheduler instance is claiming right now are left to it, so
+   * no two instances ever fire the same row, and neither waits for the other.
+   */
+  static async claimDue(tx: EntityManager, now: Date, limit: number): Promise<Schedule[]> {
+    const rows: ScheduleRecord[] = await tx.query(
+      `SELECT ${SELECT} FROM schedules
+       WHERE fire_at <= $1
+       ORDER BY fire_at, rotation_id
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED`,
+      [now.toISOString(), limit],
+    );
+    return rows.map(fromRecord);
+  }
+
+  /** The nearest fire time of any row (an index lookup), or null when nothing is planned. */
+  static async nextFireAt(m: EntityManager): Promise<Date | null> {
+    const rows: { fire_at: Date }[] = await m.query(
+      'SELECT fire_at FROM schedules WHERE fire_at IS NOT NULL ORDER BY fire_at, rotation_id LIMIT 1',
+    );
+    return rows.length === 0 ? null : rows[0].fire_at;
+  }
+
+  /** Delivered by Postgres on commit (and dropped on rollback). */
+  private static async notify(tx: EntityManager): Promise<void> {
+    await tx.query('SELECT pg_notify($1, $2)', [SCHEDULE_CHANNEL, '']);
+  }
+}
+
+function fromRecord(r: ScheduleRecord): Schedule {
+  return {
+    rotationId: r.rotation_id,
+    projectId: r.project_id,
+    enabled: r.enabled,
+    intervalDays: r.interval_days,
+    rotateAtUtc: r.rotate_at_utc,
+    nextDueAt: r.next_due_at,
+    dueAt: r.due_at,
+    attempt: r.attempt,
+    retryAt: r.retry_at,
+    inFlightJobId: r.in_flight_job_id,
+    generation: r.generation,
+    leaseExpiresAt: r.lease_expires_at,
+    status: r.status,
+    lastMessage: r.last_message,
+  };
+}
+
+function toRecord(s: Schedule): ScheduleRecord {
+  return {
+    rotation_id: s.rotationId,
+    project_id: s.projectId,
+    enabled: s.enabled,
+    interval_days: s.intervalDays,
+    rotate_at_utc: s.rotateAtUtc,
+    next_due_at: s.nextDueAt,
+    due_at: s.dueAt,
+    attempt: s.attempt,
+    retry_at: s.retryAt,
+    in_flight_job_id: s.inFlightJobId,
+    generation: s.generation,
+    lease_expires_at: s.leaseExpiresAt,
+    status: s.status,
+    last_message: s.lastMessage,
+  };
+}

@@ -1,0 +1,98 @@
+import { waitFor } from '@rotor/testing';
+import { ManualClock } from '@rotor/util';
+import { DataSource } from 'typeorm';
+import { DueLoop } from '../src/due-loop/due-loop';
+import { ScheduleRepository } from '../src/schedule/schedule.repository';
+import { connect, outbox, scheduledRow, schedulerTestDatabase, seed } from './support/database';
+import { TEST_RULES, quietLogger } from './support/rules';
+
+const MIN = 60_000;
+const STOPPED_AT = new Date('2026-03-02T10:00:00.000Z');
+
+describe('the due loop (real Postgres)', () => {
+  let ds: DataSource;
+  let loop: DueLoop | undefined;
+
+  beforeAll(async () => {
+    ds = await connect(await schedulerTestDatabase('due_loop'));
+  });
+  afterEach(async () => {
+    await loop?.stop();
+    loop = undefined;
+    await ds.query('TRUNCATE schedules, outbox');
+  });
+  afterAll(() => ds?.destroy());
+
+  function startLoop(clock: ManualClock, maxPerSecond = 1000): Promise<void> {
+    loop = new DueLoop(ds, clock, { rules: TEST_RULES, batchSize: 25, maxPerSecond, maxSleepMs: 30_000, logger: quietLogger });
+    return loop.start();
+  }
+
+  it('after an hour stopped, requests every missed rotation once, oldest first', async () => {
+    // One rotation fell due each minute of the hour the scheduler was down (seeded out of
+    // order); three are due later.
+    const missed = Array.from({ length: 60 }, (_, i) => scheduledRow(`missed-${String(i).padStart(2, '0')}`, new Date(STOPPED_AT.getTime() + i * MIN)));
+    const later = [1, 2, 3].map((i) => scheduledRow(`later-${i}`, new Date(STOPPED_AT.getTime() + (60 + i * 10) * MIN)));
+    await seed(ds, [...missed.filter((_, i) => i % 2 === 1), ...later, ...missed.filter((_, i) => i % 2 === 0)]);
+
+    const clock = new ManualClock(new Date(STOPPED_AT.getTime() + 60 * MIN));
+    await startLoop(clock);
+    await waitFor(async () => (await outbox(ds)).length >= 60, { message: '60 RotationDue in the outbox' });
+
+    // Give it every chance to fire twice: more wake-ups, time moving on within the lease.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(MIN);
+      loop?.wake();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const emitted = await outbox(ds);
+    expect(emitted.map((e) => e.key)).toEqual(missed.map((s) => s.rotationId));
+    expect(emitted.every((e) => e.type === 'RotationDue' && e.payload['reason'] === 'scheduled' && e.payload['attempt'] === 1)).toBe(true);
+    expect(emitted.map((e) => e.payload['dueAt'])).toEqual(missed.map((s) => s.nextDueAt?.toISOString()));
+    expect((await ScheduleRepository.find(ds.manager, 'later-1'))?.status).toBe('scheduled');
+  });
+
+  it('fires a later due time when the clock reaches it, once woken', async () => {
+    const clock = new ManualClock(STOPPED_AT);
+    await seed(ds, [scheduledRow('soon', new Date(STOPPED_AT.getTime() + 10 * MIN))]);
+    await startLoop(clock);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await outbox(ds)).toHaveLength(0);
+    clock.advance(10 * MIN);
+    loop?.wake();
+    await waitFor(async () => (await outbox(ds)).length === 1, { message: 'the due rotation' });
+  });
+
+  it('declares a rotation whose lease ran out failed, with reason timeout', async () => {
+    const clock = new ManualClock(STOPPED_AT);
+    const leased = scheduledRow('stuck', STOPPED_AT, {
+      status: 'in_flight', inFlightJobId: 'job-7', generation: 7, attempt: 1, dueAt: STOPPED_AT,
+      leaseExpiresAt: new Date(STOPPED_AT.getTime() + 5 * MIN),
+    });
+    await seed(ds, [leased]);
+    await startLoop(clock);
+    clock.advance(5 * MIN);
+    loop?.wake();
+    const [failed] = await waitFor(async () => {
+      const rows = await outbox(ds);
+      return rows.length === 1 ? rows : null;
+    }, { message: 'RotationFailed for the expired lease' });
+    expect(failed).toMatchObject({ topic: 'rotor.executor.events.v1', type: 'RotationFailed', key: 'stuck' });
+    expect(failed.payload).toMatchObject({ jobId: 'job-7', generation: 7, retryable: true, node: null });
+    expect(failed.payload['message']).toMatch(/^timeout: /);
+    expect(await ScheduleRepository.find(ds.manager, 'stuck')).toMatchObject({
+      status: 'timed_out', leaseExpiresAt: new Date(STOPPED_AT.getTime() + 10 * MIN),
+    });
+  });
+
+  it('works a backlog off at the configured rate', async () => {
+    const clock = new ManualClock(STOPPED_AT);
+    await seed(ds, Array.from({ length: 150 }, (_, i) => scheduledRow(`backlog-${i}`, new Date(STOPPED_AT.getTime() - i * 1000))));
+    const started = performance.now();
+    await startLoop(clock, 100);
+    await waitFor(async () => (await outbox(ds)).length === 150, { message: '150 RotationDue' });
+    // 100 at once (one second's worth), the next 50 at 100 per second.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(new Set((await outbox(ds)).map((e) => e.key)).size).toBe(150);
+  });
+});
