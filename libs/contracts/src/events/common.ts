@@ -26,6 +26,12 @@ export const PasswordRequirements = z.object({
   allowedSymbols: z.string(),
 }).strict();
 
+/** The rotation's `parameters` as the API shows them; the scope is the user's text. */
+export const RotationParameters = z.object({
+  passwordRequirements: PasswordRequirements,
+  permissionScope: z.string(),
+}).strict();
+
 export const SecretsMapping = z.object({
   username: z.string().min(1),
   password: z.string().min(1),
@@ -68,6 +74,7 @@ export const RotationReason = z.enum(['initial', 'manual', 'scheduled', 'retry']
 
 export type RotateAtUtc = z.infer<typeof RotateAtUtc>;
 export type PasswordRequirements = z.infer<typeof PasswordRequirements>;
+export type RotationParameters = z.infer<typeof RotationParameters>;
 export type SecretsMapping = z.infer<typeof SecretsMapping>;
 export type RedisNode = z.infer<typeof RedisNode>;
 export type RedisTopology = z.infer<typeof RedisTopology>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { Id, IsoTime, PasswordRequirements, RedisConnectionRef, RotateAtUtc, RotationReason, SecretsMapping } from './common';
+import {
+  Id, IsoTime, PasswordRequirements, RedisConnectionRef, RotateAtUtc, RotationParameters, RotationReason, SecretsMapping,
+} from './common';
 
 /** Events of the Rotation aggregate (rotation-config), on TOPICS.rotationEvents. */
 
@@ -19,6 +21,12 @@ export const RotationCreatedV1 = z.object({
   rotateAtUtc: RotateAtUtc,
   secretsMapping: SecretsMapping,
   createdAt: IsoTime,
+  /**
+   * Optional so that earlier events stay valid; rotation-config always sends them, so the
+   * stream alone rebuilds the whole configuration.
+   */
+  description: z.string().nullable().optional(),
+  parameters: RotationParameters.optional(),
 }).strict();
 
 export const RotationUpdatedV1 = z.object({
@@ -30,6 +38,15 @@ export const RotationUpdatedV1 = z.object({
   /** The next regular due time under the new settings; null when auto-rotation is off. */
   nextRotationAt: IsoTime.nullable(),
   updatedAt: IsoTime,
+  /**
+   * The rest of the settings after the update (optional so that earlier events stay valid;
+   * rotation-config always sends them). New scope, password requirements and mapping apply
+   * from the next rotation.
+   */
+  name: z.string().min(1).optional(),
+  description: z.string().nullable().optional(),
+  parameters: RotationParameters.optional(),
+  secretsMapping: SecretsMapping.optional(),
 }).strict();
 
 export const RotationDeletedV1 = z.object({

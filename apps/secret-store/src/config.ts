@@ -1,0 +1,28 @@
+import { loadRootKey } from '@rotor/crypto';
+import { Clock, systemClock } from '@rotor/util';
+import { defaultDatabaseUrl } from './data-source';
+
+export interface SecretStoreConfig {
+  databaseUrl: string;
+  /** Wraps the per-project data keys (ROTOR_ROOT_KEY or ROTOR_ROOT_KEY_FILE). */
+  rootKey: Buffer;
+  consumer: {
+    groupId: string;
+    maxAttempts?: number;
+    backoffMs?: number;
+  };
+  clock: Clock;
+}
+
+export const SECRET_STORE_CONFIG = Symbol('SECRET_STORE_CONFIG');
+
+export const CONSUMER_GROUP_ID = 'secret-store';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SecretStoreConfig {
+  return {
+    databaseUrl: defaultDatabaseUrl(env),
+    rootKey: loadRootKey({ env }),
+    consumer: { groupId: CONSUMER_GROUP_ID },
+    clock: systemClock,
+  };
+}

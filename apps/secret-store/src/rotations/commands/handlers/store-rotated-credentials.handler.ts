@@ -1,0 +1,116 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CredentialsRotated, causedBy, createEnvelope } from '@rotor/contracts';
+import { EnvelopeCipher, SealContext } from '@rotor/crypto';
+import { Outbox } from '@rotor/event-store';
+import { CLOCK, Clock, RotorError } from '@rotor/util';
+import { EntityManager } from 'typeorm';
+import { SecretLocation, describeLocation, normalizeSecretPath } from '../../../secrets/secret-location';
+import { SecretHead, SecretRepository, VersionMeta } from '../../../secrets/secret.repository';
+import { RotationCredentialsRepository } from '../../rotation-credentials.repository';
+import { RotationGenerations } from '../../rotation-generations';
+import { StoreRotatedCredentialsCommand, StoreRotatedCredentialsOutcome } from '../store-rotated-credentials.command';
+
+/**
+ * CredentialsRotated → new versions of the mapped username and password secrets, the rotated
+ * slot for the generated-credentials endpoint, and RotationSecretsStored + SecretsUpdated in
+ * the outbox — all in the consumer's one transaction, so a reader never sees a new username
+ * with an old password and a redelivered message finds its event already claimed.
+ */
+@CommandHandler(StoreRotatedCredentialsCommand)
+export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRotatedCredentialsCommand> {
+  private readonly logger = new Logger('StoreRotatedCredentials');
+
+  constructor(
+    private readonly secrets: SecretRepository,
+    private readonly credentials: RotationCredentialsRepository,
+    private readonly generations: RotationGenerations,
+    private readonly cipher: EnvelopeCipher,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ event, tx }: StoreRotatedCredentialsCommand): Promise<StoreRotatedCredentialsOutcome> {
+    const p = event.payload;
+    const guard = await this.generations.lock(tx, p.rotationId);
+    if (guard.deleted) {
+      this.logger.warn(`rotation ${p.rotationId} was deleted; generation ${p.generation} not stored`);
+      return { stored: false, reason: 'rotation-deleted' };
+    }
+    if (p.generation <= guard.lastGeneration) {
+      this.logger.log(`rotation ${p.rotationId}: generation ${p.generation} is not newer than ${guard.lastGeneration}; ignored`);
+      return { stored: false, reason: 'stale-generation' };
+    }
+    if (p.secretsMapping.username === p.secretsMapping.password) {
+      throw RotorError.validation('SECRET.MAPPING_INVALID', [
+        { field: 'secretsMapping', message: 'username and password must map to different secrets' },
+      ]);
+    }
+
+    const password = this.cipher.open(p.password, executorPasswordContext(p));
+    const folder = { projectId: p.projectId, environment: p.environment, secretPath: normalizeSecretPath(p.secretPath) };
+    const meta: VersionMeta = { rotationId: p.rotationId, jobId: p.jobId, at: this.clock.now() };
+    const username = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.username }, p.username, meta);
+    const pass = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.password }, password, meta);
+    await this.releaseUnmapped(tx, p.projectId, p.rotationId, [username.id, pass.id], meta.at);
+
+    await this.credentials.storeActiveSlot(tx, {
+      rotationId: p.rotationId, projectId: p.projectId, index: p.activeIndex,
+      username: p.username, password, generation: p.generation, at: meta.at,
+    });
+    await this.generations.advance(tx, p.rotationId, p.generation);
+
+    const versions = { username: username.version, password: pass.version };
+    const storedAt = meta.at.toISOString();
+    await Outbox.enqueue(tx, [
+      createEnvelope('RotationSecretsStored', p.rotationId, {
+        rotationId: p.rotationId, projectId: p.projectId, jobId: p.jobId, generation: p.generation,
+        activeIndex: p.activeIndex, versions, storedAt,
+      }, causedBy(event)),
+      createEnvelope('SecretsUpdated', p.rotationId, {
+        ...folder,
+        rotationId: p.rotationId,
+        secrets: [
+          { key: username.secretKey, version: username.version },
+          { key: pass.secretKey, version: pass.version },
+        ],
+        updatedAt: storedAt,
+      }, causedBy(event)),
+    ]);
+    this.logger.log(`rotation ${p.rotationId}: generation ${p.generation} stored (versions ${versions.username}/${versions.password})`);
+    return { stored: true, versions };
+  }
+
+  /**
+   * The mapping may change between rotations (RotationUpdated, applied from the next one):
+   * secrets mapped before keep their last value as ordinary secrets rather than vanishing
+   * under the services that read them.
+   */
+  private async releaseUnmapped(tx: EntityManager, projectId: string, rotationId: string, keep: string[], at: Date): Promise<void> {
+    const managed = await this.secrets.lockManagedBy(tx, projectId, rotationId);
+    const released = managed.filter((s) => !keep.includes(s.id));
+    if (released.length === 0) return;
+    await this.secrets.detach(tx, released.map((s) => s.id), at);
+    this.logger.log(`rotation ${rotationId}: ${released.map((s) => describeLocation(s)).join(', ')} no longer mapped; kept as ordinary secrets`);
+  }
+
+  /**
+   * A rotation takes over an ordinary secret of the same name (its history stays as older
+   * versions) but never one that another rotation manages.
+   */
+  private async writeManaged(tx: EntityManager, loc: SecretLocation, value: string, meta: VersionMeta): Promise<SecretHead> {
+    const head = await this.secrets.lock(tx, loc);
+    if (!head) return this.secrets.create(tx, loc, value, meta);
+    if (head.rotationId !== null && head.rotationId !== meta.rotationId) {
+      throw RotorError.conflict(
+        'SECRET.MANAGED_BY_ROTATION',
+        `secret ${describeLocation(loc)} is managed by rotation ${head.rotationId}, not ${meta.rotationId}`,
+      );
+    }
+    return this.secrets.appendVersion(tx, head, value, meta);
+  }
+}
+
+/** How redis-executor seals the password it puts in CredentialsRotated (see the contract). */
+export function executorPasswordContext(p: Pick<CredentialsRotated, 'projectId' | 'rotationId'>): SealContext {
+  return { projectId: p.projectId, owner: p.rotationId, field: 'password' };
+}

@@ -1,0 +1,3 @@
+import { GetGeneratedCredentialsHandler } from './get-generated-credentials.handler';
+
+export const RotationQueryHandlers = [GetGeneratedCredentialsHandler];

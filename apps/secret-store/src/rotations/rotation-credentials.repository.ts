@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { EnvelopeCipher, SealContext } from '@rotor/crypto';
+import { RotorError } from '@rotor/util';
+import { DataSource, EntityManager } from 'typeorm';
+
+export type SlotIndex = 0 | 1;
+
+export interface CredentialSlot {
+  username: string;
+  password: string;
+}
+
+export interface RotationCredentials {
+  rotationId: string;
+  projectId: string;
+  /** Index = slot; null for a slot never issued. */
+  slots: [CredentialSlot | null, CredentialSlot | null];
+  activeIndex: SlotIndex;
+  generation: number;
+}
+
+export interface SlotWrite {
+  rotationId: string;
+  projectId: string;
+  index: SlotIndex;
+  username: string;
+  password: string;
+  generation: number;
+  at: Date;
+}
+
+interface CredentialsRecord {
+  rotation_id: string;
+  project_id: string;
+  username_0: string | null;
+  password_0: string | null;
+  username_1: string | null;
+  password_1: string | null;
+  active_index: number;
+  generation: number;
+}
+
+// One statement per slot, so no column name is ever built from input.
+const STORE_SLOT: Record<SlotIndex, string> = {
+  0: `INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
+      VALUES ($1, $2, $3, $4, 0, $5, $6)
+      ON CONFLICT (rotation_id) DO UPDATE SET username_0 = $3, password_0 = $4, active_index = 0, generation = $5, updated_at = $6
+      WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
+  1: `INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
+      VALUES ($1, $2, $3, $4, 1, $5, $6)
+      ON CONFLICT (rotation_id) DO UPDATE SET username_1 = $3, password_1 = $4, active_index = 1, generation = $5, updated_at = $6
+      WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
+};
+
+/**
+ * Both credential slots of each rotation, for the generated-credentials endpoint. Passwords are
+ * sealed for their project, rotation and slot: a sealed password moved to the other slot, to
+ * another rotation or into an event fails to open.
+ */
+@Injectable()
+export class RotationCredentialsRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cipher: EnvelopeCipher,
+  ) {}
+
+  /** Writes the slot just rotated and makes it the active one. A rotation never changes project. */
+  async storeActiveSlot(tx: EntityManager, w: SlotWrite): Promise<void> {
+    const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
+    const written: unknown[] = await tx.query(STORE_SLOT[w.index], [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at]);
+    if (written.length === 0) {
+      throw RotorError.conflict('ROTATION.PROJECT_MISMATCH', `rotation ${w.rotationId} belongs to another project than ${w.projectId}`);
+    }
+  }
+
+  async remove(tx: EntityManager, rotationId: string): Promise<void> {
+    await tx.query('DELETE FROM rotation_credentials WHERE rotation_id = $1', [rotationId]);
+  }
+
+  /** Null when the rotation has no credentials in this project (or none yet). */
+  async find(projectId: string, rotationId: string): Promise<RotationCredentials | null> {
+    const [row]: CredentialsRecord[] = await this.ds.query(
+      'SELECT * FROM rotation_credentials WHERE rotation_id = $1 AND project_id = $2',
+      [rotationId, projectId],
+    );
+    if (!row) return null;
+    const slot = (index: SlotIndex, username: string | null, password: string | null): CredentialSlot | null =>
+      username !== null && password !== null
+        ? { username, password: this.cipher.open(password, slotContext(projectId, rotationId, index)) }
+        : null;
+    return {
+      rotationId,
+      projectId,
+      slots: [slot(0, row.username_0, row.password_0), slot(1, row.username_1, row.password_1)],
+      activeIndex: row.active_index === 1 ? 1 : 0,
+      generation: row.generation,
+    };
+  }
+}
+
+function slotContext(projectId: string, rotationId: string, index: SlotIndex): SealContext {
+  return { projectId, owner: `rotation-credentials:${rotationId}`, field: `password@slot${index}` };
+}

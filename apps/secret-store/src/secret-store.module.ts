@@ -1,0 +1,58 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EnvelopeCipher } from '@rotor/crypto';
+import { MessagingModule } from '@rotor/messaging';
+import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { CLOCK } from '@rotor/util';
+import { SECRET_STORE_CONFIG, SecretStoreConfig } from './config';
+import { SecretStoreConsumer } from './consumer/secret-store.consumer';
+import { createAppDataSource } from './data-source';
+import { ReadinessChecks } from './infra/readiness-checks';
+import { RotationCommandHandlers } from './rotations/commands/handlers';
+import { GeneratedCredentialsController } from './rotations/generated-credentials.controller';
+import { RotationQueryHandlers } from './rotations/queries/handlers';
+import { RotationCredentialsRepository } from './rotations/rotation-credentials.repository';
+import { RotationGenerations } from './rotations/rotation-generations';
+import { SecretCommandHandlers } from './secrets/commands/handlers';
+import { SecretQueryHandlers } from './secrets/queries/handlers';
+import { SecretReader } from './secrets/secret-reader';
+import { SecretSealer } from './secrets/secret-sealer';
+import { SecretRepository } from './secrets/secret.repository';
+import { SecretsController } from './secrets/secrets.controller';
+
+export const SECRET_STORE_NAME = 'secret-store';
+
+/** The secret store: raw-secrets and generated-credentials API, and the rotation consumer. */
+@Module({})
+export class SecretStoreModule {
+  static forRoot(config: SecretStoreConfig): DynamicModule {
+    return {
+      module: SecretStoreModule,
+      imports: [
+        ServiceRuntimeModule.forRoot({ name: SECRET_STORE_NAME }),
+        CqrsModule.forRoot({ rethrowUnhandled: true }),
+        // Migrations run before boot (tools/migrate.ts); the app never changes its schema.
+        TypeOrmModule.forRootAsync({ useFactory: () => ({ ...createAppDataSource(config.databaseUrl).options, retryAttempts: 3 }) }),
+        MessagingModule.forRoot({ clientId: SECRET_STORE_NAME }),
+      ],
+      controllers: [SecretsController, GeneratedCredentialsController],
+      providers: [
+        { provide: SECRET_STORE_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: config.clock },
+        { provide: EnvelopeCipher, useFactory: () => new EnvelopeCipher(config.rootKey) },
+        SecretSealer,
+        SecretRepository,
+        SecretReader,
+        RotationCredentialsRepository,
+        RotationGenerations,
+        ...SecretCommandHandlers,
+        ...SecretQueryHandlers,
+        ...RotationCommandHandlers,
+        ...RotationQueryHandlers,
+        SecretStoreConsumer,
+        ReadinessChecks,
+      ],
+    };
+  }
+}

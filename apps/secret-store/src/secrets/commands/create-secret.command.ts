@@ -1,0 +1,12 @@
+import { Command } from '@nestjs/cqrs';
+import { SecretLocation } from '../secret-location';
+import { SecretView } from '../secret.view';
+
+export class CreateSecretCommand extends Command<SecretView> {
+  constructor(
+    readonly location: SecretLocation,
+    readonly value: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { RotorError } from '@rotor/util';
+import { DataSource, EntityManager } from 'typeorm';
+import { SecretFolder, SecretLocation, describeLocation } from './secret-location';
+import { SecretSealer } from './secret-sealer';
+import { StoredSecretVersion } from './secret.view';
+
+/** The current state of one secret, without its value. */
+export interface SecretHead extends SecretLocation {
+  id: string;
+  version: number;
+  rotationId: string | null;
+}
+
+export interface VersionMeta {
+  rotationId: string | null;
+  jobId: string | null;
+  at: Date;
+}
+
+interface HeadRecord {
+  id: string;
+  project_id: string;
+  environment: string;
+  secret_path: string;
+  secret_key: string;
+  version: number;
+  rotation_id: string | null;
+}
+
+interface VersionRecord extends HeadRecord {
+  value: string;
+  created_at: Date;
+}
+
+const HEAD = 's.id, s.project_id, s.environment, s.secret_path, s.secret_key, s.version, s.rotation_id';
+/** A version row with its secret's location; `version` is the version's own, not the head's. */
+const VERSION = 's.id, s.project_id, s.environment, s.secret_path, s.secret_key, v.version, s.rotation_id, v.value, v.created_at';
+
+/**
+ * SQL for the secrets and secret_versions tables. Values go in sealed (SecretSealer) and come
+ * out sealed; a write changes a secret's head and adds its version row in the caller's
+ * transaction, so both commit or neither does.
+ */
+@Injectable()
+export class SecretRepository {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly sealer: SecretSealer,
+  ) {}
+
+  /** The secret's head, row-locked until the transaction ends; null when it does not exist. */
+  async lock(tx: EntityManager, loc: SecretLocation): Promise<SecretHead | null> {
+    const rows: HeadRecord[] = await tx.query(
+      `SELECT ${HEAD} FROM secrets s
+        WHERE s.project_id = $1 AND s.environment = $2 AND s.secret_path = $3 AND s.secret_key = $4 FOR UPDATE`,
+      [loc.projectId, loc.environment, loc.secretPath, loc.secretKey],
+    );
+    return rows[0] ? toHead(rows[0]) : null;
+  }
+
+  /** Every secret a rotation manages in a project, row-locked. */
+  async lockManagedBy(tx: EntityManager, projectId: string, rotationId: string): Promise<SecretHead[]> {
+    const rows: HeadRecord[] = await tx.query(
+      `SELECT ${HEAD} FROM secrets s WHERE s.project_id = $1 AND s.rotation_id = $2 ORDER BY s.id FOR UPDATE`,
+      [projectId, rotationId],
+    );
+    return rows.map(toHead);
+  }
+
+  /** Creates a secret at version 1. A concurrent create of the same key is a 409. */
+  async create(tx: EntityManager, loc: SecretLocation, plaintext: string, meta: VersionMeta): Promise<SecretHead> {
+    // DO NOTHING rather than an error keeps the caller's transaction usable when a create races.
+    const rows: { id: string }[] = await tx.query(
+      `INSERT INTO secrets (project_id, environment, secret_path, secret_key, version, rotation_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 1, $5, $6, $6) ON CONFLICT ON CONSTRAINT secrets_location_uq DO NOTHING RETURNING id`,
+      [loc.projectId, loc.environment, loc.secretPath, loc.secretKey, meta.rotationId, meta.at],
+    );
+    if (rows.length === 0) throw RotorError.conflict('SECRET.ALREADY_EXISTS', `secret ${describeLocation(loc)} already exists`);
+    const head: SecretHead = { ...loc, id: rows[0].id, version: 1, rotationId: meta.rotationId };
+    await this.insertVersion(tx, head, plaintext, meta);
+    return head;
+  }
+
+  /** Adds the next version to a secret locked with `lock()`; `meta.rotationId` becomes its manager. */
+  async appendVersion(tx: EntityManager, head: SecretHead, plaintext: string, meta: VersionMeta): Promise<SecretHead> {
+    const next: SecretHead = { ...head, version: head.version + 1, rotationId: meta.rotationId };
+    await tx.query('UPDATE secrets SET version = $2, rotation_id = $3, updated_at = $4 WHERE id = $1', [
+      head.id, next.version, meta.rotationId, meta.at,
+    ]);
+    await this.insertVersion(tx, next, plaintext, meta);
+    return next;
+  }
+
+  async remove(tx: EntityManager, ids: string[]): Promise<void> {
+    if (ids.length > 0) await tx.query('DELETE FROM secrets WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  /** Turns rotation-managed secrets into ordinary ones (their versions stay). */
+  async detach(tx: EntityManager, ids: string[], at: Date): Promise<void> {
+    if (ids.length > 0) await tx.query('UPDATE secrets SET rotation_id = NULL, updated_at = $2 WHERE id = ANY($1::uuid[])', [ids, at]);
+  }
+
+  /**
+   * The current version of every secret in a folder, in one statement: Postgres answers it from
+   * one snapshot, so a reader sees both secrets of a rotation from the same commit.
+   */
+  async listCurrent(folder: SecretFolder): Promise<StoredSecretVersion[]> {
+    const rows: VersionRecord[] = await this.ds.query(
+      `SELECT ${VERSION} FROM secrets s
+         JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.version
+        WHERE s.project_id = $1 AND s.environment = $2 AND s.secret_path = $3
+        ORDER BY s.secret_key`,
+      [folder.projectId, folder.environment, folder.secretPath],
+    );
+    return rows.map(toStoredVersion);
+  }
+
+  /** One version of a secret (the current one when `version` is omitted); null when absent. */
+  async findVersion(loc: SecretLocation, version?: number): Promise<StoredSecretVersion | null> {
+    const rows: VersionRecord[] = await this.ds.query(
+      `SELECT ${VERSION} FROM secrets s
+         JOIN secret_versions v ON v.secret_id = s.id AND v.version = COALESCE($5::int, s.version)
+        WHERE s.project_id = $1 AND s.environment = $2 AND s.secret_path = $3 AND s.secret_key = $4`,
+      [loc.projectId, loc.environment, loc.secretPath, loc.secretKey, version ?? null],
+    );
+    return rows[0] ? toStoredVersion(rows[0]) : null;
+  }
+
+  private async insertVersion(tx: EntityManager, head: SecretHead, plaintext: string, meta: VersionMeta): Promise<void> {
+    await tx.query(
+      'INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [head.id, head.version, this.sealer.seal(head, head.version, plaintext), meta.rotationId, meta.jobId, meta.at],
+    );
+  }
+}
+
+function toHead(r: HeadRecord): SecretHead {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    environment: r.environment,
+    secretPath: r.secret_path,
+    secretKey: r.secret_key,
+    version: r.version,
+    rotationId: r.rotation_id,
+  };
+}
+
+function toStoredVersion(r: VersionRecord): StoredSecretVersion {
+  return { ...toHead(r), sealedValue: r.value, createdAt: r.created_at };
+}
+
