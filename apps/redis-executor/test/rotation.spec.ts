@@ -165,6 +165,16 @@ describe('redis-executor on the real stack', () => {
     expect(await aclUser(redis, r.username(0))).toBeNull();
   });
 
+  it('abandons a request older than the lease instead of rotating late', async () => {
+    const r = h.rotation(redis);
+    const stale = r.request(1, { requestedAt: new Date(Date.now() - 10 * 60_000).toISOString() });
+    await h.send(stale);
+    const failure = await failed(stale.payload.jobId);
+    expect(failure.payload).toMatchObject({ retryable: true, node: null });
+    expect(failure.payload.message).toMatch(/^\[ROTATION\.EXPIRED\]/);
+    expect(await aclUser(redis, r.username(0))).toBeNull();
+  });
+
   it('refuses to rotate a user that is not the slot user of this rotation', async () => {
     const r = h.rotation(redis);
     const foreign = r.request(1, { username: ADMIN_USER });

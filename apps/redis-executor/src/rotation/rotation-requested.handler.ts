@@ -8,7 +8,8 @@ import { EntityManager } from 'typeorm';
 import { findJob, lockRotation, recordRotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
 import { IssuedCredential, RotationProviderError, RotationProviders } from '../providers';
-import { ENVELOPE_CIPHER, ROTATION_PROVIDERS } from '../tokens';
+import { ExecutorConfig } from '../executor.config';
+import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from '../tokens';
 import { providerTypeOf } from './provider-type';
 
 type RotationRequested = Envelope<'RotationRequested'>;
@@ -44,6 +45,7 @@ export class RotationRequestedHandler {
     @Inject(ENVELOPE_CIPHER) private readonly cipher: EnvelopeCipher,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: ExecutorMetrics,
+    @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
   ) {}
 
   async handle(event: RotationRequested, tx: EntityManager): Promise<void> {
@@ -77,6 +79,17 @@ export class RotationRequestedHandler {
     event: RotationRequested,
   ): Promise<{ credential: IssuedCredential } | { failure: RotationProviderError }> {
     const p = event.payload;
+    const ageMs = this.clock.now().getTime() - new Date(p.requestedAt).getTime();
+    if (this.config.leaseMs !== undefined && ageMs > this.config.leaseMs) {
+      return {
+        failure: new RotationProviderError(
+          'ROTATION.EXPIRED',
+          `Abandoned job ${p.jobId}: requested ${Math.round(ageMs / 1000)} s ago, past the ${this.config.leaseMs / 1000} s lease; a retry takes over.`,
+          null,
+          true,
+        ),
+      };
+    }
     // Rotor only changes users it created for this very rotation and slot (DESIGN.md §5.6).
     const expected = rotorUsername(p.rotationId, p.targetIndex);
     if (p.username !== expected) {

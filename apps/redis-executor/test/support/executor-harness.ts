@@ -63,7 +63,7 @@ export class ExecutorHarness {
 
     const groupId = `redis-executor-test-${suffix}`;
     const moduleRef = await Test.createTestingModule({
-      imports: [RedisExecutorModule.forRoot({ databaseUrl, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}` })],
+      imports: [RedisExecutorModule.forRoot({ databaseUrl, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}`, leaseMs: 300_000 })],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     await app.init();

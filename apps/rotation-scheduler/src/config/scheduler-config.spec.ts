@@ -19,6 +19,6 @@ describe('loadSchedulerConfig', () => {
 
   it('names the variable of a bad value', () => {
     expect(() => loadSchedulerConfig({ ROTOR_SCHEDULER_MAX_PER_SECOND: '0' })).toThrow('ROTOR_SCHEDULER_MAX_PER_SECOND must be at least 1');
-    expect(() => loadSchedulerConfig({ ROTOR_SCHEDULER_LEASE_SECONDS: 'soon' })).toThrow('ROTOR_SCHEDULER_LEASE_SECONDS must be a whole number');
+    expect(() => loadSchedulerConfig({ ROTOR_ROTATION_LEASE_SECONDS: 'soon' })).toThrow('ROTOR_ROTATION_LEASE_SECONDS must be a whole number');
   });
 });

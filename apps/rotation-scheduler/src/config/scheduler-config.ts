@@ -22,7 +22,7 @@ export function loadSchedulerConfig(env: NodeJS.ProcessEnv = process.env): Sched
   return {
     databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
     consumerGroup: envString('ROTOR_SCHEDULER_GROUP', 'rotation-scheduler', env),
-    leaseMs: positive('ROTOR_SCHEDULER_LEASE_SECONDS', 300, env) * 1000,
+    leaseMs: positive('ROTOR_ROTATION_LEASE_SECONDS', 300, env) * 1000,
     maxPerSecond: positive('ROTOR_SCHEDULER_MAX_PER_SECOND', 50, env),
     batchSize: positive('ROTOR_SCHEDULER_BATCH_SIZE', 100, env),
     maxSleepMs: positive('ROTOR_SCHEDULER_MAX_SLEEP_MS', 30_000, env),
