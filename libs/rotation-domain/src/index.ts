@@ -4,4 +4,6 @@ export * from './password';
 export * from './scope';
 export * from './schedule';
 export * from './naming';
+export * from './rotation';
+export * from './api-validation';
 export * from './retry';

@@ -1,0 +1,37 @@
+import { TOPICS, Topic } from '@rotor/contracts';
+import type { ScheduleUnit } from '@rotor/rotation-domain';
+import { envBool, envInt, envString } from '@rotor/util';
+
+export const DATABASE_NAME = 'rotor_config';
+export const DEFAULT_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
+
+/** Everything rotation-config reads from its environment, read once at start. */
+export interface RotationConfigSettings {
+  databaseUrl: string;
+  /** Kafka consumer group (and inbox consumer name) of the result consumers. */
+  consumerGroupId: string;
+  /**
+   * Where due times and results arrive: the scheduler's, the executor's and the secret
+   * store's topics. Tests use a topic of their own, so no other process's events reach them.
+   */
+  inboundTopics: Topic[];
+  /** How long POST (create) waits for the first credential set before giving up. */
+  initialIssueTimeoutMs: number;
+  /** How often that wait looks at the read model. */
+  initialIssuePollMs: number;
+  /** What rotation intervals count: days, or minutes under ROTOR_DEV_MINUTES=1 (demos). */
+  scheduleUnit: ScheduleUnit;
+}
+
+export const ROTATION_CONFIG_SETTINGS = Symbol('ROTATION_CONFIG_SETTINGS');
+
+export function readRotationConfigSettings(env: NodeJS.ProcessEnv = process.env): RotationConfigSettings {
+  return {
+    databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
+    consumerGroupId: envString('ROTATION_CONFIG_GROUP_ID', 'rotation-config', env),
+    inboundTopics: [TOPICS.schedulerEvents, TOPICS.executorEvents, TOPICS.secretsInternal],
+    initialIssueTimeoutMs: envInt('ROTATION_INITIAL_ISSUE_TIMEOUT_MS', 20_000, env),
+    initialIssuePollMs: envInt('ROTATION_INITIAL_ISSUE_POLL_MS', 100, env),
+    scheduleUnit: envBool('ROTOR_DEV_MINUTES', false, env) ? 'minutes' : 'days',
+  };
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ensureDatabase } from '@rotor/event-store';
+import { ConfigModule } from '../config/config.module';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config/rotation-config.config';
+import { createAppDataSource } from '../data-source';
+
+/**
+ * Postgres `rotor_config`: the event store (es_events, outbox, inbox) and this service's own
+ * tables. The database is created if missing and migrated on start; never `synchronize`.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ROTATION_CONFIG_SETTINGS],
+      useFactory: (settings: RotationConfigSettings) => ({ type: 'postgres' as const, url: settings.databaseUrl }),
+      dataSourceFactory: async (options) => {
+        const url = (options as { url: string }).url;
+        await ensureDatabase(url);
+        const ds = createAppDataSource(url);
+        await ds.initialize();
+        await ds.runMigrations({ transaction: 'each' });
+        return ds;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,4 @@
+import { RotationConfigInit1767312000000 } from './1767312000000-rotation-config-init';
+
+/** rotation-config's own migrations; the event store's run first (createDataSource adds them). */
+export const ROTATION_CONFIG_MIGRATIONS = [RotationConfigInit1767312000000];

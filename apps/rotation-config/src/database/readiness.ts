@@ -1,0 +1,31 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { KAFKA } from '@rotor/messaging';
+import { ReadinessRegistry } from '@rotor/service-runtime';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+
+/** Ready means Postgres answers and a Kafka broker does. */
+@Injectable()
+export class RotationConfigReadiness implements OnModuleInit {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('postgres', async () => {
+      await this.ds.query('SELECT 1');
+    });
+    this.readiness.register('kafka', async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.describeCluster();
+      } finally {
+        await admin.disconnect();
+      }
+    });
+  }
+}

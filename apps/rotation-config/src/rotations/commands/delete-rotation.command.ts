@@ -1,0 +1,14 @@
+import { Command } from '@nestjs/cqrs';
+import type { SecretRotationView } from '../rotation.view';
+
+/** Answers the rotation as it was before the deletion. */
+export class DeleteRotationCommand extends Command<SecretRotationView> {
+  constructor(
+    readonly rotationId: string,
+    readonly projectId: string | undefined,
+    readonly deleteSecrets: boolean,
+    readonly revokeGeneratedCredentials: boolean,
+  ) {
+    super();
+  }
+}

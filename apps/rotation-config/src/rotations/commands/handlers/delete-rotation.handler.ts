@@ -1,0 +1,37 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CLOCK, Clock } from '@rotor/util';
+import { randomUUID } from 'node:crypto';
+import { RotationStore } from '../../rotation.store';
+import { SecretRotationView } from '../../rotation.view';
+import { RotationsReadModel } from '../../rotations.read-model';
+import { DeleteRotationCommand } from '../delete-rotation.command';
+
+/**
+ * Deletes the rotation. With revokeGeneratedCredentials the executor is asked to remove both
+ * Rotor users from Redis; with deleteSecrets the secret store removes the mapped secrets.
+ */
+@CommandHandler(DeleteRotationCommand)
+export class DeleteRotationHandler implements ICommandHandler<DeleteRotationCommand> {
+  constructor(
+    private readonly store: RotationStore,
+    private readonly readModel: RotationsReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(c: DeleteRotationCommand): Promise<SecretRotationView> {
+    const before = await this.readModel.get(c.rotationId, c.projectId);
+    await this.store.execute(
+      c.rotationId,
+      [{
+        type: 'DeleteRotation',
+        deleteSecrets: c.deleteSecrets,
+        revokeGeneratedCredentials: c.revokeGeneratedCredentials,
+        revocationJobId: randomUUID(),
+        now: this.clock.now(),
+      }],
+      { projectId: c.projectId },
+    );
+    return before;
+  }
+}

@@ -1,0 +1,24 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { causedBy } from '@rotor/contracts';
+import { RotationStore } from '../../rotation.store';
+import { RecordRotationFailureCommand } from '../record-rotation-failure.command';
+import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
+
+@CommandHandler(RecordRotationFailureCommand)
+export class RecordRotationFailureHandler implements ICommandHandler<RecordRotationFailureCommand> {
+  private readonly logger = new Logger('RecordRotationFailure');
+
+  constructor(private readonly store: RotationStore) {}
+
+  async execute({ event, tx }: RecordRotationFailureCommand): Promise<void> {
+    const p = event.payload;
+    await ignoringUnknownRotation(this.logger, `RotationFailed ${event.eventId}`, () =>
+      this.store.execute(
+        p.rotationId,
+        [{ type: 'RecordRotationFailure', jobId: p.jobId, message: p.message, retryable: p.retryable, now: new Date(p.failedAt) }],
+        { tx, envelope: causedBy(event) },
+      ),
+    );
+  }
+}

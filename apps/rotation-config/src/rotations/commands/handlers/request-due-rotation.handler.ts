@@ -1,0 +1,30 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { causedBy } from '@rotor/contracts';
+import { CLOCK, Clock } from '@rotor/util';
+import { randomUUID } from 'node:crypto';
+import { RotationStore } from '../../rotation.store';
+import { RequestDueRotationCommand } from '../request-due-rotation.command';
+import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
+
+/** Scheduled and retry requests; the aggregate ignores them while one is in flight. */
+@CommandHandler(RequestDueRotationCommand)
+export class RequestDueRotationHandler implements ICommandHandler<RequestDueRotationCommand> {
+  private readonly logger = new Logger('RequestDueRotation');
+
+  constructor(
+    private readonly store: RotationStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ event, tx }: RequestDueRotationCommand): Promise<void> {
+    const p = event.payload;
+    await ignoringUnknownRotation(this.logger, `RotationDue ${event.eventId}`, () =>
+      this.store.execute(
+        p.rotationId,
+        [{ type: 'RequestRotation', reason: p.reason, jobId: randomUUID(), dueAt: new Date(p.dueAt), now: this.clock.now() }],
+        { tx, envelope: causedBy(event) },
+      ),
+    );
+  }
+}

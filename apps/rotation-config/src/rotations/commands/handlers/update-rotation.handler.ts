@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { DEFAULT_PERMISSION_SCOPE, RotationParameters, RotationSettings, rotationNotFound } from '@rotor/rotation-domain';
+import { CLOCK, Clock } from '@rotor/util';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { locationConflicts, translateRotationWriteError } from '../../rotation-errors';
+import { RotationStore } from '../../rotation.store';
+import { SecretRotationView } from '../../rotation.view';
+import { RotationsReadModel } from '../../rotations.read-model';
+import { UpdateRotationCommand } from '../update-rotation.command';
+
+/** PATCH: new scope, password requirements and mapping apply from the next rotation. */
+@CommandHandler(UpdateRotationCommand)
+export class UpdateRotationHandler implements ICommandHandler<UpdateRotationCommand> {
+  constructor(
+    private readonly store: RotationStore,
+    private readonly readModel: RotationsReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
+  ) {}
+
+  async execute({ rotationId, projectId, changes }: UpdateRotationCommand): Promise<SecretRotationView> {
+    const row = await this.readModel.findRow(rotationId, projectId);
+    if (!row) throw rotationNotFound();
+    const location = { projectId: row.project_id, environment: row.environment_slug, secretPath: row.secret_path };
+    const secretNames = changes.secretsMapping ? [changes.secretsMapping.username, changes.secretsMapping.password] : [];
+    const taken = await this.readModel.conflicts(location, changes.name, secretNames, rotationId);
+    const conflict = locationConflicts(changes.name, taken.nameTaken, changes.secretsMapping, taken.mappedBy);
+    if (conflict) throw conflict;
+
+    try {
+      await this.store.execute(
+        rotationId,
+        (state) => {
+          const settings: Partial<RotationSettings> = {
+            name: changes.name,
+            description: changes.description,
+            isAutoRotationEnabled: changes.isAutoRotationEnabled,
+            rotationInterval: changes.rotationInterval,
+            rotateAtUtc: changes.rotateAtUtc,
+            secretsMapping: changes.secretsMapping,
+            parameters: changes.parameters && state.settings ? mergeParameters(state.settings.parameters, changes.parameters) : undefined,
+          };
+          return [{ type: 'UpdateRotation', changes: settings, now: this.clock.now(), unit: this.settings.scheduleUnit }];
+        },
+        { projectId },
+      );
+    } catch (e) {
+      throw translateRotationWriteError(e);
+    }
+    return this.readModel.get(rotationId);
+  }
+}
+
+function mergeParameters(current: RotationParameters, patch: Partial<RotationParameters>): RotationParameters {
+  return {
+    passwordRequirements: patch.passwordRequirements ?? current.passwordRequirements,
+    permissionScope: patch.permissionScope === undefined ? current.permissionScope : patch.permissionScope.trim() || DEFAULT_PERMISSION_SCOPE,
+  };
+}

@@ -1,0 +1,103 @@
+import type { RotateAtUtc, RotationParameters, RotationSecretsMapping } from '@rotor/rotation-domain';
+
+/** One rotation exactly as the seed's API answers it (same fields, same order). */
+export interface SecretRotationView {
+  id: string;
+  name: string;
+  description: string | null;
+  isAutoRotationEnabled: boolean;
+  activeIndex: number;
+  folderId: string;
+  connectionId: string;
+  createdAt: string;
+  updatedAt: string;
+  rotationInterval: number;
+  rotationStatus: 'success' | 'failed' | null;
+  lastRotationAttemptedAt: string | null;
+  lastRotatedAt: string | null;
+  lastRotationJobId: string | null;
+  nextRotationAt: string | null;
+  connection: { app: 'redis'; name: string; id: string };
+  environment: { slug: string; name: string; id: string };
+  projectId: string;
+  folder: { id: string; path: string };
+  rotateAtUtc: RotateAtUtc;
+  lastRotationMessage: string | null;
+  type: 'redis-credentials';
+  parameters: RotationParameters;
+  secretsMapping: RotationSecretsMapping;
+}
+
+/** A row of the rotation's history: what happened, when, for which job. Never a secret. */
+export interface RotationHistoryEntry {
+  eventId: string;
+  version: number;
+  type: string;
+  occurredAt: string;
+  jobId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface RotationRow {
+  id: string;
+  project_id: string;
+  environment_id: string;
+  environment_slug: string;
+  environment_name: string;
+  folder_id: string;
+  secret_path: string;
+  name: string;
+  description: string | null;
+  connection_id: string;
+  connection_name: string;
+  is_auto_rotation_enabled: boolean;
+  rotation_interval: number;
+  rotate_at_hours: number;
+  rotate_at_minutes: number;
+  parameters: RotationParameters;
+  secrets_mapping: RotationSecretsMapping;
+  active_index: number | null;
+  rotation_status: 'success' | 'failed' | null;
+  last_rotation_attempted_at: Date | null;
+  last_rotated_at: Date | null;
+  last_rotation_job_id: string | null;
+  last_rotation_message: string | null;
+  next_rotation_at: Date | null;
+  in_flight_job_id: string | null;
+  stream_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toRotationView(r: RotationRow): SecretRotationView {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    isAutoRotationEnabled: r.is_auto_rotation_enabled,
+    activeIndex: r.active_index ?? 0,
+    folderId: r.folder_id,
+    connectionId: r.connection_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    rotationInterval: r.rotation_interval,
+    rotationStatus: r.rotation_status,
+    lastRotationAttemptedAt: iso(r.last_rotation_attempted_at),
+    lastRotatedAt: iso(r.last_rotated_at),
+    lastRotationJobId: r.last_rotation_job_id,
+    nextRotationAt: iso(r.next_rotation_at),
+    connection: { app: 'redis', name: r.connection_name, id: r.connection_id },
+    environment: { slug: r.environment_slug, name: r.environment_name, id: r.environment_id },
+    projectId: r.project_id,
+    folder: { id: r.folder_id, path: r.secret_path },
+    rotateAtUtc: { hours: r.rotate_at_hours, minutes: r.rotate_at_minutes },
+    lastRotationMessage: r.last_rotation_message,
+    type: 'redis-credentials',
+    parameters: r.parameters,
+    secretsMapping: r.secrets_mapping,
+  };
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}

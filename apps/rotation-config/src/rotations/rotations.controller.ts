@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { InternalTokenGuard } from '@rotor/service-runtime';
+import { parseBody } from '../http/parse-body';
+import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
+import { UnprocessableFilter } from '../http/unprocessable.filter';
+import { CreateRotationCommand } from './commands/create-rotation.command';
+import { DeleteRotationCommand } from './commands/delete-rotation.command';
+import { RotateSecretsCommand } from './commands/rotate-secrets.command';
+import { UpdateRotationCommand } from './commands/update-rotation.command';
+import { GetRotationByNameQuery } from './queries/get-rotation-by-name.query';
+import { GetRotationHistoryQuery } from './queries/get-rotation-history.query';
+import { GetRotationQuery } from './queries/get-rotation.query';
+import { ListRotationsQuery } from './queries/list-rotations.query';
+import { CreateRotationBody, UpdateRotationBody } from './rotation.schemas';
+import type { RotationHistoryEntry, SecretRotationView } from './rotation.view';
+
+type One = { secretRotation: SecretRotationView };
+
+/**
+ * Redis credential rotations, behind the gateway, in the seed API's response shapes.
+ * `?projectId=` on the by-id routes scopes the lookup: a rotation of another project is a 404.
+ */
+@Controller('internal/secret-rotations/redis-credentials')
+@UseGuards(InternalTokenGuard)
+@UseFilters(UnprocessableFilter)
+export class RotationsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async create(@Body() body: unknown): Promise<One> {
+    return { secretRotation: await this.commands.execute(new CreateRotationCommand(parseBody(CreateRotationBody, body))) };
+  }
+
+  @Get()
+  async list(@Query('projectId') projectId: unknown): Promise<{ secretRotations: SecretRotationView[] }> {
+    return { secretRotations: await this.queries.execute(new ListRotationsQuery(queryString(projectId, 'projectId'))) };
+  }
+
+  @Get('rotation-name/:name')
+  async byName(
+    @Param('name') name: string,
+    @Query('projectId') projectId: unknown,
+    @Query('environment') environment: unknown,
+    @Query('secretPath') secretPath: unknown,
+  ): Promise<One> {
+    const query = new GetRotationByNameQuery(
+      queryString(projectId, 'projectId'),
+      queryString(environment, 'environment'),
+      optionalQueryString(secretPath, 'secretPath') ?? '/',
+      name,
+    );
+    return { secretRotation: await this.queries.execute(query) };
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Query('projectId') projectId: unknown): Promise<One> {
+    return { secretRotation: await this.queries.execute(new GetRotationQuery(id, optionalQueryString(projectId, 'projectId'))) };
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown): Promise<One> {
+    const changes = parseBody(UpdateRotationBody, body);
+    return { secretRotation: await this.commands.execute(new UpdateRotationCommand(id, optionalQueryString(projectId, 'projectId'), changes)) };
+  }
+
+  @Delete(':id')
+  async remove(
+    @Param('id') id: string,
+    @Query('projectId') projectId: unknown,
+    @Query('deleteSecrets') deleteSecrets: unknown,
+    @Query('revokeGeneratedCredentials') revoke: unknown,
+  ): Promise<One> {
+    const command = new DeleteRotationCommand(
+      id,
+      optionalQueryString(projectId, 'projectId'),
+      queryBoolean(deleteSecrets, 'deleteSecrets'),
+      queryBoolean(revoke, 'revokeGeneratedCredentials'),
+    );
+    return { secretRotation: await this.commands.execute(command) };
+  }
+
+  @Post(':id/rotate-secrets')
+  @HttpCode(200)
+  async rotate(@Param('id') id: string, @Query('projectId') projectId: unknown): Promise<One> {
+    return { secretRotation: await this.commands.execute(new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId'))) };
+  }
+
+  @Get(':id/history')
+  async history(@Param('id') id: string, @Query('projectId') projectId: unknown): Promise<{ history: RotationHistoryEntry[] }> {
+    return { history: await this.queries.execute(new GetRotationHistoryQuery(id, optionalQueryString(projectId, 'projectId'))) };
+  }
+}

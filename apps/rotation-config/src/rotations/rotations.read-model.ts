@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { rotationNotFound } from '@rotor/rotation-domain';
+import { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '../connections/connections.repository';
+import { RotationHistoryEntry, RotationRow, SecretRotationView, toRotationView } from './rotation.view';
+
+const SELECT_ROTATION = `
+  SELECT r.*, c.name AS connection_name
+    FROM rotations r JOIN redis_connections c ON c.id = r.connection_id`;
+
+/** Reads of the read model, shaped as the seed's API answers them. */
+@Injectable()
+export class RotationsReadModel {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async findRow(id: string, projectId?: string, tx?: EntityManager): Promise<RotationRow | null> {
+    if (!isUuid(id)) return null;
+    const rows: RotationRow[] = await (tx ?? this.ds.manager).query(`${SELECT_ROTATION} WHERE r.id = $1`, [id]);
+    const row = rows[0];
+    return row && (projectId === undefined || row.project_id === projectId) ? row : null;
+  }
+
+  async get(id: string, projectId?: string): Promise<SecretRotationView> {
+    const row = await this.findRow(id, projectId);
+    if (!row) throw rotationNotFound();
+    return toRotationView(row);
+  }
+
+  async listByProject(projectId: string): Promise<SecretRotationView[]> {
+    const rows: RotationRow[] = await this.ds.query(`${SELECT_ROTATION} WHERE r.project_id = $1 ORDER BY r.created_at, r.id`, [projectId]);
+    return rows.map(toRotationView);
+  }
+
+  async getByName(projectId: string, environment: string, secretPath: string, name: string): Promise<SecretRotationView> {
+    const rows: RotationRow[] = await this.ds.query(
+      `${SELECT_ROTATION} WHERE r.project_id = $1 AND r.environment_slug = $2 AND r.secret_path = $3 AND r.name = $4`,
+      [projectId, environment, secretPath, name],
+    );
+    if (!rows[0]) throw rotationNotFound();
+    return toRotationView(rows[0]);
+  }
+
+  async history(rotationId: string): Promise<RotationHistoryEntry[]> {
+    const rows: { event_id: string; version: number; type: string; occurred_at: Date; job_id: string | null; details: Record<string, unknown> }[] =
+      await this.ds.query(
+        'SELECT event_id, version, type, occurred_at, job_id, details FROM rotation_history WHERE rotation_id = $1 ORDER BY version',
+        [rotationId],
+      );
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      version: r.version,
+      type: r.type,
+      occurredAt: r.occurred_at.toISOString(),
+      jobId: r.job_id,
+      details: r.details,
+    }));
+  }
+
+  /** Names already taken at a location, for answers that name the field. */
+  async conflicts(
+    loc: { projectId: string; environment: string; secretPath: string },
+    name: string | undefined,
+    secretNames: string[],
+    exceptRotationId: string | null,
+    tx?: EntityManager,
+  ): Promise<{ nameTaken: boolean; mappedBy: Map<string, string> }> {
+    const m = tx ?? this.ds.manager;
+    const nameRows: unknown[] = name === undefined ? [] : await m.query(
+      `SELECT 1 FROM rotations WHERE project_id = $1 AND environment_slug = $2 AND secret_path = $3 AND name = $4
+          AND id IS DISTINCT FROM $5::uuid`,
+      [loc.projectId, loc.environment, loc.secretPath, name, exceptRotationId],
+    );
+    const mapped: { secret_name: string; rotation_name: string }[] = secretNames.length === 0 ? [] : await m.query(
+      `SELECT s.secret_name, r.name AS rotation_name FROM rotation_secret_names s JOIN rotations r ON r.id = s.rotation_id
+        WHERE s.project_id = $1 AND s.environment_slug = $2 AND s.secret_path = $3 AND s.secret_name = ANY($4::text[])
+          AND s.rotation_id IS DISTINCT FROM $5::uuid`,
+      [loc.projectId, loc.environment, loc.secretPath, secretNames, exceptRotationId],
+    );
+    return { nameTaken: nameRows.length > 0, mappedBy: new Map(mapped.map((r) => [r.secret_name, r.rotation_name])) };
+  }
+}

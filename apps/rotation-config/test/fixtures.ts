@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Harness } from './harness';
+import { REDIS } from './harness';
+
+export const CONNECTIONS = '/internal/app-connections/redis';
+export const ROTATIONS = '/internal/secret-rotations/redis-credentials';
+
+/** Every field of the seed's sample response, in its order. */
+export const SEED_RESPONSE_FIELDS = [
+  'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
+  'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
+  'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
+];
+
+export function connectionBody(h: Harness, projectId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    projectId,
+    name: 'my-redis-connection',
+    description: 'the demo Redis',
+    host: REDIS.host,
+    port: REDIS.port,
+    username: h.admin.username,
+    password: h.admin.password,
+    ...overrides,
+  };
+}
+
+/** The seed's sample request, its JSON fixed and its times valid, as the gateway forwards it. */
+export function rotationBody(projectId: string, connectionId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'my-redis-rotation',
+    projectId,
+    description: 'my database credentials rotation',
+    connectionId,
+    environment: { id: randomUUID(), slug: 'dev', name: 'Development' },
+    folder: { id: randomUUID(), path: '/' },
+    secretPath: '/',
+    isAutoRotationEnabled: true,
+    rotationInterval: 2,
+    rotateAtUtc: { hours: 11, minutes: 29 },
+    parameters: {
+      passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
+      permissionScope: '~* +@all',
+    },
+    secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+    ...overrides,
+  };
+}
+
+export async function createConnection(h: Harness, projectId: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
+  const res = await h.http().post(CONNECTIONS).send(connectionBody(h, projectId, overrides));
+  if (res.status !== 200) throw new Error(`connection create answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.appConnection;
+}
+
+/**
+ * Creates a rotation through the API while playing the secret store: once rotation-config
+ * publishes the initial RotationRequested, the test acknowledges it as stored.
+ */
+export async function createIssuedRotation(h: Harness, projectId: string, connectionId: string, overrides: Record<string, unknown> = {}) {
+  const body = rotationBody(projectId, connectionId, overrides);
+  const mark = h.mark();
+  const answer = h.http().post(ROTATIONS).send(body).then((r) => r);
+  const requested = await h.waitForEvent('RotationRequested', (p) => p.projectId === projectId && p.reason === 'initial', mark);
+  await h.storeSecretsFor(requested);
+  const res = await answer;
+  if (res.status !== 200) throw new Error(`rotation create answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { rotation: res.body.secretRotation, requested, body };
+}

@@ -1,0 +1,323 @@
+import { PayloadOf } from '@rotor/contracts';
+import { rotorUsernames } from '@rotor/rotation-domain';
+import { Harness, newProjectId } from './harness';
+import { ROTATIONS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
+
+jest.setTimeout(60_000);
+
+const h = new Harness('config_rotations');
+beforeAll(() => h.start(), 60_000);
+afterAll(() => h.stop(), 30_000);
+
+async function setup() {
+  const projectId = newProjectId();
+  const connection = await createConnection(h, projectId);
+  return { projectId, connection };
+}
+
+describe('creating a rotation', () => {
+  it("answers with the seed's response, field for field, once the secret store holds the first credential set", async () => {
+    const { projectId, connection } = await setup();
+    const { rotation, requested, body } = await createIssuedRotation(h, projectId, connection.id);
+
+    expect(Object.keys(rotation)).toEqual(SEED_RESPONSE_FIELDS);
+    expect(rotation).toMatchObject({
+      id: requested.rotationId,
+      name: 'my-redis-rotation',
+      description: 'my database credentials rotation',
+      isAutoRotationEnabled: true,
+      activeIndex: 0,
+      folderId: body.folder.id,
+      connectionId: connection.id,
+      rotationInterval: 2,
+      rotationStatus: 'success',
+      lastRotationJobId: requested.jobId,
+      connection: { app: 'redis', name: 'my-redis-connection', id: connection.id },
+      environment: { slug: 'dev', name: 'Development', id: body.environment.id },
+      projectId,
+      folder: { id: body.folder.id, path: '/' },
+      rotateAtUtc: { hours: 11, minutes: 29 },
+      lastRotationMessage: null,
+      type: 'redis-credentials',
+      parameters: body.parameters,
+      secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+    });
+    // Next due: the first 11:29 UTC at least two days after the first issue.
+    const rotatedAt = new Date(rotation.lastRotatedAt).getTime();
+    const next = new Date(rotation.nextRotationAt);
+    expect(next.getUTCHours() * 60 + next.getUTCMinutes()).toBe(11 * 60 + 29);
+    expect(next.getTime() - rotatedAt).toBeGreaterThanOrEqual(2 * 86_400_000);
+    expect(next.getTime() - rotatedAt).toBeLessThan(3 * 86_400_000);
+    for (const field of ['createdAt', 'updatedAt', 'lastRotationAttemptedAt', 'lastRotatedAt']) {
+      expect(new Date(rotation[field]).toISOString()).toBe(rotation[field]);
+    }
+  });
+
+  it('asks the executor for slot 0 with the scope as separate rules and the admin password sealed', async () => {
+    const { projectId, connection } = await setup();
+    const { requested } = await createIssuedRotation(h, projectId, connection.id, { parameters: { permissionScope: '~cache:* +get +set' } });
+
+    expect(requested).toMatchObject({
+      reason: 'initial', attempt: 1, generation: 1, targetIndex: 0, dueAt: null,
+      username: rotorUsernames(requested.rotationId)[0],
+      permissionScope: ['~cache:*', '+get', '+set'],
+      environment: 'dev', secretPath: '/',
+      secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+    });
+    expect(requested.connection).toMatchObject({ connectionId: connection.id, host: '127.0.0.1', username: h.admin.username, topology: { type: 'single' } });
+    expect(requested.connection.password).toMatch(/^enc:v1:/);
+    expect(JSON.stringify(requested)).not.toContain(h.admin.password);
+  });
+
+  it('answers 422 with the cause and leaves no rotation behind when the first issue fails', async () => {
+    const { projectId, connection } = await setup();
+    const answer = h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id)).then((r) => r);
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.projectId === projectId);
+    await h.failRequest(requested, 'ACL SETUSER refused on 127.0.0.1:6379: NOPERM', false);
+
+    const res = await answer;
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ statusCode: 422, error: 'ROTATION.INITIAL_ISSUE_FAILED' });
+    expect(res.body.message).toContain('NOPERM');
+
+    const list = await h.http().get(`${ROTATIONS}?projectId=${projectId}`);
+    expect(list.body).toEqual({ secretRotations: [] });
+    const revocation = await h.waitForEvent('RevocationRequested', (p) => p.rotationId === requested.rotationId);
+    expect(revocation.usernames).toEqual(rotorUsernames(requested.rotationId));
+    const deleted = await h.waitForEvent('RotationDeleted', (p) => p.rotationId === requested.rotationId);
+    expect(deleted).toMatchObject({ revokeGeneratedCredentials: true, deleteSecrets: false });
+    // The name is free again.
+    const again = await createIssuedRotation(h, projectId, connection.id);
+    expect(again.rotation.name).toBe('my-redis-rotation');
+  });
+
+  it("rejects the seed sample's fractional rotate-at time, naming both fields", async () => {
+    const { projectId, connection } = await setup();
+    const res = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id, { rotateAtUtc: { hours: 11.5, minutes: 29.5 } }));
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['rotateAtUtc.hours', 'rotateAtUtc.minutes']);
+  });
+
+  it('refuses a name or a secret already taken at the same location, naming the field', async () => {
+    const { projectId, connection } = await setup();
+    await createIssuedRotation(h, projectId, connection.id);
+
+    const sameName = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id, { secretsMapping: { username: 'U2', password: 'P2' } }));
+    expect(sameName.status).toBe(400);
+    expect(sameName.body.details).toEqual([{ field: 'name', message: expect.stringContaining('already exists') }]);
+
+    const sameSecret = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id, { name: 'other', secretsMapping: { username: 'U2', password: 'REDIS_PASSWORD' } }));
+    expect(sameSecret.status).toBe(400);
+    expect(sameSecret.body.details).toEqual([{ field: 'secretsMapping.password', message: expect.stringContaining('my-redis-rotation') }]);
+  });
+
+  it('answers 404 for a connection of another project', async () => {
+    const { connection } = await setup();
+    const res = await h.http().post(ROTATIONS).send(rotationBody(newProjectId(), connection.id));
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('CONNECTION.NOT_FOUND');
+  });
+});
+
+describe('rotating', () => {
+  it('refuses a manual rotation while one is in flight with 409, and completes it on the secret store’s word', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+
+    const first = await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`);
+    expect(first.status).toBe(200);
+    expect(first.body.secretRotation.lastRotationJobId).not.toBe(rotation.lastRotationJobId);
+    const second = await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ statusCode: 409, error: 'ROTATION.IN_FLIGHT' });
+
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
+    expect(requested).toMatchObject({ targetIndex: 1, generation: 2, username: rotorUsernames(rotation.id)[1] });
+    await h.storeSecretsFor(requested);
+    const completed = await h.waitForEvent('RotationCompleted', (p) => p.jobId === requested.jobId);
+    expect(completed).toMatchObject({ activeIndex: 1, reason: 'manual' });
+    const after = await h.http().get(`${ROTATIONS}/${rotation.id}`);
+    expect(after.body.secretRotation).toMatchObject({ activeIndex: 1, rotationStatus: 'success', lastRotationJobId: requested.jobId });
+  });
+
+  it('records a failed attempt with its message and keeps the active credential', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
+    await h.failRequest(requested, 'verification failed on 127.0.0.1:6379');
+
+    await h.waitForEvent('RotationAttemptFailed', (p) => p.jobId === requested.jobId);
+    const after = (await h.http().get(`${ROTATIONS}/${rotation.id}`)).body.secretRotation;
+    expect(after).toMatchObject({ rotationStatus: 'failed', lastRotationMessage: 'verification failed on 127.0.0.1:6379', activeIndex: 0 });
+    expect(after.lastRotatedAt).toBe(rotation.lastRotatedAt);
+    // Not in flight any more: a new manual request is accepted.
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+  });
+
+  it('requests a scheduled rotation when it is due, and ignores a second due while that one is in flight', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const due = (attempt: number): PayloadOf<'RotationDue'> => ({
+      rotationId: rotation.id, dueAt: rotation.nextRotationAt, reason: 'scheduled', attempt, emittedAt: new Date().toISOString(),
+    });
+    await h.publish('RotationDue', rotation.id, due(1));
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'scheduled');
+    expect(requested).toMatchObject({ dueAt: rotation.nextRotationAt, targetIndex: 1 });
+
+    await h.consumed(await h.publish('RotationDue', rotation.id, due(2)));
+    await h.storeSecretsFor(requested);
+    const completed = await h.waitForEvent('RotationCompleted', (p) => p.jobId === requested.jobId);
+    // The chain continues from the due time: exactly two days later.
+    expect(new Date(completed.nextRotationAt as string).getTime() - new Date(rotation.nextRotationAt).getTime()).toBe(2 * 86_400_000);
+    const requests = h.eventsOf(rotation.id).filter((e) => e.type === 'RotationRequested');
+    expect(requests).toHaveLength(2); // the initial one and one scheduled
+  });
+  it('starts one rotation when manual requests race each other and a due time (the others get 409 or are ignored)', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const due: PayloadOf<'RotationDue'> = {
+      rotationId: rotation.id, dueAt: rotation.nextRotationAt, reason: 'scheduled', attempt: 1, emittedAt: new Date().toISOString(),
+    };
+    const [answers, dueEventId] = await Promise.all([
+      Promise.all(Array.from({ length: 4 }, () => h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).then((r) => r))),
+      h.publish('RotationDue', rotation.id, due),
+    ]);
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+
+    // The due time was consumed: it became the one rotation, or was ignored.
+    await h.consumed(dueEventId);
+    const requests = await h.query<{ generation: number }>(
+      "SELECT (payload->>'generation')::int AS generation FROM es_events WHERE aggregate_id = $1 AND type = 'RotationRequested' ORDER BY version",
+      [rotation.id],
+    );
+    expect(requests.map((r) => r.generation)).toEqual([1, 2]);
+  });
+});
+
+describe('reading and changing', () => {
+  it('lists by project, finds by name, and hides rotations of other projects', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id, { folder: { id: 'f-1', path: '/app/redis' }, secretPath: '/app/redis' });
+
+    const list = await h.http().get(`${ROTATIONS}?projectId=${projectId}`).expect(200);
+    expect(list.body.secretRotations.map((r: { id: string }) => r.id)).toEqual([rotation.id]);
+    const byName = await h.http().get(`${ROTATIONS}/rotation-name/my-redis-rotation?projectId=${projectId}&environment=dev&secretPath=/app/redis/`).expect(200);
+    expect(byName.body.secretRotation.id).toBe(rotation.id);
+    await h.http().get(`${ROTATIONS}/rotation-name/my-redis-rotation?projectId=${projectId}&environment=prod&secretPath=/app/redis`).expect(404);
+
+    const other = newProjectId();
+    await h.http().get(`${ROTATIONS}/${rotation.id}?projectId=${other}`).expect(404);
+    await h.http().patch(`${ROTATIONS}/${rotation.id}?projectId=${other}`).send({ name: 'stolen' }).expect(404);
+    await h.http().delete(`${ROTATIONS}/${rotation.id}?projectId=${other}`).expect(404);
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets?projectId=${other}`).expect(404);
+    await h.http().get(`${ROTATIONS}/${rotation.id}/history?projectId=${other}`).expect(404);
+    expect((await h.http().get(`${ROTATIONS}?projectId=${other}`)).body).toEqual({ secretRotations: [] });
+  });
+
+  it('applies a PATCH, replans the next due time and publishes RotationUpdated with the new settings', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const res = await h.http().patch(`${ROTATIONS}/${rotation.id}`).send({
+      name: 'renamed', rotationInterval: 7, rotateAtUtc: { hours: 3, minutes: 0 }, parameters: { permissionScope: '~app:* +@read' },
+    });
+    expect(res.status).toBe(200);
+    const updated = res.body.secretRotation;
+    expect(updated).toMatchObject({ name: 'renamed', rotationInterval: 7, rotateAtUtc: { hours: 3, minutes: 0 } });
+    expect(updated.parameters).toEqual({ ...rotation.parameters, permissionScope: '~app:* +@read' });
+    const next = new Date(updated.nextRotationAt);
+    expect(next.getUTCHours()).toBe(3);
+    expect(next.getTime() - new Date(rotation.lastRotatedAt).getTime()).toBeGreaterThanOrEqual(7 * 86_400_000);
+
+    const event = await h.waitForEvent('RotationUpdated', (p) => p.rotationId === rotation.id);
+    expect(event).toMatchObject({ changedFields: ['name', 'rotationInterval', 'rotateAtUtc', 'parameters'], name: 'renamed', nextRotationAt: updated.nextRotationAt });
+
+    const off = await h.http().patch(`${ROTATIONS}/${rotation.id}`).send({ isAutoRotationEnabled: false }).expect(200);
+    expect(off.body.secretRotation).toMatchObject({ isAutoRotationEnabled: false, nextRotationAt: null });
+  });
+
+  it('applies concurrent PATCHes of different fields, retrying the ones that lost the race for the stream version', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const patches = [{ name: 'renamed' }, { description: 'changed' }, { rotationInterval: 9 }, { secretsMapping: { username: 'RU', password: 'RP' } }];
+    const answers = await Promise.all(patches.map((p) => h.http().patch(`${ROTATIONS}/${rotation.id}`).send(p).then((r) => r)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const after = (await h.http().get(`${ROTATIONS}/${rotation.id}`)).body.secretRotation;
+    expect(after).toMatchObject({ name: 'renamed', description: 'changed', rotationInterval: 9, secretsMapping: { username: 'RU', password: 'RP' } });
+    const mapped = await h.query<{ secret_name: string }>('SELECT secret_name FROM rotation_secret_names WHERE rotation_id = $1 ORDER BY 1', [rotation.id]);
+    expect(mapped.map((m) => m.secret_name)).toEqual(['RP', 'RU']);
+  });
+
+  it('lists the history with times and job ids, and no secret', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation, requested } = await createIssuedRotation(h, projectId, connection.id);
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+    const manual = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
+    await h.failRequest(manual, 'NOAUTH on 127.0.0.1:6379');
+    await h.waitForEvent('RotationAttemptFailed', (p) => p.jobId === manual.jobId);
+
+    const res = await h.http().get(`${ROTATIONS}/${rotation.id}/history`).expect(200);
+    const history = res.body.history as { type: string; jobId: string | null; occurredAt: string; version: number }[];
+    expect(history.map((e) => [e.type, e.jobId])).toEqual([
+      ['RotationCreated', null],
+      ['RotationRequested', requested.jobId],
+      ['RotationCompleted', requested.jobId],
+      ['RotationRequested', manual.jobId],
+      ['RotationAttemptFailed', manual.jobId],
+    ]);
+    expect(history.every((e) => !Number.isNaN(Date.parse(e.occurredAt)))).toBe(true);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(h.admin.password);
+    expect(text).not.toContain('enc:v1:');
+  });
+});
+
+describe('deleting', () => {
+  it('emits RevocationRequested naming both Rotor users when revokeGeneratedCredentials is set', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+
+    const res = await h.http().delete(`${ROTATIONS}/${rotation.id}?deleteSecrets=true&revokeGeneratedCredentials=true`);
+    expect(res.status).toBe(200);
+    expect(res.body.secretRotation.id).toBe(rotation.id);
+
+    const deleted = await h.waitForEvent('RotationDeleted', (p) => p.rotationId === rotation.id);
+    expect(deleted).toMatchObject({ deleteSecrets: true, revokeGeneratedCredentials: true, secretsMapping: rotation.secretsMapping, environment: 'dev', secretPath: '/' });
+    const revocation = await h.waitForEvent('RevocationRequested', (p) => p.rotationId === rotation.id);
+    expect(revocation.usernames).toEqual(rotorUsernames(rotation.id));
+    expect(revocation.connection).toMatchObject({ connectionId: connection.id, password: expect.stringMatching(/^enc:v1:/) });
+
+    await h.http().get(`${ROTATIONS}/${rotation.id}`).expect(404);
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(404);
+  });
+
+  it('does not ask for revocation when revokeGeneratedCredentials is not set', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    await h.http().delete(`${ROTATIONS}/${rotation.id}`).expect(200);
+    const deleted = await h.waitForEvent('RotationDeleted', (p) => p.rotationId === rotation.id);
+    expect(deleted).toMatchObject({ deleteSecrets: false, revokeGeneratedCredentials: false });
+    const stream = await h.query<{ type: string }>('SELECT type FROM es_events WHERE aggregate_id = $1 ORDER BY version', [rotation.id]);
+    expect(stream.map((e) => e.type)).toEqual(['RotationCreated', 'RotationRequested', 'RotationCompleted', 'RotationDeleted']);
+  });
+});
+
+describe('at rest and at the door', () => {
+  it('keeps no plaintext admin password in any Postgres table', async () => {
+    const { projectId, connection } = await setup();
+    await createIssuedRotation(h, projectId, connection.id);
+    const dump = await h.dumpDatabase();
+    expect(dump).toContain(connection.id); // the dump does see this connection's rows
+    expect(dump).not.toContain(h.admin.password);
+    const [row] = await h.query<{ password_sealed: string }>('SELECT password_sealed FROM redis_connections WHERE id = $1', [connection.id]);
+    expect(row.password_sealed).toMatch(/^enc:v1:/);
+  });
+
+  it('refuses a caller without the internal token', async () => {
+    const res = await h.http().raw().get(`${ROTATIONS}?projectId=p`);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('AUTH.INTERNAL_TOKEN');
+  });
+});
