@@ -20,7 +20,7 @@ export const EVENT_DOCS_DIR = join(__dirname, '..', 'docs', 'events');
 /** One line per event; a Record, so a new event without a description does not compile. */
 const SUMMARIES: Record<EventType, string> = {
   RotationCreated: 'A rotation configuration was created (rotation-config).',
-  RotationUpdated: "A rotation's schedule settings changed (rotation-config).",
+  RotationUpdated: "A rotation's settings changed: schedule, name, description, parameters or secrets mapping (rotation-config).",
   RotationDeleted: 'A rotation was deleted, with what to do with its secrets and Redis users (rotation-config).',
   RotationRequested: 'A rotation job was accepted; carries what the executor needs, credentials sealed (rotation-config).',
   RotationCompleted: 'A rotation job finished and its secrets are stored (rotation-config).',

@@ -4,7 +4,7 @@ export { EventStore } from './event-store';
 export type { AppendResult, StoredEvent } from './event-store';
 export { Outbox } from './outbox';
 export { Inbox } from './inbox';
-export { VersionConflictError, DuplicateEventError } from './errors';
+export { VersionConflictError, DuplicateEventError, pgErrorOf, UNIQUE_VIOLATION } from './errors';
 export {
   EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS, OUTBOX_CHANNEL, EventEntity, OutboxEntity, InboxEntity,
 } from './schema';

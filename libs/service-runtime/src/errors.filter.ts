@@ -4,6 +4,7 @@ import { RotorError, RotorErrorKind } from '@rotor/util';
 
 const STATUS_BY_KIND: Record<RotorErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   unauthorized: HttpStatus.UNAUTHORIZED,

@@ -2,7 +2,7 @@
  * Errors carry a stable machine-readable code (`ROTATION.NOT_FOUND`) and a human sentence.
  * `details` may name fields; it must never hold a credential.
  */
-export type RotorErrorKind = 'validation' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal';
+export type RotorErrorKind = 'validation' | 'unprocessable' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal';
 
 export interface FieldIssue {
   field: string;
@@ -23,6 +23,11 @@ export class RotorError extends Error {
   static validation(code: string, issues: FieldIssue[]): RotorError {
     const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     return new RotorError(code, message, 'validation', issues);
+  }
+
+  /** A well-formed request that cannot be carried out as asked (HTTP 422). */
+  static unprocessable(code: string, message: string, details: FieldIssue[] = []): RotorError {
+    return new RotorError(code, message, 'unprocessable', details);
   }
 
   static notFound(code: string, message: string): RotorError {

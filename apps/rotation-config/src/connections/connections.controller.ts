@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
 import { optionalQueryString, queryString } from '../http/query-params';
 import { parseBody } from '../http/parse-body';
-import { UnprocessableFilter } from '../http/unprocessable.filter';
 import { CreateConnectionCommand } from './commands/create-connection.command';
 import { DeleteConnectionCommand } from './commands/delete-connection.command';
 import { UpdateConnectionCommand } from './commands/update-connection.command';
@@ -18,7 +17,6 @@ import { ListConnectionsQuery } from './queries/list-connections.query';
  */
 @Controller('internal/app-connections/redis')
 @UseGuards(InternalTokenGuard)
-@UseFilters(UnprocessableFilter)
 export class ConnectionsController {
   constructor(
     private readonly commands: CommandBus,

@@ -1,3 +1,7 @@
+import { pgErrorOf, UNIQUE_VIOLATION } from '@rotor/event-store';
+
+export { pgErrorOf, UNIQUE_VIOLATION };
+
 /** Constraint names the handlers turn into field-level answers. */
 export const CONSTRAINTS = {
   connectionName: 'redis_connections_project_name_uq',
@@ -6,16 +10,5 @@ export const CONSTRAINTS = {
   rotationConnection: 'rotations_connection_id_fkey',
 } as const;
 
-export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
 
-/** Postgres' SQLSTATE and constraint of a failed query, whether or not TypeORM wrapped it. */
-export function pgErrorOf(e: unknown): { code?: string; constraint?: string } {
-  if (typeof e !== 'object' || e === null) return {};
-  const driverError = (e as { driverError?: unknown }).driverError;
-  const source = (typeof driverError === 'object' && driverError !== null ? driverError : e) as { code?: unknown; constraint?: unknown };
-  return {
-    code: typeof source.code === 'string' ? source.code : undefined,
-    constraint: typeof source.constraint === 'string' ? source.constraint : undefined,
-  };
-}

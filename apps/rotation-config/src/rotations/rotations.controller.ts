@@ -1,9 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
 import { parseBody } from '../http/parse-body';
 import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
-import { UnprocessableFilter } from '../http/unprocessable.filter';
 import { CreateRotationCommand } from './commands/create-rotation.command';
 import { DeleteRotationCommand } from './commands/delete-rotation.command';
 import { RotateSecretsCommand } from './commands/rotate-secrets.command';
@@ -23,7 +22,6 @@ type One = { secretRotation: SecretRotationView };
  */
 @Controller('internal/secret-rotations/redis-credentials')
 @UseGuards(InternalTokenGuard)
-@UseFilters(UnprocessableFilter)
 export class RotationsController {
   constructor(
     private readonly commands: CommandBus,
