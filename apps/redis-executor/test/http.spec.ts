@@ -1,24 +1,27 @@
 import request from 'supertest';
 import { INTERNAL_TOKEN_HEADER } from '@rotor/service-runtime';
 import { ExecutorHarness, INTERNAL_TOKEN } from './support/executor-harness';
-import { ADMIN_PASSWORD, ADMIN_USER, RedisServer, startRedisServer, stopAllRedisServers } from './support/redis-servers';
+import { ADMIN_PASSWORD, ADMIN_USER, RedisFleet, type RedisServer } from '@rotor/testing';
 
 jest.setTimeout(30_000);
 
 describe('redis-executor HTTP: connection check, readiness, metrics', () => {
+  const fleet = new RedisFleet();
   let h: ExecutorHarness;
   let redis: RedisServer;
   const projectId = 'proj-http';
   const connectionId = 'conn-http';
 
   beforeAll(async () => {
-    [h, redis] = await Promise.all([ExecutorHarness.start('http'), startRedisServer()]);
-    await redis.asRoot((c) => c.call('ACL', 'SETUSER', 'limited', 'on', '>limited-pw-93ab', '~*', '+@all', '-@admin'));
+    [h, redis] = await Promise.all([
+      ExecutorHarness.start('http'),
+      fleet.start({ users: ['user limited on >limited-pw-93ab ~* +@all -@admin'] }),
+    ]);
   }, 120_000);
 
   afterAll(async () => {
     await h?.stop();
-    await stopAllRedisServers();
+    await fleet.stopAll();
   });
 
   function body(overrides: { port?: number; username?: string; password?: string; sealedFor?: string } = {}): Record<string, unknown> {

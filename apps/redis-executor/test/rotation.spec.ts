@@ -1,25 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { Envelope } from '@rotor/contracts';
 import { DLQ_HEADERS } from '@rotor/messaging';
-import { collectMessages } from '@rotor/testing';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  aclUser,
+  authenticates,
+  collectMessages,
+  RedisFleet,
+  waitForReplicaLink,
+  type RedisServer,
+} from '@rotor/testing';
 import { ExecutorHarness, jobOf } from './support/executor-harness';
-import { ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, RedisServer, startRedisServer, stopAllRedisServers } from './support/redis-servers';
 
 jest.setTimeout(60_000);
 
 describe('redis-executor on the real stack', () => {
+  const fleet = new RedisFleet();
   let h: ExecutorHarness;
   let redis: RedisServer;
   /** Every plaintext credential the tests saw, for the scan at the end. */
   const plaintexts = new Set<string>([ADMIN_PASSWORD]);
 
   beforeAll(async () => {
-    [h, redis] = await Promise.all([ExecutorHarness.start('rotation'), startRedisServer()]);
+    [h, redis] = await Promise.all([ExecutorHarness.start('rotation'), fleet.start()]);
   }, 120_000);
 
   afterAll(async () => {
     await h?.stop();
-    await stopAllRedisServers();
+    await fleet.stopAll();
   });
 
   async function rotated(jobId: string): Promise<{ event: Envelope<'CredentialsRotated'>; password: string }> {
@@ -113,8 +122,9 @@ describe('redis-executor on the real stack', () => {
   });
 
   it('fails naming the node that rejects the change, and leaves the active credential working everywhere', async () => {
-    const primary = await startRedisServer();
-    const replica = await startRedisServer({ replicaOf: primary });
+    const primary = await fleet.start();
+    const replica = await fleet.start({ replicaOf: primary });
+    await waitForReplicaLink(replica);
     const r = h.rotation(primary, { topology: { type: 'replicas', replicas: [{ host: replica.host, port: replica.port }] } });
 
     const first = r.request(1);
@@ -123,7 +133,7 @@ describe('redis-executor on the real stack', () => {
     expect(one.event.payload.nodes).toEqual([primary.name, replica.name]);
 
     // ACLs are per node: take ACL SETUSER away from the admin on the replica only.
-    await replica.asRoot((c) => c.call('ACL', 'SETUSER', ADMIN_USER, '-acl|setuser'));
+    await replica.withAdmin((c) => c.call('ACL', 'SETUSER', ADMIN_USER, '-acl|setuser'));
     const second = r.request(2);
     await h.send(second);
     const failure = await failed(second.payload.jobId);
@@ -137,8 +147,32 @@ describe('redis-executor on the real stack', () => {
     expect(await authenticates(replica, r.username(0), one.password)).toBe(true);
   });
 
+  it('rotates a primary with two replicas that keep their users in aclfiles, and the credentials survive a restart', async () => {
+    const primary = await fleet.start({ aclfile: true });
+    const replicas = await Promise.all([fleet.start({ replicaOf: primary, aclfile: true }), fleet.start({ replicaOf: primary, aclfile: true })]);
+    await Promise.all(replicas.map(waitForReplicaLink));
+    const all = [primary, ...replicas];
+    const r = h.rotation(primary, { topology: { type: 'replicas', replicas: replicas.map((n) => ({ host: n.host, port: n.port })) } });
+
+    const first = r.request(1);
+    const second = r.request(2);
+    await h.send(first, second);
+    const one = await rotated(first.payload.jobId);
+    const two = await rotated(second.payload.jobId);
+    expect(one.event.payload.nodes).toEqual(all.map((n) => n.name));
+    expect(two.event.payload.nodes).toEqual(all.map((n) => n.name));
+
+    // Users live only in the aclfiles: what was not ACL SAVEd on a node is gone once it restarts.
+    for (const node of all) await node.restart();
+    await Promise.all(replicas.map(waitForReplicaLink));
+    for (const node of all) {
+      expect(await authenticates(node, r.username(1), two.password)).toBe(true);
+      expect(await authenticates(node, r.username(0), one.password)).toBe(true);
+    }
+  });
+
   it('fails retryably, naming the node, when the server is down', async () => {
-    const server = await startRedisServer();
+    const server = await fleet.start();
     const r = h.rotation(server);
     const first = r.request(1);
     await h.send(first);
@@ -215,7 +249,7 @@ describe('redis-executor on the real stack', () => {
   });
 
   it('retries a revocation that fails, then parks it on the DLQ without reporting it revoked', async () => {
-    const server = await startRedisServer();
+    const server = await fleet.start();
     const r = h.rotation(server);
     await server.stop();
     const revocation = r.revocation([r.username(0), r.username(1)]);

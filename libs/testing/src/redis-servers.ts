@@ -287,6 +287,40 @@ export async function waitForReplicaLink(replica: RedisServer): Promise<void> {
   );
 }
 
+/**
+ * Does `username`/`password` authenticate on the server right now? A fresh connection each
+ * time (over TLS when the server serves TLS), so no client state answers instead of the server.
+ */
+export async function authenticates(server: RedisServer, username: string, password: string): Promise<boolean> {
+  const c = new Redis({
+    host: server.host,
+    port: server.port,
+    lazyConnect: true,
+    enableReadyCheck: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    ...(server.tls ? { tls: { ca: server.tls.ca, servername: 'localhost' } } : {}),
+  });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.auth(username, password);
+    return true;
+  } catch (e) {
+    // WRONGPASS covers a wrong password, an unknown user and a disabled one; anything else
+    // (unreachable, TLS trouble) is not an answer.
+    if (/^WRONGPASS/.test((e as Error).message)) return false;
+    throw e;
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** ACL GETUSER as the admin: null when the user does not exist. */
+export function aclUser(server: RedisServer, username: string): Promise<unknown> {
+  return server.withAdmin((c) => c.call('ACL', 'GETUSER', username));
+}
+
 /** waitFor with the message first, as the fleet's callers read best. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   await waitFor(check, { message: what, timeoutMs, intervalMs: 100 });

@@ -12,12 +12,22 @@ import { EnvelopeCipher } from '@rotor/crypto';
 import { createDataSource, EVENT_STORE_MIGRATIONS } from '@rotor/event-store';
 import { createKafka, ensureTopics } from '@rotor/messaging';
 import { rotorUsername } from '@rotor/rotation-domain';
-import { Collector, kafkaBrokers, startCollecting, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USER,
+  Collector,
+  kafkaBrokers,
+  RedisServer,
+  startCollecting,
+  testDatabaseUrl,
+  topicOffsets,
+  uniqueSuffix,
+  waitFor,
+} from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { RedisExecutorModule } from '../../src/app.module';
 import { EXECUTOR_MIGRATIONS } from '../../src/data-source';
-import { ADMIN_PASSWORD, ADMIN_USER, RedisServer } from './redis-servers';
 
 export const INTERNAL_TOKEN = `executor-test-token-${randomBytes(8).toString('hex')}`;
 /** The root key shared by the test (sealing inputs, opening outputs) and the executor. */
