@@ -1,0 +1,66 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
+import { RedisConnectionsController } from './app-connections/redis-connections.controller';
+import { RedisConnectionsService } from './app-connections/redis-connections.service';
+import { AccessService } from './auth/access.service';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { IdentityResolver } from './auth/identity-resolver.service';
+import { RateLimitGuard } from './auth/rate-limit/rate-limit.guard';
+import { GatewayConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AdminBootstrapService } from './identities/admin-bootstrap.service';
+import { IdentitiesController } from './identities/identities.controller';
+import { IdentitiesService } from './identities/identities.service';
+import { FoldersService } from './projects/folders.service';
+import { LocationService } from './projects/location.service';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+import { RedisCredentialsRotationsController } from './secret-rotations/redis-credentials-rotations.controller';
+import { RedisCredentialsRotationsService } from './secret-rotations/redis-credentials-rotations.service';
+import { SecretRotationOptionsController } from './secret-rotations/secret-rotation-options.controller';
+import { SecretsController } from './secrets/secrets.controller';
+import { SecretsService } from './secrets/secrets.service';
+import { InternalHttpClient } from './upstream/internal-http.client';
+
+@Module({
+  imports: [ServiceRuntimeModule.forRoot({ name: 'gateway' }), GatewayConfigModule, DatabaseModule],
+  controllers: [
+    ProjectsController,
+    IdentitiesController,
+    RedisConnectionsController,
+    SecretRotationOptionsController,
+    RedisCredentialsRotationsController,
+    SecretsController,
+  ],
+  providers: [
+    // Order matters: authenticate, then rate-limit per identity.
+    { provide: APP_GUARD, useClass: BearerAuthGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    IdentityResolver,
+    AccessService,
+    ProjectsService,
+    FoldersService,
+    LocationService,
+    IdentitiesService,
+    AdminBootstrapService,
+    InternalHttpClient,
+    RedisConnectionsService,
+    RedisCredentialsRotationsService,
+    SecretsService,
+  ],
+})
+export class AppModule implements OnModuleInit {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    @InjectDataSource() private readonly ds: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('postgres', async () => {
+      await this.ds.query('SELECT 1');
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { envInt, envString } from '@rotor/util';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rotor_gateway';
+
+/** Everything the gateway reads from its environment, read once at start. */
+export interface GatewayConfig {
+  databaseUrl: string;
+  rotationConfigUrl: string;
+  secretStoreUrl: string;
+  /** How long a call to an internal service may take before the client gets a 503. */
+  upstreamTimeoutMs: number;
+  /** Taken as the admin identity's token when set (at least 32 characters). */
+  adminToken: string | null;
+  rateLimit: { burst: number; perSecond: number };
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const adminToken = env['ROTOR_ADMIN_TOKEN'] || null;
+  if (adminToken !== null && adminToken.length < 32) {
+    throw new Error('configuration ROTOR_ADMIN_TOKEN must be at least 32 characters (32 random bytes, base64url, is a good token)');
+  }
+  return {
+    databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
+    rotationConfigUrl: envString('ROTATION_CONFIG_URL', 'http://127.0.0.1:8081', env),
+    secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
+    // Creating a rotation waits for its first credential set, so the default is generous.
+    upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, env),
+    adminToken,
+    rateLimit: {
+      burst: envInt('GATEWAY_RATE_LIMIT_BURST', 120, env),
+      perSecond: envInt('GATEWAY_RATE_LIMIT_PER_SECOND', 20, env),
+    },
+  };
+}

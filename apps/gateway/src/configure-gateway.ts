@@ -1,0 +1,7 @@
+import { INestApplication } from '@nestjs/common';
+import { setupOpenApi } from './openapi/setup-openapi';
+
+/** What main.ts and the tests both apply to the Nest app before it serves. */
+export function configureGateway(app: INestApplication): void {
+  setupOpenApi(app);
+}

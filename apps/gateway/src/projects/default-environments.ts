@@ -1,0 +1,6 @@
+/** Every new project starts with these, in this order (issue 4). */
+export const DEFAULT_ENVIRONMENTS = [
+  { slug: 'dev', name: 'Development' },
+  { slug: 'staging', name: 'Staging' },
+  { slug: 'prod', name: 'Production' },
+] as const;

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Clock, CLOCK, RotorError } from '@rotor/util';
+import { EnvironmentEntity, ProjectEntity } from '../database/entities';
+import { DEFAULT_ENVIRONMENTS } from './default-environments';
+import { isUuid } from './ids';
+import { projectView, ProjectView } from './project.views';
+
+export interface NewProject {
+  name: string;
+  slug: string;
+  description?: string | null;
+  environments?: readonly { slug: string; name: string }[];
+}
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Creates a project with its environments; inside `tx` when given, else in its own transaction. */
+  async create(input: NewProject, tx?: EntityManager): Promise<ProjectView> {
+    return tx ? this.insert(input, tx) : this.ds.transaction((m) => this.insert(input, m));
+  }
+
+  private async insert(input: NewProject, m: EntityManager): Promise<ProjectView> {
+    if (await m.findOneBy(ProjectEntity, { slug: input.slug })) {
+      throw RotorError.conflict('PROJECT.SLUG_TAKEN', `a project with slug "${input.slug}" already exists`);
+    }
+    const now = this.clock.now();
+    const project = m.create(ProjectEntity, {
+      id: randomUUID(),
+      name: input.name,
+      slug: input.slug,
+      description: input.description ?? '',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await m.insert(ProjectEntity, project);
+    const environments = (input.environments ?? DEFAULT_ENVIRONMENTS).map((e, position) =>
+      m.create(EnvironmentEntity, { id: randomUUID(), projectId: project.id, slug: e.slug, name: e.name, position, createdAt: now }),
+    );
+    await m.insert(EnvironmentEntity, environments);
+    return projectView(project, environments);
+  }
+
+  async find(id: string): Promise<ProjectView | null> {
+    if (!isUuid(id)) return null;
+    const project = await this.ds.manager.findOneBy(ProjectEntity, { id });
+    if (!project) return null;
+    const environments = await this.ds.manager.findBy(EnvironmentEntity, { projectId: id });
+    return projectView(project, environments);
+  }
+
+  /** All projects, or only those in `ids`. */
+  async list(ids: readonly string[] | null): Promise<ProjectView[]> {
+    const projects = await this.ds.manager.find(ProjectEntity, {
+      where: ids === null ? {} : { id: In([...ids]) },
+      order: { createdAt: 'ASC' },
+    });
+    if (projects.length === 0) return [];
+    const environments = await this.ds.manager.findBy(EnvironmentEntity, { projectId: In(projects.map((p) => p.id)) });
+    return projects.map((p) => projectView(p, environments.filter((e) => e.projectId === p.id)));
+  }
+
+  async addEnvironment(projectId: string, env: { slug: string; name: string }): Promise<ProjectView> {
+    await this.ds.transaction(async (m) => {
+      const existing = await m.findBy(EnvironmentEntity, { projectId });
+      if (existing.some((e) => e.slug === env.slug)) {
+        throw RotorError.conflict('ENVIRONMENT.SLUG_TAKEN', `environment "${env.slug}" already exists in this project`);
+      }
+      const position = existing.reduce((max, e) => Math.max(max, e.position + 1), 0);
+      await m.insert(EnvironmentEntity, { id: randomUUID(), projectId, slug: env.slug, name: env.name, position, createdAt: this.clock.now() });
+      await m.update(ProjectEntity, { id: projectId }, { updatedAt: this.clock.now() });
+    });
+    return (await this.find(projectId)) as ProjectView;
+  }
+}
