@@ -20,10 +20,17 @@ export interface ConsumerRunnerOptions {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, capped at 30 s (default 200 ms). */
   backoffMs?: number;
+  /**
+   * How long the group waits for a silent member before its partitions move (default 15 s,
+   * or KAFKA_SESSION_TIMEOUT_MS): short enough that a crashed service's work resumes soon,
+   * long enough for one handler's bounded Redis round trips.
+   */
+  sessionTimeoutMs?: number;
   logger?: LoggerLike;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -68,7 +75,13 @@ export class ConsumerRunner {
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, maxWaitTimeInMs: 1000 });
+    const sessionTimeout = this.opts.sessionTimeoutMs ?? Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] || DEFAULT_SESSION_TIMEOUT_MS);
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      maxWaitTimeInMs: 1000,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
+    });
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
