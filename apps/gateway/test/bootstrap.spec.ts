@@ -112,6 +112,7 @@ describe('rate limit', () => {
     const limited = await request(h.http).get('/api/v1/projects').auth(h.adminToken, { type: 'bearer' }).expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(limited.body.statusCode).toBe(429);
+    expect(limited.body.error).toBe('RATE_LIMIT.EXCEEDED');
     await request(h.http).get('/api/v1/projects').auth(other, { type: 'bearer' }).expect(200);
   });
 });

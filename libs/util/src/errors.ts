@@ -2,7 +2,16 @@
  * Errors carry a stable machine-readable code (`ROTATION.NOT_FOUND`) and a human sentence.
  * `details` may name fields; it must never hold a credential.
  */
-export type RotorErrorKind = 'validation' | 'unprocessable' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden' | 'unavailable' | 'internal';
+export type RotorErrorKind =
+  | 'validation'
+  | 'unprocessable'
+  | 'not-found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'internal';
 
 export interface FieldIssue {
   field: string;

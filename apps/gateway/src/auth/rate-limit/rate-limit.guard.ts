@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { RotorError } from '@rotor/util';
 import type { Response } from 'express';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../config/gateway-config';
 import type { AuthenticatedRequest } from '../authenticated-identity';
@@ -20,9 +21,6 @@ export class RateLimitGuard implements CanActivate {
     const retryAfter = this.buckets.take(identity.id);
     if (retryAfter === 0) return true;
     http.getResponse<Response>().setHeader('Retry-After', String(retryAfter));
-    throw new HttpException(
-      { message: `rate limit exceeded for identity ${identity.id}; retry after ${retryAfter} s` },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw new RotorError('RATE_LIMIT.EXCEEDED', `rate limit exceeded for identity ${identity.id}; retry after ${retryAfter} s`, 'rate-limited');
   }
 }
