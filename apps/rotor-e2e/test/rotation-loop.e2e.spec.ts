@@ -1,6 +1,5 @@
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, RedisFleet, RedisServer, waitFor } from '@rotor/testing';
 import { Redis } from 'ioredis';
-import { Platform, RotorApi, Service } from '../src';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, Service, waitFor } from '@rotor/testing';
 
 /** Every field of the seed's sample response, in its order. */
 const SEED_RESPONSE_FIELDS = [

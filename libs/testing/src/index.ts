@@ -5,3 +5,5 @@ export { uniqueSuffix } from './unique';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export * from './redis-servers';
+export * from './platform';
+export * from './rotor-api';
