@@ -21,20 +21,35 @@ export ROTOR_ADMIN_TOKEN
 apps=(secret-store redis-executor rotation-config rotation-scheduler gateway)
 declare -A port=([gateway]=8080 [rotation-config]=8081 [rotation-scheduler]=8082 [redis-executor]=8083 [secret-store]=8084)
 pids=()
+stopping=0
 stop_all() {
   trap - INT TERM EXIT
+  stopping=1
   echo "[rotor] stopping services" >&2
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -f .rotor/run/*.pid
 }
 trap stop_all INT TERM EXIT
 
+# A service left running by an earlier run (its pid file says so) is stopped and replaced.
+mkdir -p .rotor/run
 for app in "${apps[@]}"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/${port[$app]}") 2>/dev/null; then
-    echo "[rotor] port ${port[$app]} for $app is taken (an earlier run still up?): stop it first" >&2; exit 1
+  pidfile=.rotor/run/$app.pid
+  if [ -f "$pidfile" ] && grep -q "apps/$app/src/main.ts" "/proc/$(cat "$pidfile")/cmdline" 2>/dev/null; then
+    echo "[rotor] replacing $app left running by an earlier run (pid $(cat "$pidfile"))" >&2
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.25; done
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/${port[$app]}") 2>/dev/null; then
+    echo "[rotor] port ${port[$app]} for $app is taken by another program: free it first" >&2; exit 1
+  fi
+done
+
+for app in "${apps[@]}"; do
   PORT=${port[$app]} node -r ./tools/register.cjs "apps/$app/src/main.ts" >> ".rotor/logs/$app.log" 2>&1 &
   pids+=($!)
+  echo $! > ".rotor/run/$app.pid"
 done
 
 for app in "${apps[@]}"; do
@@ -58,4 +73,4 @@ cat <<MSG
   Ctrl-C stops the services (the Kafka broker keeps running: npm run stack:down).
 MSG
 wait -n "${pids[@]}" || true
-echo "[rotor] a service exited; stopping the rest" >&2
+[ "$stopping" = 1 ] || echo "[rotor] a service exited; stopping the rest (see .rotor/logs/)" >&2
