@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
+import { postgresCheck, ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { RedisConnectionsController } from './app-connections/redis-connections.controller';
 import { RedisConnectionsService } from './app-connections/redis-connections.service';
 import { AccessService } from './auth/access.service';
@@ -59,8 +59,6 @@ export class AppModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register('postgres', async () => {
-      await this.ds.query('SELECT 1');
-    });
+    this.readiness.register('postgres', postgresCheck(this.ds));
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { KAFKA } from '@rotor/messaging';
-import { ReadinessRegistry } from '@rotor/service-runtime';
+import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-runtime';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
@@ -15,17 +15,7 @@ export class ExecutorReadiness implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register('postgres', async () => {
-      await this.ds.query('SELECT 1');
-    });
-    this.readiness.register('kafka', async () => {
-      const admin = this.kafka.admin({ retry: { retries: 0 } });
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-      } finally {
-        await admin.disconnect().catch(() => undefined);
-      }
-    });
+    this.readiness.register('postgres', postgresCheck(this.ds));
+    this.readiness.register('kafka', kafkaCheck(this.kafka));
   }
 }

@@ -182,8 +182,8 @@ describe('secret store: internal HTTP API', () => {
     await app.get(url).expect(400);
   });
 
-  it('is ready when Postgres and Kafka answer', async () => {
+  it('is ready when Postgres, Kafka and its consumer answer', async () => {
     const res = await app.http().get('/health/ready').expect(200);
-    expect(res.body.checks).toEqual({ postgres: 'up', kafka: 'up' });
+    expect(res.body.checks).toEqual({ postgres: 'up', kafka: 'up', consumer: 'up' });
   });
 });

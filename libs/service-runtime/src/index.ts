@@ -5,3 +5,4 @@ export * from './health.controller';
 export * from './errors.filter';
 export * from './internal-token';
 export * from './json-logger';
+export * from './readiness-checks';

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ReadinessRegistry } from '@rotor/service-runtime';
+import { KAFKA } from '@rotor/messaging';
+import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-runtime';
+import { Kafka } from 'kafkajs';
 import { CLOCK, Clock } from '@rotor/util';
 import { DataSource } from 'typeorm';
 import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler-config';
@@ -7,7 +9,7 @@ import { SchedulerRules } from '../schedule/scheduler-settings';
 import { SCHEDULER_RULES } from '../schedule/scheduler-tokens';
 import { DueLoop } from './due-loop';
 
-/** Runs the due loop for the life of the app; ready once Postgres answers. */
+/** Runs the due loop for the life of the app; ready once Postgres and Kafka answer. */
 @Injectable()
 export class DueLoopService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly loop: DueLoop;
@@ -18,6 +20,7 @@ export class DueLoopService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SCHEDULER_CONFIG) config: SchedulerConfig,
     @Inject(SCHEDULER_RULES) rules: SchedulerRules,
     private readonly readiness: ReadinessRegistry,
+    @Inject(KAFKA) private readonly kafka: Kafka,
   ) {
     this.loop = new DueLoop(ds, clock, {
       rules,
@@ -29,9 +32,8 @@ export class DueLoopService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register('postgres', async () => {
-      await this.ds.query('SELECT 1');
-    });
+    this.readiness.register('postgres', postgresCheck(this.ds));
+    this.readiness.register('kafka', kafkaCheck(this.kafka));
     await this.loop.start();
   }
 

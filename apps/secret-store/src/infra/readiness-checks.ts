@@ -1,14 +1,13 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { KAFKA } from '@rotor/messaging';
-import { ReadinessRegistry } from '@rotor/service-runtime';
-import { Admin, Kafka } from 'kafkajs';
+import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-runtime';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { SecretStoreConsumer } from '../consumer/secret-store.consumer';
 
 /** Ready = Postgres answers, the Kafka cluster answers and the consumer is running. */
 @Injectable()
-export class ReadinessChecks implements OnModuleInit, OnModuleDestroy {
-  private admin?: Admin;
+export class ReadinessChecks implements OnModuleInit {
 
   constructor(
     private readonly registry: ReadinessRegistry,
@@ -18,21 +17,10 @@ export class ReadinessChecks implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register('postgres', async () => {
-      await this.ds.query('SELECT 1');
-    });
-    this.registry.register('kafka', async () => {
+    this.registry.register('postgres', postgresCheck(this.ds));
+    this.registry.register('kafka', kafkaCheck(this.kafka));
+    this.registry.register('consumer', async () => {
       if (!this.consumer.isRunning()) throw new Error('consumer not running');
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
-      await this.admin.describeCluster();
     });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.admin?.disconnect();
   }
 }
