@@ -39,11 +39,19 @@ export function createKafka(opts: CreateKafkaOptions): Kafka {
   });
 }
 
+/**
+ * Errors kafkajs logs and then retries by itself, typically while a fresh broker elects its
+ * coordinators: worth a warning, not an error that pages someone.
+ */
+const TRANSIENT = /coordinator is (not available|loading)|not the correct coordinator|no leader for this topic-partition|leader is not available|does not host this topic-partition|Restarting the consumer/i;
+
 function route(logger: LoggerLike, { namespace, level, log }: LogEntry): void {
   const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
   const line = `${namespace}: ${message}`;
   const extra = { ...fields };
-  if (level === KafkaLogLevel.ERROR) logger.error(line, extra);
+  const transient = TRANSIENT.test(`${message} ${String((fields as { error?: unknown }).error ?? '')}`);
+  if (level === KafkaLogLevel.ERROR && !transient) logger.error(line, extra);
+  else if (level === KafkaLogLevel.ERROR) logger.warn(line, extra);
   else if (level === KafkaLogLevel.WARN) logger.warn(line, extra);
   else if (level === KafkaLogLevel.INFO) logger.log(line, extra);
   else logger.debug?.(line, extra);

@@ -9,15 +9,25 @@ type Level = 'error' | 'warn' | 'info' | 'debug' | 'verbose';
 export class JsonLogger implements LoggerService {
   constructor(private readonly service: string, private readonly minLevel: Level = 'info') {}
 
-  log(message: unknown, context?: string): void { this.write('info', message, context); }
-  error(message: unknown, trace?: string, context?: string): void { this.write('error', message, context ?? trace); }
-  warn(message: unknown, context?: string): void { this.write('warn', message, context); }
-  debug(message: unknown, context?: string): void { this.write('debug', message, context); }
-  verbose(message: unknown, context?: string): void { this.write('verbose', message, context); }
+  log(message: unknown, ...params: unknown[]): void { this.write('info', message, params); }
+  error(message: unknown, ...params: unknown[]): void { this.write('error', message, params); }
+  warn(message: unknown, ...params: unknown[]): void { this.write('warn', message, params); }
+  debug(message: unknown, ...params: unknown[]): void { this.write('debug', message, params); }
+  verbose(message: unknown, ...params: unknown[]): void { this.write('verbose', message, params); }
 
-  private write(level: Level, message: unknown, context?: string): void {
+  /**
+   * Nest's convention: the last string parameter is the context; an error's stack may come
+   * before it; objects (e.g. kafkajs' error fields) are kept as `fields`, masked like the rest.
+   */
+  private write(level: Level, message: unknown, params: unknown[]): void {
     if (ORDER[level] > ORDER[this.minLevel]) return;
-    const line = { time: new Date().toISOString(), level, service: this.service, context, msg: mask(stringify(message)) };
+    const rest = [...params];
+    const context = typeof rest.at(-1) === 'string' ? (rest.pop() as string) : undefined;
+    const trace = rest.find((p): p is string => typeof p === 'string');
+    const objects = rest.filter((p): p is object => typeof p === 'object' && p !== null);
+    const line: Record<string, unknown> = { time: new Date().toISOString(), level, service: this.service, context, msg: mask(stringify(message)) };
+    if (objects.length > 0) line['fields'] = JSON.parse(mask(JSON.stringify(Object.assign({}, ...objects))));
+    if (trace) line['trace'] = mask(trace);
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 }

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { RotorError } from '@rotor/util';
 import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from './internal-token';
-import { mask } from './json-logger';
+import { JsonLogger, mask } from './json-logger';
 import { ReadinessRegistry } from './readiness';
 import { ServiceRuntimeModule } from './service-runtime.module';
 
@@ -108,5 +108,32 @@ describe('log masking', () => {
     ['Authorization: Bearer abc.def', 'Authorization: Bearer [REDACTED]'],
   ])('masks %s', (input, expected) => {
     expect(mask(input)).toBe(expected);
+  });
+});
+
+describe('JsonLogger', () => {
+  function capture(run: (logger: JsonLogger) => void): Record<string, unknown> {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      run(new JsonLogger('probe'));
+    } finally {
+      spy.mockRestore();
+    }
+    return JSON.parse(lines[0]);
+  }
+
+  it('writes one JSON line with the service, the context and extra fields, masked', () => {
+    const line = capture((l) => l.error('Connection: Response Produce', { error: 'broker down', password: 's3cr3t' }, 'Kafka'));
+    expect(line).toMatchObject({ level: 'error', service: 'probe', context: 'Kafka', msg: 'Connection: Response Produce' });
+    expect(line['fields']).toEqual({ error: 'broker down', password: '[REDACTED]' });
+  });
+
+  it('keeps a stack trace apart from the context', () => {
+    const line = capture((l) => l.error('failed', 'Error: boom\n    at x', 'Ctx'));
+    expect(line).toMatchObject({ context: 'Ctx', trace: 'Error: boom\n    at x' });
   });
 });
