@@ -1,3 +1,4 @@
+import { WakeableSleep } from '@rotor/util';
 import { OUTBOX_CHANNEL } from '@rotor/event-store';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -44,8 +45,7 @@ export class OutboxRelay {
   private leader = false;
   private running = false;
   private loop?: Promise<void>;
-  private wakeRequested = false;
-  private interruptSleep?: () => void;
+  private readonly sleeper = new WakeableSleep();
 
   constructor(
     private readonly ds: DataSource,
@@ -75,7 +75,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.interruptSleep?.();
+    this.sleeper.interrupt();
     await this.loop;
     await this.producer?.disconnect();
     this.producer = undefined;
@@ -95,7 +95,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        this.wakeRequested = false;
+        this.sleeper.clearWake();
         const session = await this.openSession();
         if (!this.leader) {
           const [{ locked }] = (await session.query('SELECT pg_try_advisory_lock($1, $2) AS locked', RELAY_LOCK)).rows;
@@ -140,9 +140,9 @@ export class OutboxRelay {
       this.logger.warn('outbox relay lost its database session', { error: e.message });
       this.sessionBroken = true;
       this.leader = false;
-      this.interruptSleep?.();
+      this.sleeper.wake();
     });
-    client.on('notification', () => this.wake());
+    client.on('notification', () => this.sleeper.wake());
     this.sessionBroken = false;
     this.session = client;
     await client.connect();
@@ -159,31 +159,9 @@ export class OutboxRelay {
     await session?.end().catch(() => undefined);
   }
 
-  /** A NOTIFY (or a row committed while draining) cuts the wait short. */
-  private wake(): void {
-    this.wakeRequested = true;
-    this.interruptSleep?.();
-  }
-
-  private sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
-    if (!this.running || (wakeable && this.wakeRequested)) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.interruptSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interruptSleep = () => {
-        if (wakeable || !this.running) {
-          this.wakeRequested = false;
-          done();
-        }
-      };
-    });
+  /** Sleeps unless stopping; a NOTIFY (or a row committed while draining) cuts it short. */
+  private sleep(ms: number, opts: { wakeable: boolean }): Promise<void> {
+    return this.running ? this.sleeper.sleep(ms, opts) : Promise.resolve();
   }
 }
 

@@ -1,7 +1,7 @@
 import { AnyEnvelope, createEnvelope } from '@rotor/contracts';
 import { Outbox } from '@rotor/event-store';
 import { LoggerLike, jsonLogger } from '@rotor/messaging';
-import { Clock } from '@rotor/util';
+import { Clock, WakeableSleep } from '@rotor/util';
 import { DataSource } from 'typeorm';
 import { FireEvent, Firing, fire } from '../schedule/fire';
 import { ScheduleRepository } from '../schedule/schedule.repository';
@@ -48,8 +48,7 @@ export class DueLoop {
   private running = false;
   private firedCount = 0;
   private loop?: Promise<void>;
-  private wakeRequested = false;
-  private interruptSleep?: () => void;
+  private readonly sleeper = new WakeableSleep();
 
   constructor(
     private readonly ds: DataSource,
@@ -72,15 +71,14 @@ export class DueLoop {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.interruptSleep?.();
+    this.sleeper.interrupt();
     await this.loop;
     await this.listener?.stop();
   }
 
   /** Look now: something changed (a consumed event, another instance, a test moving the clock). */
   wake(): void {
-    this.wakeRequested = true;
-    this.interruptSleep?.();
+    this.sleeper.wake();
   }
 
   /** Schedules this instance fired since it was created. */
@@ -116,7 +114,7 @@ export class DueLoop {
           await this.sleep(wait, { wakeable: false });
           continue;
         }
-        this.wakeRequested = false;
+        this.sleeper.clearWake();
         const limit = Math.min(this.opts.batchSize, this.limiter.available());
         const { claimed } = await this.tick(limit);
         this.limiter.take(claimed);
@@ -138,26 +136,8 @@ export class DueLoop {
     return Math.min(ms + 1, this.opts.maxSleepMs);
   }
 
-  private sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
-    if (!this.running) return Promise.resolve();
-    if (wakeable && this.wakeRequested) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.interruptSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interruptSleep = () => {
-        if (wakeable || !this.running) {
-          this.wakeRequested = false;
-          done();
-        }
-      };
-    });
+  private sleep(ms: number, opts: { wakeable: boolean }): Promise<void> {
+    return this.running ? this.sleeper.sleep(ms, opts) : Promise.resolve();
   }
 }
 
