@@ -321,6 +321,17 @@ describe('Rotor, end to end through the gateway', () => {
     expect((await api.call('GET', `${ROTATIONS}/${rotation.id}`)).status).toBe(404);
   });
 
+  it('exposes Prometheus metrics: rotations by outcome, latency, consumer lag, outbox backlog', async () => {
+    const metrics = async (service: Service) => (await fetch(`${platform.url(service)}/metrics`)).text();
+    const executor = await metrics('redis-executor');
+    expect(executor).toMatch(/rotations_total\{[^}]*outcome="rotated"[^}]*\} [1-9]/);
+    expect(executor).toContain('rotation_duration_seconds_bucket');
+    for (const service of ['rotation-config', 'secret-store', 'redis-executor', 'rotation-scheduler'] as const) {
+      const text = await metrics(service);
+      expect({ service, lag: /rotor_consumer_lag\{/.test(text), backlog: /rotor_outbox_backlog(\{[^}]*\})? \d/.test(text) }).toEqual({ service, lag: true, backlog: true });
+    }
+  });
+
   it('never wrote a plaintext credential to any service log', () => {
     const logs = platform.logs();
     expect(logs.length).toBeGreaterThan(10_000);

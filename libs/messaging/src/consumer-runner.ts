@@ -4,6 +4,7 @@ import { Consumer, EachMessagePayload, Kafka, Partitioners, Producer } from 'kaf
 import { DataSource, EntityManager } from 'typeorm';
 import { deadLetterMessage, describeError, withoutPasswords } from './dead-letter';
 import { LoggerLike, jsonLogger } from './logger';
+import { consumerLag } from './metrics';
 
 /**
  * One handler per event type, run inside the transaction that also claims the event in the
@@ -85,6 +86,9 @@ export class ConsumerRunner {
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      consumerLag.set({ group: this.opts.groupId, topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag));
+    });
     this.producer = producer;
     this.consumer = consumer;
     await consumer.run({

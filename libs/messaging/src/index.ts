@@ -11,3 +11,4 @@ export { DLQ_HEADERS } from './dead-letter';
 export * from './domain-events';
 export { MessagingModule, KAFKA } from './messaging.module';
 export type { MessagingModuleOptions } from './messaging.module';
+export { consumerLag, outboxBacklog } from './metrics';

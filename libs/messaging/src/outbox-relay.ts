@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { LoggerLike, jsonLogger } from './logger';
 import { sessionClient } from './pg-session';
+import { trackOutboxBacklog } from './metrics';
 
 export interface OutboxRelayOptions {
   /** Rows published per Kafka request (default 100). */
@@ -46,6 +47,7 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private readonly sleeper = new WakeableSleep();
+  private untrackBacklog?: () => void;
 
   constructor(
     private readonly ds: DataSource,
@@ -68,6 +70,7 @@ export class OutboxRelay {
     await producer.connect();
     this.producer = producer;
     this.running = true;
+    this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.loop = this.run();
   }
 
@@ -75,6 +78,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.untrackBacklog?.();
     this.sleeper.interrupt();
     await this.loop;
     await this.producer?.disconnect();

@@ -3,7 +3,7 @@ import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
 import { kafkaBrokers, collectMessages, testDatabaseUrl, uniqueSuffix, waitFor } from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, createKafka, ensureTopics } from '../src';
+import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, consumerLag, createKafka, ensureTopics } from '../src';
 import { SEALED_PASSWORD, due, rotated } from './fixtures';
 
 let kafka: Kafka;
@@ -206,5 +206,22 @@ describe('ConsumerRunner', () => {
 
     expect(await effects(event.eventId)).toEqual(['slow']);
     expect(await committed(groupId, topic)).toBe('1');
+  });
+});
+
+describe('metrics', () => {
+  it('reports each group\'s lag per partition once it has handled a batch', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-lag-${uniqueSuffix()}`;
+    const events = [due('r-lag', 1), due('r-lag', 2)];
+    await send(topic, ...events);
+    await runner({ groupId, topics: [topic], handlers: { RotationDue: record('seen') } });
+    await waitFor(async () => (await effects(events[1].eventId)).length === 1, { timeoutMs: 20_000 });
+    const lag = await waitFor(
+      async () => (await consumerLag.get()).values.find((v) => v.labels['group'] === groupId && v.labels['topic'] === topic),
+      { timeoutMs: 10_000, message: 'a lag sample for the group' },
+    );
+    expect(lag.labels['partition']).toBe('0');
+    expect(lag.value).toBe(0);
   });
 });
