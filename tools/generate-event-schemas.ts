@@ -27,9 +27,10 @@ const SUMMARIES: Record<EventType, string> = {
   RotationAttemptFailed: 'A rotation attempt failed; the message is redacted (rotation-config).',
   RevocationRequested: "The rotation's Redis users are to be removed (rotation-config).",
   CredentialsRotated: 'Redis accepted a new password on every node; the password is sealed (redis-executor).',
-  RotationFailed: 'Work on Redis failed; the message is redacted (redis-executor).',
+  RotationFailed: 'Work on Redis failed, or a timed-out job was fenced; the message is redacted (redis-executor, or secret-store after RotationTimedOut).',
   CredentialsRevoked: "The rotation's Redis users were removed (redis-executor).",
   RotationDue: 'A rotation is due by its schedule, or as a retry (rotation-scheduler).',
+  RotationTimedOut: "A requested job had no outcome within its lease; the secret store fences it unless its credential is already stored (rotation-scheduler).",
   RotationSecretsStored: 'The secret store wrote the new versions of a rotation\'s secrets (secret-store).',
   SecretsUpdated: 'Secrets have new versions; reload them through the secrets API. Keys and versions only, never values.',
 };

@@ -1,4 +1,72 @@
 // Runs the TypeScript sources of an app directly (no build step): SWC transpiles with
 // decorator metadata for Nest, and @rotor/* aliases resolve through tsconfig.base.json.
-process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || require('node:path').join(__dirname, '..', 'tsconfig.base.json');
-require('@swc-node/register');
+//
+// The same SWC settings @swc-node/register derives from tsconfig.base.json, without what it
+// keeps loaded for the life of the process (the TypeScript compiler to read the tsconfig,
+// SWC's native library, its caches of code and maps: ~45 MB per service). Transpiled files
+// are kept on disk by content, so a service whose sources did not change never loads SWC.
+// Stack traces point into the TypeScript sources (inline source maps, Node's own support).
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const Module = require('node:module');
+
+const tsconfigPath = process.env.SWC_NODE_PROJECT || path.join(__dirname, '..', 'tsconfig.base.json');
+const compilerOptions = JSON.parse(fs.readFileSync(tsconfigPath, 'utf8')).compilerOptions || {};
+const baseUrl = path.resolve(path.dirname(tsconfigPath), compilerOptions.baseUrl || '.');
+const paths = Object.fromEntries(
+  Object.entries(compilerOptions.paths || {}).map(([alias, targets]) => [alias, targets.map((t) => path.resolve(baseUrl, t))]),
+);
+
+const swcOptions = {
+  swcrc: false,
+  isModule: true,
+  sourceMaps: 'inline',
+  inlineSourcesContent: false,
+  jsc: {
+    target: String(compilerOptions.target || 'es2022').toLowerCase(),
+    externalHelpers: false,
+    keepClassNames: true,
+    parser: { syntax: 'typescript', tsx: false, decorators: Boolean(compilerOptions.experimentalDecorators), dynamicImport: true },
+    transform: {
+      legacyDecorator: Boolean(compilerOptions.experimentalDecorators),
+      decoratorMetadata: Boolean(compilerOptions.emitDecoratorMetadata),
+      useDefineForClassFields: true,
+    },
+    baseUrl,
+    paths,
+  },
+  module: { type: 'commonjs', noInterop: false, ignoreDynamic: false },
+};
+
+const cacheDir = process.env.ROTOR_TS_CACHE_DIR || path.join(os.tmpdir(), `rotor-ts-cache-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+// Anything that changes the output is part of every cache key.
+const salt = `${process.version}\0${require('@swc/core/package.json').version}\0${JSON.stringify(swcOptions)}`;
+let swc;
+
+function transpile(source, filename) {
+  const key = crypto.createHash('sha256').update(salt).update('\0').update(filename).update('\0').update(source).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    // not transpiled yet
+  }
+  swc ??= require('@swc/core');
+  const { code } = swc.transformSync(source, { ...swcOptions, filename });
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, code);
+    fs.renameSync(partial, cached); // whole files only, whoever writes it first
+  } catch {
+    // a read-only disk only costs the next start a transpile
+  }
+  return code;
+}
+
+process.setSourceMapsEnabled(true);
+Module._extensions['.ts'] = function loadTypeScript(module, filename) {
+  module._compile(transpile(fs.readFileSync(filename, 'utf8'), filename), filename);
+};

@@ -109,6 +109,23 @@ describe('forwarding to the internal services', () => {
     await request(h.http).get(`${R}/${id}`).auth(h.adminToken, auth).expect(404);
   });
 
+  it('knows who owns a rotation it created; a rotation gone behind its back is still a 404 of its own', async () => {
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'owner-once' }).expect(200);
+    const id = created.body.secretRotation.id as string;
+    const lookups = () => h.rotationConfig.requests.filter((r) => r.method === 'GET' && r.path === `/internal/secret-rotations/redis-credentials/${id}`).length;
+
+    await request(h.http).post(`${R}/${id}/rotate-secrets`).auth(h.adminToken, auth).expect(200);
+    await request(h.http).post(`${R}/${id}/rotate-secrets`).auth(h.adminToken, auth).expect(200);
+    await request(h.http).get(`${R}/${id}/history`).auth(h.adminToken, auth).expect(200);
+    expect(lookups()).toBe(0);
+
+    // Deleted without the gateway seeing it (another gateway instance, say).
+    h.rotationConfig.rotations.delete(id);
+    const gone = await request(h.http).post(`${R}/${id}/rotate-secrets`).auth(h.adminToken, auth).expect(404);
+    expect(gone.body).toMatchObject({ error: 'SECRET_ROTATION.NOT_FOUND', message: `secret rotation ${id} not found` });
+    await request(h.http).get(`${R}/${id}/generated-credentials`).auth(h.adminToken, auth).expect(404);
+  });
+
   it('lists only through the project asked for', async () => {
     const res = await request(h.http).get(R).query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
     expect(res.body.secretRotations.length).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ describe('the due loop (real Postgres)', () => {
     await waitFor(async () => (await outbox(ds)).length === 1, { message: 'the due rotation' });
   });
 
-  it('declares a rotation whose lease ran out failed, with reason timeout', async () => {
+  it('declares a rotation whose lease ran out timed out, on the executor topic', async () => {
     const clock = new ManualClock(STOPPED_AT);
     const leased = scheduledRow('stuck', STOPPED_AT, {
       status: 'in_flight', inFlightJobId: 'job-7', generation: 7, attempt: 1, dueAt: STOPPED_AT,
@@ -76,9 +76,10 @@ describe('the due loop (real Postgres)', () => {
     const [failed] = await waitFor(async () => {
       const rows = await outbox(ds);
       return rows.length === 1 ? rows : null;
-    }, { message: 'RotationFailed for the expired lease' });
-    expect(failed).toMatchObject({ topic: 'rotor.executor.events.v1', type: 'RotationFailed', key: 'stuck' });
-    expect(failed.payload).toMatchObject({ jobId: 'job-7', generation: 7, retryable: true, node: null });
+    }, { message: 'RotationTimedOut for the expired lease' });
+    // The executor's topic: the secret store reads it in one order with the job's CredentialsRotated.
+    expect(failed).toMatchObject({ topic: 'rotor.executor.events.v1', type: 'RotationTimedOut', key: 'stuck' });
+    expect(failed.payload).toMatchObject({ jobId: 'job-7', generation: 7 });
     expect(failed.payload['message']).toMatch(/^timeout: /);
     expect(await ScheduleRepository.find(ds.manager, 'stuck')).toMatchObject({
       status: 'timed_out', leaseExpiresAt: new Date(STOPPED_AT.getTime() + 10 * MIN),

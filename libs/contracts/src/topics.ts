@@ -7,7 +7,10 @@
 export const TOPICS = {
   /** Events of the Rotation aggregate, published by rotation-config. */
   rotationEvents: 'rotor.rotation.events.v1',
-  /** Outcomes of work on Redis, published by redis-executor. */
+  /**
+   * Outcomes of work on Redis, published by redis-executor, and rotation-scheduler's lease
+   * timeouts, which must reach the secret store in order with them.
+   */
   executorEvents: 'rotor.executor.events.v1',
   /** Due rotations, published by rotation-scheduler. */
   schedulerEvents: 'rotor.scheduler.events.v1',

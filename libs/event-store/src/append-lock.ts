@@ -11,6 +11,17 @@ import { EntityManager } from 'typeorm';
 const LOCK_CLASS = 0x524f54; // 'ROT'
 const APPEND_LOCK = 1;
 
-export async function lockAppends(tx: EntityManager): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, APPEND_LOCK]);
+/**
+ * Takes the lock, and reads the stream's version, in one round trip. The version is read with the
+ * statement's snapshot, taken before the lock was granted: an append to the same stream that
+ * committed during the wait is not seen here, and the insert then fails on
+ * UNIQUE(stream_id, version) instead — the same VersionConflictError, found a step later.
+ */
+export async function lockAppendsAndReadVersion(tx: EntityManager, streamId: string): Promise<number> {
+  const [{ version }]: { version: number }[] = await tx.query(
+    `SELECT pg_advisory_xact_lock($1, $2) AS locked,
+            (SELECT COALESCE(MAX(version), 0)::int FROM es_events WHERE stream_id = $3) AS version`,
+    [LOCK_CLASS, APPEND_LOCK, streamId],
+  );
+  return version;
 }

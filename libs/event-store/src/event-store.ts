@@ -1,10 +1,10 @@
 import { AnyEnvelope } from '@rotor/contracts';
 import { RotorError } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockAppends } from './append-lock';
+import { lockAppendsAndReadVersion } from './append-lock';
 import { DuplicateEventError, UNIQUE_VIOLATION, VersionConflictError, pgErrorOf } from './errors';
-import { Outbox } from './outbox';
-import { EVENT_ID_UNIQUE, STREAM_VERSION_UNIQUE } from './schema/names';
+import { outboxInsert } from './outbox';
+import { EVENT_ID_UNIQUE, OUTBOX_CHANNEL, STREAM_VERSION_UNIQUE } from './schema/names';
 import { assertValidEnvelopes } from './validate';
 
 export interface StoredEvent {
@@ -76,12 +76,9 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
+  /** Two round trips: the lock with the version check, then the events, their outbox rows and the NOTIFY. */
   private async write(tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[]): Promise<AppendResult> {
-    await lockAppends(tx);
-    const [{ version: actual }]: { version: number }[] = await tx.query(
-      'SELECT COALESCE(MAX(version), 0)::int AS version FROM es_events WHERE stream_id = $1',
-      [streamId],
-    );
+    const actual = await lockAppendsAndReadVersion(tx, streamId);
     if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
 
     const params: unknown[] = [];
@@ -95,11 +92,19 @@ export class EventStore {
       p[9] = `${p[9]}::jsonb`;
       return `(${p.join(', ')})`;
     });
+    const outbox = outboxInsert(events, params);
+    params.push(OUTBOX_CHANNEL);
     let inserted: { position: string; version: number }[];
     try {
+      // Data-modifying WITHs run in full whatever the SELECT reads; a failure of either insert
+      // fails the statement, so events and outbox rows are written together or not at all.
+      // Same-payload NOTIFYs of one transaction reach listeners once.
       inserted = await tx.query(
-        `INSERT INTO es_events (stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload)
-         VALUES ${values.join(', ')} RETURNING position, version`,
+        `WITH appended AS (
+           INSERT INTO es_events (stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload)
+           VALUES ${values.join(', ')} RETURNING position, version
+         ), queued AS (${outbox})
+         SELECT position, version, pg_notify($${params.length}, '') AS notified FROM appended`,
         params,
       );
     } catch (e) {
@@ -110,7 +115,6 @@ export class EventStore {
       if (code === UNIQUE_VIOLATION && constraint === EVENT_ID_UNIQUE) throw new DuplicateEventError(streamId);
       throw e;
     }
-    await Outbox.enqueue(tx, events);
     const byVersion = new Map(inserted.map((r) => [r.version, String(r.position)]));
     return {
       version: expectedVersion + events.length,

@@ -13,4 +13,17 @@ export class Inbox {
     );
     return rows.length === 1;
   }
+
+  /**
+   * claim() for many events in one statement: the ids claimed now (each at most once, however
+   * often it is listed); the others were handled before. Rolls back with the transaction.
+   */
+  static async claimAll(tx: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const rows: { event_id: string }[] = await tx.query(
+      'INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
+      [consumer, eventIds],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
 }

@@ -15,13 +15,23 @@ export class Outbox {
   static async enqueue(tx: EntityManager, events: readonly AnyEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     assertValidEnvelopes(events);
+    // The rows and the NOTIFY in one round trip (a data-modifying WITH always runs in full).
     const params: unknown[] = [];
-    const rows = events.map((event) => {
-      params.push(topicOf(event.type), event.aggregateId, JSON.stringify(event));
-      const n = params.length;
-      return `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
-    });
-    await tx.query(`INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}`, params);
-    await tx.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, String(events.length)]);
+    const insert = outboxInsert(events, params);
+    params.push(OUTBOX_CHANNEL);
+    await tx.query(`WITH queued AS (${insert}) SELECT pg_notify($${params.length}, '')`, params);
   }
+}
+
+/**
+ * `INSERT INTO outbox … VALUES …` for `events`, in order (ids follow that order), its
+ * parameters appended to `params`; for statements that write outbox rows with other rows.
+ */
+export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[]): string {
+  const rows = events.map((event) => {
+    params.push(topicOf(event.type), event.aggregateId, JSON.stringify(event));
+    const n = params.length;
+    return `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
+  });
+  return `INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}`;
 }

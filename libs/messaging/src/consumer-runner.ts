@@ -1,6 +1,7 @@
 import { AnyEnvelope, Envelope, EventType, Topic, dlqTopic, parseEnvelope } from '@rotor/contracts';
 import { Inbox } from '@rotor/event-store';
-import { Consumer, EachMessagePayload, Kafka, Partitioners, Producer } from 'kafkajs';
+import { isDatabaseUnavailable } from '@rotor/util';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { deadLetterMessage, describeError, withoutPasswords } from './dead-letter';
 import { LoggerLike, jsonLogger } from './logger';
@@ -27,11 +28,32 @@ export interface ConsumerRunnerOptions {
    * long enough for one handler's bounded Redis round trips.
    */
   sessionTimeoutMs?: number;
+  /**
+   * Most messages of one partition applied in one transaction, with one offset commit after
+   * it (default 50, or KAFKA_CONSUMER_BATCH_SIZE). 1 = a transaction per message.
+   */
+  maxBatchSize?: number;
+  /**
+   * Partitions handled at the same time, each in its own transaction (default 3, or
+   * KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY); within a partition, messages stay in order.
+   */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * A fetch waits for this many bytes (default 1, or KAFKA_CONSUMER_MIN_BYTES) for at most
+   * `maxWaitMs` (default 1000, or KAFKA_CONSUMER_MAX_WAIT_MS): more bytes make bigger batches
+   * (fewer transactions and commits under load) and cost up to `maxWaitMs` of latency when idle.
+   */
+  minBytes?: number;
+  maxWaitMs?: number;
   logger?: LoggerLike;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** Longest wait between two tries while the database is unavailable. */
+const MAX_OUTAGE_BACKOFF_MS = 5_000;
 const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
+const DEFAULT_BATCH_SIZE = 50;
+const DEFAULT_PARTITIONS_CONCURRENTLY = 3;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -43,10 +65,19 @@ type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
  *   type: claimed and skipped); a redelivered event finds its claim and is skipped;
  * - a failing handler is retried with exponential backoff, `maxAttempts` times in all, then
  *   the message goes to `<topic>.dlq` with the error in its headers and the partition moves on;
+ *   a failure because the database is unavailable (isDatabaseUnavailable) is no attempt: the
+ *   partition waits for the database, however long, rather than park good messages;
  * - only then is offset + 1 committed (autoCommit is off), so a crash at any point redelivers
  *   rather than loses.
  *
- * stop() lets the message in flight finish (and commit), then leaves the group.
+ * Throughput: up to `maxBatchSize` consecutive messages of a partition share that one
+ * transaction (their claims and effects commit together, in order) and one offset commit,
+ * and `partitionsConsumedConcurrently` partitions are handled at once. When a handler fails
+ * inside a shared transaction, everything in it rolls back; the messages before the failing
+ * one are applied again, the failing one goes on alone from its second attempt, and the rest
+ * continue — so each message still commits exactly once, in order, or goes to the DLQ.
+ *
+ * stop() lets the transaction in flight finish (and commit), then leaves the group.
  */
 export class ConsumerRunner {
   private readonly maxAttempts: number;
@@ -54,9 +85,11 @@ export class ConsumerRunner {
   private readonly logger: LoggerLike;
   private consumer?: Consumer;
   private producer?: Producer;
+  private readonly maxBatchSize: number;
+  private readonly concurrency: number;
   private stopping = false;
-  private inFlight: Promise<void> = Promise.resolve();
-  private interruptBackoff?: () => void;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly interruptBackoff = new Set<() => void>();
 
   constructor(
     private readonly ds: DataSource,
@@ -66,6 +99,11 @@ export class ConsumerRunner {
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
     this.backoffMs = opts.backoffMs ?? 200;
     this.logger = opts.logger ?? jsonLogger(`ConsumerRunner:${opts.groupId}`);
+    this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? Number(process.env['KAFKA_CONSUMER_BATCH_SIZE'] || DEFAULT_BATCH_SIZE));
+    this.concurrency = Math.max(
+      1,
+      opts.partitionsConsumedConcurrently ?? Number(process.env['KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY'] || DEFAULT_PARTITIONS_CONCURRENTLY),
+    );
   }
 
   async start(): Promise<void> {
@@ -79,7 +117,8 @@ export class ConsumerRunner {
     const sessionTimeout = this.opts.sessionTimeoutMs ?? Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] || DEFAULT_SESSION_TIMEOUT_MS);
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
-      maxWaitTimeInMs: 1000,
+      minBytes: this.opts.minBytes ?? Number(process.env['KAFKA_CONSUMER_MIN_BYTES'] || 1),
+      maxWaitTimeInMs: this.opts.maxWaitMs ?? Number(process.env['KAFKA_CONSUMER_MAX_WAIT_MS'] || 1000),
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
     });
@@ -93,9 +132,13 @@ export class ConsumerRunner {
     this.consumer = consumer;
     await consumer.run({
       autoCommit: false,
-      eachMessage: (payload) => {
-        const handling = this.handle(payload);
-        this.inFlight = handling.catch(() => undefined);
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.concurrency,
+      eachBatch: (payload) => {
+        const handling = this.handleBatch(payload);
+        const settled = handling.catch(() => undefined);
+        this.inFlight.add(settled);
+        void settled.then(() => this.inFlight.delete(settled));
         return handling;
       },
     });
@@ -104,34 +147,104 @@ export class ConsumerRunner {
   async stop(): Promise<void> {
     if (!this.consumer) return;
     this.stopping = true;
-    this.interruptBackoff?.();
-    // kafkajs ignores commits once its consumer is stopping, so the message in flight must
-    // finish and commit before we disconnect.
-    await this.inFlight;
+    for (const interrupt of this.interruptBackoff) interrupt();
+    // kafkajs ignores commits once its consumer is stopping, so the transactions in flight
+    // must finish and commit before we disconnect.
+    await Promise.all([...this.inFlight]);
     await this.consumer.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
   }
 
-  private async handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = batch;
+    for (let i = 0; i < messages.length; i += this.maxBatchSize) {
+      // Stopping, or the partition moved to another member: leave the rest uncommitted.
+      if (this.stopping || !isRunning() || isStale()) return;
+      const chunk = messages.slice(i, i + this.maxBatchSize);
+      if (!(await this.handleChunk(topic, partition, chunk, heartbeat))) return;
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Applies consecutive messages of one partition and commits the offset after the last;
+   * false when stop() cut it short (what was not committed is redelivered).
+   */
+  private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
+    if (chunk.length === 0) return true;
+    if (chunk.length === 1) return this.handleOne(topic, partition, chunk[0], heartbeat);
+    const parsed = chunk.map((m) => parseEnvelope(m.value));
+    const events = parsed.flatMap((p) => (p.ok ? [p.event] : []));
+    // An invalid message goes to the DLQ on its own, in its place.
+    if (events.length < chunk.length) {
+      for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
+      return true;
+    }
+    let at = -1;
+    try {
+      await this.applyAll(events, (i) => (at = i));
+    } catch (e) {
+      // Rolled back as a whole. A failure of the commit itself blames no message: each goes alone.
+      if (at < 0) {
+        for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
+        return true;
+      }
+      if (!(await this.handleChunk(topic, partition, chunk.slice(0, at), heartbeat))) return false;
+      if (!(await this.handleOne(topic, partition, chunk[at], heartbeat, e))) return false;
+      return this.handleChunk(topic, partition, chunk.slice(at + 1), heartbeat);
+    }
+    await this.commit(topic, partition, chunk[chunk.length - 1].offset);
+    return true;
+  }
+
+  /**
+   * One message in its own transaction, with retries, then the DLQ; then its offset is
+   * committed. `firstFailure`: its first attempt already failed (in a shared transaction).
+   */
+  private async handleOne(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    firstFailure?: unknown,
+  ): Promise<boolean> {
     // Stopping: leave it uncommitted; the group's next member gets it.
-    if (this.stopping) return;
+    if (this.stopping) return false;
     const parsed = parseEnvelope(message.value);
     if (!parsed.ok) {
       this.logger.warn('invalid message sent to the DLQ', { topic, partition, offset: message.offset, reason: parsed.reason });
       await this.deadLetter({ topic, partition, message, attempts: 0, error: parsed.reason });
-      return this.commit(topic, partition, message.offset);
+      await this.commit(topic, partition, message.offset);
+      return true;
     }
 
     const event = parsed.event;
-    for (let attempt = 1; ; attempt++) {
+    let pendingFailure = firstFailure;
+    for (let attempt = 1, outages = 0; ; attempt++) {
       try {
-        await this.apply(event);
+        if (pendingFailure !== undefined) {
+          const failure = pendingFailure;
+          pendingFailure = undefined;
+          throw failure;
+        }
+        await this.applyAll([event]);
         break;
       } catch (e) {
         const error = withoutPasswords(describeError(e), message.value);
         const where = { topic, partition, offset: message.offset, eventId: event.eventId, type: event.type, attempt, error };
+        if (isDatabaseUnavailable(e)) {
+          // The database is down (restart, failover), not the message at fault: wait for it,
+          // heartbeating, without using up the message's attempts; parking it on the DLQ
+          // would lose work that succeeds as soon as the database is back.
+          this.logger.warn('database unavailable; waiting for it', where);
+          const delay = Math.min(this.backoffMs * 2 ** Math.min(outages++, 10), MAX_OUTAGE_BACKOFF_MS);
+          if (!(await this.backoff(delay, heartbeat))) return false;
+          attempt--;
+          continue;
+        }
         if (attempt >= this.maxAttempts) {
           this.logger.error('handler failed for good; message sent to the DLQ', where);
           await this.deadLetter({ topic, partition, message, attempts: attempt, error });
@@ -139,18 +252,28 @@ export class ConsumerRunner {
         }
         this.logger.warn('handler failed; retrying', where);
         const completed = await this.backoff(Math.min(this.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS), heartbeat);
-        if (!completed) return; // stopping: redelivered later, never half-applied
+        if (!completed) return false; // stopping: redelivered later, never half-applied
       }
     }
     await this.commit(topic, partition, message.offset);
+    return true;
   }
 
-  /** Inbox claim and handler in one transaction: both happen, or neither. */
-  private async apply(event: AnyEnvelope): Promise<void> {
+  /**
+   * Inbox claims and handlers in one transaction, in order: all happen, or none. `onEvent`
+   * learns which event is being applied, so a failure can be pinned on it.
+   */
+  private async applyAll(events: AnyEnvelope[], onEvent?: (index: number) => void): Promise<void> {
     await this.ds.transaction(async (tx) => {
-      if (!(await Inbox.claim(tx, this.opts.groupId, event.eventId))) return;
-      const handler = this.opts.handlers[event.type] as AnyHandler | undefined;
-      if (handler) await handler(event, tx);
+      const claimed = await Inbox.claimAll(tx, this.opts.groupId, events.map((e) => e.eventId.toLowerCase()));
+      for (const [i, event] of events.entries()) {
+        // Claimed now, and not already applied earlier in this transaction (a duplicate).
+        if (!claimed.delete(event.eventId.toLowerCase())) continue;
+        onEvent?.(i);
+        const handler = this.opts.handlers[event.type] as AnyHandler | undefined;
+        if (handler) await handler(event, tx);
+      }
+      onEvent?.(-1);
     });
   }
 
@@ -172,13 +295,14 @@ export class ConsumerRunner {
     while (!this.stopping && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(1000, deadline - Date.now()));
-        this.interruptBackoff = done;
+        const interrupts = this.interruptBackoff;
+        interrupts.add(done);
         function done() {
           clearTimeout(timer);
+          interrupts.delete(done);
           resolve();
         }
       });
-      this.interruptBackoff = undefined;
       if (!this.stopping) await heartbeat();
     }
     return !this.stopping;

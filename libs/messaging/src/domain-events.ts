@@ -28,6 +28,7 @@ export class CredentialsRotatedEvent extends DomainEvent<'CredentialsRotated'> {
 export class RotationFailedEvent extends DomainEvent<'RotationFailed'> {}
 export class CredentialsRevokedEvent extends DomainEvent<'CredentialsRevoked'> {}
 export class RotationDueEvent extends DomainEvent<'RotationDue'> {}
+export class RotationTimedOutEvent extends DomainEvent<'RotationTimedOut'> {}
 export class RotationSecretsStoredEvent extends DomainEvent<'RotationSecretsStored'> {}
 export class SecretsUpdatedEvent extends DomainEvent<'SecretsUpdated'> {}
 
@@ -44,6 +45,7 @@ export const DOMAIN_EVENT_CLASSES = {
   RotationFailed: RotationFailedEvent,
   CredentialsRevoked: CredentialsRevokedEvent,
   RotationDue: RotationDueEvent,
+  RotationTimedOut: RotationTimedOutEvent,
   RotationSecretsStored: RotationSecretsStoredEvent,
   SecretsUpdated: SecretsUpdatedEvent,
 } as const satisfies { [T in EventType]: new (envelope: Envelope<T>) => DomainEvent<T> };

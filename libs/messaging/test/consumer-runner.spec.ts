@@ -1,6 +1,6 @@
 import { AnyEnvelope, Topic, dlqTopic, serializeEnvelope } from '@rotor/contracts';
 import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
-import { kafkaBrokers, collectMessages, testDatabaseUrl, uniqueSuffix, waitFor } from '@rotor/testing';
+import { kafkaBrokers, collectMessages, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, consumerLag, createKafka, ensureTopics } from '../src';
@@ -158,6 +158,32 @@ describe('ConsumerRunner', () => {
     await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
   });
 
+  it('waits out a database outage instead of sending the message to the DLQ', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const event = due('rot-outage');
+    let calls = 0;
+    await send(topic, event);
+    await runner({
+      groupId,
+      topics: [topic],
+      maxAttempts: 2,
+      handlers: {
+        RotationDue: async (e, tx) => {
+          // What node-postgres raises while Postgres restarts, more often than maxAttempts.
+          if (++calls <= 5) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          await record('applied after the outage')(e, tx);
+        },
+      },
+    });
+
+    await waitFor(async () => (await committed(groupId, topic)) === '1', { message: 'offset 1 to be committed', timeoutMs: 20_000 });
+    expect(await effects(event.eventId)).toEqual(['applied after the outage']);
+    expect(calls).toBe(6);
+    expect(await topicOffsets(kafka, dlqTopic(topic))).toEqual({ 0: '0' });
+    expect(logged.join('\n')).toContain('database unavailable; waiting for it');
+  }, 30_000);
+
   it('commits offset + 1: a restarted member of the group does not see handled messages again', async () => {
     const topic = await freshTopic();
     const groupId = `rotor-test-${uniqueSuffix()}`;
@@ -183,6 +209,40 @@ describe('ConsumerRunner', () => {
     await waitFor(async () => (await committed(groupId, topic)) === '4');
     expect(seen).toEqual([next.eventId]);
   }, 20_000);
+
+  it('applies consecutive messages in one transaction; one failing mid-batch is retried alone, the rest once each, in order', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const events = [due('rot-b', 1), due('rot-b', 2), due('rot-b', 3), due('rot-b', 4)];
+    const calls: string[] = [];
+    let failedOnce = false;
+    await send(topic, ...events);
+    await runner({
+      groupId,
+      topics: [topic],
+      maxBatchSize: 10,
+      handlers: {
+        RotationDue: async (e, tx) => {
+          calls.push(e.eventId);
+          if (e.eventId === events[2].eventId && !failedOnce) {
+            failedOnce = true;
+            await record('rolled back')(e, tx);
+            throw new Error('transient failure in the middle of a batch');
+          }
+          await record('applied')(e, tx);
+        },
+      },
+    });
+
+    await waitFor(async () => (await committed(groupId, topic)) === '4', { message: 'offset 4 to be committed' });
+    for (const e of events) expect(await effects(e.eventId)).toEqual(['applied']);
+    // Whatever the batches were, the failing event ran twice and the last application of each
+    // event (the one that committed) kept the partition's order.
+    expect(calls.filter((id) => id === events[2].eventId)).toHaveLength(2);
+    const lastRun = events.map((e) => calls.lastIndexOf(e.eventId));
+    expect([...lastRun].sort((a, b) => a - b)).toEqual(lastRun);
+    expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 4 }]);
+  });
 
   it('lets the message in flight finish and commit when stopped', async () => {
     const topic = await freshTopic();

@@ -150,6 +150,58 @@ export function withAdmin<T>(t: RedisTarget, node: RedisAddress, secrets: Secret
   return withNode(node, t.tls, { username: t.username, password: t.password }, secrets, work);
 }
 
+/** Runs `work` on an admin connection to `node`: withAdmin, or the connection an AdminSessions keeps. */
+export type AdminRunner = <T>(node: RedisAddress, work: (client: Redis) => Promise<T>) => Promise<T>;
+
+/**
+ * Admin connections shared by the passes of one operation (discovery, change, persistence),
+ * one per node, opened on first use and all closed by close(): a rotation then costs one
+ * admin connection per node instead of one per pass. A connection whose work failed is
+ * closed and forgotten, so nothing reuses it.
+ */
+export class AdminSessions {
+  private readonly clients = new Map<string, Promise<Redis>>();
+
+  constructor(
+    private readonly t: RedisTarget,
+    private readonly secrets: Secrets,
+  ) {}
+
+  readonly run: AdminRunner = async (node, work) => {
+    const key = nodeName(node);
+    let opening = this.clients.get(key);
+    if (!opening) {
+      opening = this.connect(node);
+      this.clients.set(key, opening);
+      opening.catch(() => this.clients.delete(key));
+    }
+    const client = await opening;
+    try {
+      return await work(client);
+    } catch (e) {
+      this.clients.delete(key);
+      client.disconnect();
+      throw e;
+    }
+  };
+
+  close(): void {
+    for (const opening of this.clients.values()) opening.then((c) => c.disconnect(), () => undefined);
+    this.clients.clear();
+  }
+
+  private async connect(node: RedisAddress): Promise<Redis> {
+    const client = await openConnection(node, this.t.tls, this.secrets);
+    try {
+      await authenticate(client, node, this.t.tls, { username: this.t.username, password: this.t.password }, this.secrets);
+      return client;
+    } catch (e) {
+      client.disconnect();
+      throw e;
+    }
+  }
+}
+
 /** Runs `step` on every node at once; if any fails, throws the failure of the first such node in list order. */
 export async function onEveryNode<N>(nodes: readonly N[], step: (node: N) => Promise<void>): Promise<void> {
   const results = await Promise.allSettled(nodes.map((n) => step(n)));

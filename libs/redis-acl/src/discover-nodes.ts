@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { Redis } from 'ioredis';
-import { errorText, isReplyError, targetSecrets, withAdmin, withNode, type Secrets } from './connection';
+import { errorText, isReplyError, targetSecrets, withAdmin, withNode, type AdminRunner, type Secrets } from './connection';
 import { RedisAclError, redactSecrets } from './redis-acl.error';
 import { nodeName, type RedisAddress, type RedisNodeInfo, type RedisTarget, type RedisTopology } from './redis-target';
 
@@ -12,18 +12,20 @@ type SentinelTopology = Extract<RedisTopology, { type: 'sentinel' }>;
  * Hence the rule: a node that is known but cannot be reached fails the operation later; it
  * is never left out here.
  */
-export async function discoverNodes(t: RedisTarget): Promise<RedisNodeInfo[]> {
+export async function discoverNodes(t: RedisTarget, admin?: AdminRunner): Promise<RedisNodeInfo[]> {
   const secrets = targetSecrets(t);
+  // Data nodes are asked as the admin, on the caller's shared connections when it has some.
+  const onNode: AdminRunner = admin ?? ((node, work) => withAdmin(t, node, secrets, work));
   switch (t.topology.type) {
     case 'single':
       // A single server is a primary without replicas; one it does have would be missed.
-      return discoverListedReplicas(t, [], secrets);
+      return discoverListedReplicas(t, [], secrets, onNode);
     case 'replicas':
-      return discoverListedReplicas(t, t.topology.replicas, secrets);
+      return discoverListedReplicas(t, t.topology.replicas, secrets, onNode);
     case 'sentinel':
-      return discoverViaSentinels(t, t.topology, secrets);
+      return discoverViaSentinels(t, t.topology, secrets, onNode);
     case 'cluster':
-      return discoverCluster(t, secrets);
+      return discoverCluster(t, secrets, onNode);
   }
 }
 
@@ -66,8 +68,8 @@ async function runDiscovery(client: Redis, node: RedisAddress, secrets: Secrets,
   }
 }
 
-async function confirmPrimary(t: RedisTarget, node: RedisAddress, secrets: Secrets): Promise<RedisNodeInfo & { replicas: RedisAddress[] }> {
-  const role = await withAdmin(t, node, secrets, (c) => readRole(c, node, secrets));
+async function confirmPrimary(node: RedisAddress, secrets: Secrets, onNode: AdminRunner): Promise<RedisNodeInfo & { replicas: RedisAddress[] }> {
+  const role = await onNode(node, (c) => readRole(c, node, secrets));
   if (role.role !== 'primary') {
     const name = nodeName(node);
     const what = role.role === 'replica' ? `a replica of ${nodeName(role.primary)}` : `a ${role.name}`;
@@ -82,10 +84,10 @@ async function confirmPrimary(t: RedisTarget, node: RedisAddress, secrets: Secre
 }
 
 /** Listed replicas must be replicas, and the primary must not have a replica that is not listed. */
-async function discoverListedReplicas(t: RedisTarget, listed: RedisAddress[], secrets: Secrets): Promise<RedisNodeInfo[]> {
-  const primary = await confirmPrimary(t, t, secrets);
+async function discoverListedReplicas(t: RedisTarget, listed: RedisAddress[], secrets: Secrets, onNode: AdminRunner): Promise<RedisNodeInfo[]> {
+  const primary = await confirmPrimary(t, secrets, onNode);
   for (const node of listed) {
-    const role = await withAdmin(t, node, secrets, (c) => readRole(c, node, secrets));
+    const role = await onNode(node, (c) => readRole(c, node, secrets));
     if (role.role !== 'replica') {
       const name = nodeName(node);
       throw new RedisAclError('DISCOVERY_FAILED', `${name} is listed as a replica but reports role ${role.role === 'other' ? role.name : 'primary'}.`, name, false);
@@ -122,9 +124,9 @@ async function addressKeys(node: RedisAddress): Promise<string[]> {
  * kept: if they cannot be updated the rotation fails loudly (SENTINEL RESET forgets replicas
  * that were removed for good).
  */
-async function discoverViaSentinels(t: RedisTarget, topo: SentinelTopology, secrets: Secrets): Promise<RedisNodeInfo[]> {
+async function discoverViaSentinels(t: RedisTarget, topo: SentinelTopology, secrets: Secrets, onNode: AdminRunner): Promise<RedisNodeInfo[]> {
   const found = await askSentinels(t, topo, secrets);
-  const primary = await confirmPrimary(t, found.primary, secrets);
+  const primary = await confirmPrimary(found.primary, secrets, onNode);
   return dedupe([{ host: primary.host, port: primary.port, role: 'primary' }, ...found.replicas.map((r) => ({ ...r, role: 'replica' as const }))]);
 }
 
@@ -170,8 +172,8 @@ async function askSentinel(c: Redis, sentinel: RedisAddress, masterName: string,
  * itself gave up on them), `handshake` (not yet a member) or `noaddr` (no known address) are
  * left out; a node merely suspected (`fail?`) is kept.
  */
-async function discoverCluster(t: RedisTarget, secrets: Secrets): Promise<RedisNodeInfo[]> {
-  const text = (await withAdmin(t, t, secrets, (c) => runDiscovery(c, t, secrets, 'CLUSTER NODES', ['CLUSTER', 'NODES']))) as string;
+async function discoverCluster(t: RedisTarget, secrets: Secrets, onNode: AdminRunner): Promise<RedisNodeInfo[]> {
+  const text = (await onNode(t, (c) => runDiscovery(c, t, secrets, 'CLUSTER NODES', ['CLUSTER', 'NODES']))) as string;
   const nodes = parseClusterNodes(text, t.host);
   if (nodes.length === 0) throw new RedisAclError('DISCOVERY_FAILED', `CLUSTER NODES on ${nodeName(t)} listed no usable node.`, nodeName(t), true);
   return dedupe([...nodes.filter((n) => n.role === 'primary'), ...nodes.filter((n) => n.role === 'replica')]);

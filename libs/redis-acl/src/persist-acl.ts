@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { commandFailure, onEveryNode, withAdmin, type Secrets } from './connection';
+import { commandFailure, onEveryNode, withAdmin, type AdminRunner, type Secrets } from './connection';
 import { nodeName, type RedisAddress, type RedisNodeInfo, type RedisTarget } from './redis-target';
 
 /**
@@ -25,7 +25,14 @@ export async function persistAcl(c: Redis, node: RedisAddress, secrets: Secrets)
 }
 
 /** ACL SAVE on the nodes that keep an aclfile (as read before they were changed). */
-export async function persistWhereKept(t: RedisTarget, nodes: RedisNodeInfo[], keepsAclFile: Map<string, boolean>, secrets: Secrets): Promise<void> {
+export async function persistWhereKept(
+  t: RedisTarget,
+  nodes: RedisNodeInfo[],
+  keepsAclFile: Map<string, boolean>,
+  secrets: Secrets,
+  admin?: AdminRunner,
+): Promise<void> {
   const persisted = nodes.filter((n) => keepsAclFile.get(nodeName(n)));
-  await onEveryNode(persisted, (node) => withAdmin(t, node, secrets, (c) => persistAcl(c, node, secrets)));
+  const onNode: AdminRunner = admin ?? ((node, work) => withAdmin(t, node, secrets, work));
+  await onEveryNode(persisted, (node) => onNode(node, (c) => persistAcl(c, node, secrets)));
 }

@@ -1,5 +1,5 @@
 import { assertPermissionRules, assertRotorUsername, setUserArgs } from './acl-commands';
-import { commandFailure, onEveryNode, targetSecrets, withAdmin, type Secrets } from './connection';
+import { AdminSessions, commandFailure, onEveryNode, targetSecrets, type Secrets } from './connection';
 import { discoverNodes } from './discover-nodes';
 import { persistWhereKept, readAclFile } from './persist-acl';
 import { RedisAclError } from './redis-acl.error';
@@ -29,11 +29,22 @@ export async function rotateUser(t: RedisTarget, change: UserChange): Promise<{ 
   if (!change.password) throw new RedisAclError('SETUSER_FAILED', 'Refusing to set an empty password.');
   const secrets: Secrets = [...targetSecrets(t), change.password];
 
-  const nodes = await discoverNodes(t);
+  // One admin connection per node for discovery, the change and the save; the verification
+  // below still opens fresh connections as the user.
+  const admin = new AdminSessions(t, secrets);
+  try {
+    return await rotateOnEveryNode(t, change, secrets, admin);
+  } finally {
+    admin.close();
+  }
+}
+
+async function rotateOnEveryNode(t: RedisTarget, change: UserChange, secrets: Secrets, admin: AdminSessions): Promise<{ nodes: string[] }> {
+  const nodes = await discoverNodes(t, admin.run);
   const keepsAclFile = new Map<string, boolean>();
 
   await onEveryNode(nodes, (node) =>
-    withAdmin(t, node, secrets, async (c) => {
+    admin.run(node, async (c) => {
       // Read first: a node whose persistence cannot be known is refused before it is changed.
       keepsAclFile.set(nodeName(node), await readAclFile(c, node, secrets));
       try {
@@ -55,6 +66,6 @@ export async function rotateUser(t: RedisTarget, change: UserChange): Promise<{ 
     }
   });
 
-  await persistWhereKept(t, nodes, keepsAclFile, secrets);
+  await persistWhereKept(t, nodes, keepsAclFile, secrets, admin.run);
   return { nodes: nodes.map(nodeName) };
 }

@@ -34,6 +34,16 @@ describe('a standalone server', () => {
     await expect(verifyCredential(address(server), null, user, 'not-the-password')).resolves.toBe(false);
   });
 
+  it('uses one admin connection for discovery, the change and the save, and one fresh connection to verify', async () => {
+    const received = async () =>
+      Number(/total_connections_received:(\d+)/.exec(await server.withAdmin((c) => c.info('stats')))?.[1]);
+    const [user] = rotationUsers();
+    const before = await received();
+    await rotateUser(singleTarget(server), { username: user, password: newPassword(), rules: ['~*', '+@all'] });
+    // The two connections of the rotation, and the one that asks after it.
+    expect((await received()) - before).toBe(3);
+  });
+
   it('passes each rule as its own argument, so a scope like ~app:* +get +set applies exactly', async () => {
     const [user] = rotationUsers();
     const password = newPassword();

@@ -1,6 +1,6 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { RotorError, RotorErrorKind } from '@rotor/util';
+import { RotorError, RotorErrorKind, isDatabaseUnavailable } from '@rotor/util';
 
 const STATUS_BY_KIND: Record<RotorErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -28,6 +28,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (isBodyParserError(exception)) {
     return { statusCode: 400, error: 'REQUEST.MALFORMED_JSON', message: 'request body is not valid JSON', details: [{ field: 'body', message: 'is not valid JSON' }] };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    // A restart or failover of Postgres: nothing wrong with the request, try it again shortly.
+    return { statusCode: 503, error: 'SERVICE.DATABASE_UNAVAILABLE', message: 'the database is unavailable; try again shortly', details: [] };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

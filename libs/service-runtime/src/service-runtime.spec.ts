@@ -1,5 +1,6 @@
 import { Controller, Get, INestApplication, Module, Post, UseGuards, Body } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { Client } from 'pg';
 import request from 'supertest';
 import { RotorError } from '@rotor/util';
 import { INTERNAL_TOKEN_HEADER, InternalTokenGuard } from './internal-token';
@@ -22,6 +23,14 @@ class ProbeController {
   @Get('crash')
   crash(): never {
     throw new Error('driver said: password=hunter2');
+  }
+
+  @Get('database-down')
+  async databaseDown(): Promise<never> {
+    // What a query raises while Postgres restarts: the driver cannot connect at all.
+    const client = new Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 1000 });
+    await client.connect();
+    throw new Error('unreachable: the connect above fails');
   }
 
   @Post('echo')
@@ -64,6 +73,16 @@ describe('service runtime', () => {
     const res = await request(app.getHttpServer()).get('/probe/crash').expect(500);
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
     expect(res.body.error).toBe('INTERNAL');
+  });
+
+  it('answers 503, not 500, while the database is unavailable', async () => {
+    const res = await request(app.getHttpServer()).get('/probe/database-down').expect(503);
+    expect(res.body).toEqual({
+      statusCode: 503,
+      error: 'SERVICE.DATABASE_UNAVAILABLE',
+      message: 'the database is unavailable; try again shortly',
+      details: [],
+    });
   });
 
   it('answers malformed JSON with a 400 naming the body', async () => {

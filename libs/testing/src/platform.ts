@@ -2,7 +2,9 @@
  * The whole platform for end-to-end tests: the five services as separate Node processes
  * (exactly as `npm start` runs them), on their own ports and their own `_e2e` databases,
  * against the real Postgres and a real Kafka broker of their own (fresh data, port 19092),
- * so nothing a developer's running platform published can reach them. A service can be
+ * so nothing a developer's running platform published can reach them. The options move all
+ * of that (ports, database suffix, broker, log directory), so a benchmark or a chaos run can
+ * have a platform of its own beside the end-to-end suite's. A service can be
  * killed (SIGKILL) and restarted in the middle of a test.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -27,6 +29,14 @@ export interface PlatformOptions {
   basePort?: number;
   databaseSuffix?: string;
   extraEnv?: Record<string, string>;
+  /** Port of this platform's own Kafka broker (default 19092; the controller takes the next one). */
+  kafkaPort?: number;
+  /** Data and config of that broker (default tmp/e2e-kafka). */
+  kafkaHome?: string;
+  /** Where the services' logs go; emptied by the constructor (default tmp/e2e-logs). */
+  logDir?: string;
+  /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
+  nodeArgs?: Partial<Record<Service, string[]>>;
 }
 
 export class Platform {
@@ -35,13 +45,17 @@ export class Platform {
   private readonly rootKey = randomBytes(32).toString('base64');
   private readonly processes = new Map<Service, ChildProcess>();
   private readonly basePort: number;
-  private readonly kafkaPort = 19092;
+  private readonly kafkaPort: number;
+  private readonly kafkaHome: string;
   private readonly suffix: string;
-  private readonly logDir = join(ROOT, 'tmp', 'e2e-logs');
+  private readonly logDir: string;
 
   constructor(private readonly options: PlatformOptions = {}) {
     this.basePort = options.basePort ?? 18080;
     this.suffix = options.databaseSuffix ?? '_e2e';
+    this.kafkaPort = options.kafkaPort ?? 19092;
+    this.kafkaHome = options.kafkaHome ?? join(ROOT, 'tmp', 'e2e-kafka');
+    this.logDir = options.logDir ?? join(ROOT, 'tmp', 'e2e-logs');
     rmSync(this.logDir, { recursive: true, force: true });
     mkdirSync(this.logDir, { recursive: true });
   }
@@ -55,27 +69,120 @@ export class Platform {
     return `http://127.0.0.1:${this.port(service)}`;
   }
 
+  /** `host:port` of this platform's Kafka broker. */
+  kafkaBroker(): string {
+    return `127.0.0.1:${this.kafkaPort}`;
+  }
+
+  /** Process id of a running service (undefined when it is not running). */
+  pid(service: Service): number | undefined {
+    const child = this.processes.get(service);
+    return child && child.exitCode === null ? child.pid : undefined;
+  }
+
+  /** Process id of this platform's Kafka broker, from its pid file (undefined when not running). */
+  kafkaPid(): number | undefined {
+    try {
+      const pid = Number(readFileSync(join(this.kafkaHome, 'broker.pid'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The Postgres databases of this platform's services (with the suffix). */
+  databaseNames(): string[] {
+    return Object.values(DATABASE).map((db) => `${db}${this.suffix}`);
+  }
+
+  /** Name of a service's database in this run (e.g. rotor_secrets_e2e). */
+  database(service: Service): string {
+    return `${DATABASE[service]}${this.suffix}`;
+  }
+
   /** A fresh single-node KRaft broker for this run, from the same script as `npm start`. */
   startKafka(): void {
-    const kafkaHome = join(ROOT, 'tmp', 'e2e-kafka');
-    const env = { ...process.env, KAFKA_HOME: kafkaHome, KAFKA_PORT: String(this.kafkaPort), KAFKA_CONTROLLER_PORT: String(this.kafkaPort + 1) };
-    spawnSync('bash', ['tools/kafka/kafka.sh', 'down'], { cwd: ROOT, env, stdio: 'ignore' });
-    rmSync(join(kafkaHome, 'data'), { recursive: true, force: true });
+    this.kafkaScript('down');
+    rmSync(join(this.kafkaHome, 'data'), { recursive: true, force: true });
     // The jars are shared with the main broker's cache; only data and config are separate.
-    mkdirSync(kafkaHome, { recursive: true });
-    const up = spawnSync('bash', ['tools/kafka/kafka.sh', 'up'], { cwd: ROOT, env: { ...env, KAFKA_LIB: join(ROOT, '.kafka', 'lib') }, encoding: 'utf8' });
-    if (up.status !== 0) throw new Error(`e2e Kafka broker did not start: ${up.stderr}`);
+    mkdirSync(this.kafkaHome, { recursive: true });
+    this.kafkaUp();
+  }
+
+  /**
+   * Stops the broker (gracefully, as kafka.sh does) and starts it again on the same data.
+   * Asynchronous, unlike startKafka, so the caller's own work (a probe) goes on meanwhile.
+   */
+  async restartKafka(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('bash', ['-c', 'bash tools/kafka/kafka.sh down && bash tools/kafka/kafka.sh up'], {
+        cwd: ROOT,
+        env: this.kafkaEnv(),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`Kafka broker on port ${this.kafkaPort} did not restart: ${stderr}`)),
+      );
+    });
   }
 
   stopKafka(): void {
-    const env = { ...process.env, KAFKA_HOME: join(ROOT, 'tmp', 'e2e-kafka'), KAFKA_PORT: String(this.kafkaPort) };
-    spawnSync('bash', ['tools/kafka/kafka.sh', 'down'], { cwd: ROOT, env, stdio: 'ignore' });
+    this.kafkaScript('down');
   }
 
-  /** Drops and re-creates the `_e2e` databases, then migrates them like `npm start` does. */
+  private kafkaUp(): void {
+    const up = this.kafkaScript('up');
+    if (up.status !== 0) throw new Error(`Kafka broker on port ${this.kafkaPort} did not start: ${up.stderr}`);
+  }
+
+  private kafkaScript(command: 'up' | 'down') {
+    return spawnSync('bash', ['tools/kafka/kafka.sh', command], { cwd: ROOT, env: this.kafkaEnv(), encoding: 'utf8' });
+  }
+
+  private kafkaEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      KAFKA_HOME: this.kafkaHome,
+      KAFKA_PORT: String(this.kafkaPort),
+      KAFKA_CONTROLLER_PORT: String(this.kafkaPort + 1),
+      KAFKA_LIB: join(ROOT, '.kafka', 'lib'),
+    };
+  }
+
+  /**
+   * startKafka() and resetDatabases() at the same time, in child processes (the broker's start
+   * and the migrations each take seconds).
+   */
+  async prepare(): Promise<void> {
+    const run = (command: string, args: string[], env: NodeJS.ProcessEnv, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what}: ${stderr}`))));
+      });
+    // Fresh data, as startKafka(); KAFKA_HOME comes from kafkaEnv().
+    const kafka = 'bash tools/kafka/kafka.sh down && rm -rf "$KAFKA_HOME/data" && mkdir -p "$KAFKA_HOME" && bash tools/kafka/kafka.sh up';
+    await Promise.all([
+      run('bash', ['-c', kafka], this.kafkaEnv(), `Kafka broker on port ${this.kafkaPort} did not start`),
+      (async () => {
+        for (const service of SERVICES) {
+          await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${this.database(service)} WITH (FORCE)`], process.env, 'drop database')
+            .catch(() => undefined);
+        }
+        await run('node', ['-r', './tools/register.cjs', 'tools/migrate.ts'], { ...process.env, ROTOR_DATABASE_SUFFIX: this.suffix }, 'migrations failed');
+      })(),
+    ]);
+  }
+
+  /** Drops and re-creates this run's databases (suffix `_e2e` by default), then migrates them like `npm start` does. */
   resetDatabases(): void {
-    for (const db of Object.values(DATABASE)) {
-      spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${db}${this.suffix} WITH (FORCE)`], { stdio: 'ignore' });
+    for (const service of SERVICES) {
+      spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${this.database(service)} WITH (FORCE)`], { stdio: 'ignore' });
     }
     const migrated = spawnSync('node', ['-r', './tools/register.cjs', 'tools/migrate.ts'], {
       cwd: ROOT,
@@ -111,6 +218,12 @@ export class Platform {
     this.processes.delete(service);
   }
 
+  /** Whether the service's process is alive (it may still be starting). */
+  isRunning(service: Service): boolean {
+    const child = this.processes.get(service);
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((s) => this.stop(s)));
   }
@@ -127,7 +240,7 @@ export class Platform {
   }
 
   private env(service: Service): NodeJS.ProcessEnv {
-    const db = `${DATABASE[service]}${this.suffix}`;
+    const db = this.database(service);
     return {
       ...process.env,
       NODE_ENV: 'test',
@@ -148,7 +261,7 @@ export class Platform {
 
   private spawn(service: Service): void {
     const log = createWriteStream(join(this.logDir, `${service}.log`), { flags: 'a' });
-    const child = spawn('node', ['-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
+    const child = spawn('node', [...(this.options.nodeArgs?.[service] ?? []), '-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
       cwd: ROOT,
       env: this.env(service),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,14 +275,14 @@ export class Platform {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const child = this.processes.get(service);
-      if (!child || child.exitCode !== null) throw new Error(`${service} exited during start; see tmp/e2e-logs/${service}.log`);
+      if (!child || child.exitCode !== null) throw new Error(`${service} exited during start; see ${join(this.logDir, `${service}.log`)}`);
       try {
         const res = await fetch(`${this.url(service)}/health/ready`);
         if (res.ok) return;
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms; see tmp/e2e-logs/${service}.log`);
+      if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms; see ${join(this.logDir, `${service}.log`)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -1,4 +1,5 @@
 export * from './clock';
 export * from './errors';
+export * from './database-unavailable';
 export * from './env';
 export * from './wakeable-sleep';

@@ -23,16 +23,20 @@ export class AccessService {
     return identity.isAdmin || identity.roles.has(projectId);
   }
 
-  /** The project, when the caller can see it and holds `permission` in it. */
+  /**
+   * The project, when the caller can see it and holds `permission` in it. `notFound` (or what
+   * it makes: errors are only built when thrown) replaces PROJECT.NOT_FOUND.
+   */
   async requireProject(
     identity: AuthenticatedIdentity,
     projectId: string,
     permission: Permission,
-    notFound: RotorError = projectNotFound(projectId),
+    notFound: RotorError | (() => RotorError) = () => projectNotFound(projectId),
   ): Promise<ProjectView> {
-    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw notFound;
+    const missing = () => (typeof notFound === 'function' ? notFound() : notFound);
+    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw missing();
     const project = await this.projects.find(projectId);
-    if (!project) throw notFound;
+    if (!project) throw missing();
     this.requirePermission(identity, project.id, permission);
     return project;
   }

@@ -15,8 +15,8 @@ export class FoldersService {
   ) {}
 
   async find(environmentId: string, path: string): Promise<FolderView | null> {
-    const folder = await this.ds.manager.findOneBy(FolderEntity, { environmentId, path });
-    return folder ? folderView(folder) : null;
+    const [folder]: FolderView[] = await this.ds.query('SELECT id, path FROM folders WHERE environment_id = $1 AND path = $2', [environmentId, path]);
+    return folder ? { id: folder.id, path: folder.path } : null;
   }
 
   /** Creates the folder the first time a path is written to; concurrent creators get the same row. */

@@ -15,6 +15,19 @@ export interface NewProject {
   environments?: readonly { slug: string; name: string }[];
 }
 
+interface ProjectRow {
+  id: string;
+  name: string;
+  slug: string;
+  description: string;
+  created_at: Date;
+  updated_at: Date;
+  env_id: string | null;
+  env_slug: string;
+  env_name: string;
+  env_position: number;
+}
+
 @Injectable()
 export class ProjectsService {
   constructor(
@@ -48,11 +61,22 @@ export class ProjectsService {
     return projectView(project, environments);
   }
 
+  /** Every authorized request asks this: one statement, no query building. */
   async find(id: string): Promise<ProjectView | null> {
     if (!isUuid(id)) return null;
-    const project = await this.ds.manager.findOneBy(ProjectEntity, { id });
-    if (!project) return null;
-    const environments = await this.ds.manager.findBy(EnvironmentEntity, { projectId: id });
+    const rows: ProjectRow[] = await this.ds.query(
+      `SELECT p.id, p.name, p.slug, p.description, p.created_at, p.updated_at,
+              e.id AS env_id, e.slug AS env_slug, e.name AS env_name, e.position AS env_position
+         FROM projects p LEFT JOIN environments e ON e.project_id = p.id
+        WHERE p.id = $1`,
+      [id],
+    );
+    const [p] = rows;
+    if (!p) return null;
+    const project: ProjectEntity = { id: p.id, name: p.name, slug: p.slug, description: p.description, createdAt: p.created_at, updatedAt: p.updated_at };
+    const environments = rows
+      .filter((r) => r.env_id !== null)
+      .map((r) => ({ id: r.env_id as string, projectId: p.id, slug: r.env_slug, name: r.env_name, position: r.env_position }) as EnvironmentEntity);
     return projectView(project, environments);
   }
 

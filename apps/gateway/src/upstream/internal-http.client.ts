@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@rotor/service-runtime';
 import { RotorError } from '@rotor/util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
@@ -23,15 +25,27 @@ export interface UpstreamResponse {
  * Calls the internal services with the internal token and a timeout. What the client must
  * never see as a 500: a service that is down, slow, failing or refusing our token is a 503
  * naming the service; its 4xx answers, and a 503 that states its cause, are passed through.
+ *
+ * node:http with keep-alive sockets rather than fetch: a call costs a fraction of the CPU,
+ * and nothing outlives it (a fetch with AbortSignal.timeout kept every request's state
+ * reachable until its timer fired, which let the heap grow by the thousands under load).
  */
 @Injectable()
-export class InternalHttpClient {
+export class InternalHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger('upstream');
   private readonly token = loadInternalToken();
-  private readonly baseUrls: Record<UpstreamService, string>;
+  private readonly baseUrls: Record<UpstreamService, URL>;
+  // Idle sockets close before the services' own keep-alive timeout (Node: 5 s), so a request
+  // is never written to a socket the other side is closing.
+  private readonly agents = { http: new Agent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }) };
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
-    this.baseUrls = { 'rotation-config': config.rotationConfigUrl, 'secret-store': config.secretStoreUrl };
+    this.baseUrls = { 'rotation-config': new URL(config.rotationConfigUrl), 'secret-store': new URL(config.secretStoreUrl) };
+  }
+
+  onModuleDestroy(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   async call(service: UpstreamService, req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -39,26 +53,16 @@ export class InternalHttpClient {
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(url, {
-        method: req.method,
-        headers: {
-          [INTERNAL_TOKEN_HEADER]: this.token,
-          accept: 'application/json',
-          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal: AbortSignal.timeout(this.config.upstreamTimeoutMs),
-      });
+      response = await this.send(url, req);
     } catch (e) {
-      // Not `instanceof`: the DOMException may come from another realm.
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
+      const timedOut = e instanceof UpstreamTimeout;
       const reason = timedOut ? `did not answer within ${this.config.upstreamTimeoutMs} ms` : 'is unreachable';
       this.logger.warn(`${service} ${req.method} ${req.path} ${reason} (${errorCode(e)})`);
       throw unavailable(service, `${service} ${reason}; try again shortly`);
     }
-    const body = await readBody(response);
+    const body = parseBody(response.text);
     if (response.status < 400) return { status: response.status, body };
     if (response.status === 401 || response.status === 403) {
       // The user's rights were checked here; a refusal upstream means our internal token is wrong.
@@ -76,14 +80,69 @@ export class InternalHttpClient {
     }
     return { status: response.status, body: asErrorBody(response.status, body) };
   }
+
+  /** One request and its whole answer within the timeout; a GET is tried again once on a kept-alive socket the service had closed. */
+  private async send(url: URL, req: UpstreamRequest): Promise<{ status: number; text: string }> {
+    try {
+      return await this.sendOnce(url, req);
+    } catch (e) {
+      if (req.method === 'GET' && e instanceof StaleSocket) return this.sendOnce(url, req);
+      throw e instanceof StaleSocket ? e.cause : e;
+    }
+  }
+
+  private sendOnce(url: URL, req: UpstreamRequest): Promise<{ status: number; text: string }> {
+    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+    const https = url.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      const request = (https ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: req.method,
+          agent: https ? this.agents.https : this.agents.http,
+          headers: {
+            [INTERNAL_TOKEN_HEADER]: this.token,
+            accept: 'application/json',
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', fail);
+        },
+      );
+      const timer = setTimeout(() => request.destroy(new UpstreamTimeout()), this.config.upstreamTimeoutMs);
+      function fail(e: Error) {
+        clearTimeout(timer);
+        const code = (e as NodeJS.ErrnoException).code;
+        reject(request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleSocket(e) : e);
+      }
+      request.on('error', fail);
+      request.end(payload);
+    });
+  }
+}
+
+class UpstreamTimeout extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+class StaleSocket extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
 }
 
 function unavailable(service: UpstreamService, message: string): RotorError {
   return new RotorError(`UPSTREAM.${service.toUpperCase().replace('-', '_')}_UNAVAILABLE`, message, 'unavailable');
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -107,6 +166,5 @@ function isErrorBody(body: unknown): body is { error: string; message: string } 
 }
 
 function errorCode(e: unknown): string {
-  const cause = (e as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (e instanceof Error ? e.name : 'unknown');
+  return (e as NodeJS.ErrnoException | undefined)?.code ?? (e instanceof Error ? e.name : 'unknown');
 }

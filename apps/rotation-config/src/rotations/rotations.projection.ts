@@ -26,12 +26,14 @@ export interface AppliedEvent {
 export class RotationsProjection {
   async apply(tx: EntityManager, applied: AppliedEvent[], placement?: CreatePlacement): Promise<void> {
     for (const a of applied) {
-      await this.applyOne(tx, a, placement);
+      if (await this.applyOne(tx, a, placement)) continue;
       await this.recordHistory(tx, a);
     }
   }
 
-  private async applyOne(tx: EntityManager, { event, version, occurredAt }: AppliedEvent, placement?: CreatePlacement): Promise<void> {
+  /** True when the history row went with the update (the frequent events: one round trip each). */
+  private async applyOne(tx: EntityManager, applied: AppliedEvent, placement?: CreatePlacement): Promise<boolean> {
+    const { event, version } = applied;
     switch (event.type) {
       case 'RotationCreated': {
         const d = event.data;
@@ -50,7 +52,7 @@ export class RotationsProjection {
           ],
         );
         await this.mapSecretNames(tx, d.rotationId);
-        return;
+        return false;
       }
       case 'RotationUpdated': {
         const d = event.data;
@@ -62,37 +64,52 @@ export class RotationsProjection {
             JSON.stringify(d.parameters), JSON.stringify(d.secretsMapping), d.nextRotationAt],
         );
         if (updated && d.changedFields.includes('secretsMapping')) await this.mapSecretNames(tx, d.rotationId);
-        return;
+        return false;
       }
       case 'RotationDeleted':
         // Frees the name and the secret names (cascade); the history stays.
         await tx.query('DELETE FROM rotations WHERE id = $1', [event.data.rotationId]);
-        return;
+        return false;
       case 'RotationRequested': {
         const d = event.data;
-        await this.update(tx, d.rotationId, version, occurredAt,
+        await this.updateWithHistory(tx, applied,
           'last_rotation_attempted_at = $4, last_rotation_job_id = $5, in_flight_job_id = $5',
           [d.requestedAt, d.jobId]);
-        return;
+        return true;
       }
       case 'RotationCompleted': {
         const d = event.data;
-        await this.update(tx, d.rotationId, version, occurredAt,
+        await this.updateWithHistory(tx, applied,
           `active_index = $4, last_rotated_at = $5, next_rotation_at = $6, rotation_status = 'success',
            last_rotation_message = NULL, in_flight_job_id = NULL`,
           [d.activeIndex, d.rotatedAt, d.nextRotationAt]);
-        return;
+        return true;
       }
       case 'RotationAttemptFailed': {
         const d = event.data;
-        await this.update(tx, d.rotationId, version, occurredAt,
+        await this.updateWithHistory(tx, applied,
           `rotation_status = 'failed', last_rotation_message = $4, in_flight_job_id = NULL`,
           [d.message]);
-        return;
+        return true;
       }
       case 'RevocationRequested':
-        return;
+        return false;
     }
+  }
+
+  /** update() and recordHistory() in one statement (a data-modifying WITH always runs in full). */
+  private async updateWithHistory(tx: EntityManager, applied: AppliedEvent, set: string, params: unknown[]): Promise<void> {
+    const { event, eventId, version, occurredAt } = applied;
+    const jobId = 'jobId' in event.data ? event.data.jobId : null;
+    const h = params.length + 4;
+    await tx.query(
+      `WITH updated AS (
+         UPDATE rotations SET ${set}, stream_version = $2, updated_at = $3 WHERE id = $1 AND stream_version < $2 RETURNING id
+       )
+       INSERT INTO rotation_history (rotation_id, version, event_id, type, occurred_at, job_id, details)
+       VALUES ($1, $2, $${h}, $${h + 1}, $3, $${h + 2}, $${h + 3}::jsonb) ON CONFLICT DO NOTHING`,
+      [event.data.rotationId, version, occurredAt, ...params, eventId, event.type, jobId, JSON.stringify(historyDetails(event))],
+    );
   }
 
   /** `set` uses $4…; $1 = id, $2 = version, $3 = updated_at. False when already applied. */

@@ -28,7 +28,7 @@ export interface DueLoopOptions {
 export interface TickResult {
   /** Rows claimed in this transaction. */
   claimed: number;
-  /** Events written to the outbox (RotationDue, or RotationFailed for an expired lease). */
+  /** Events written to the outbox (RotationDue, or RotationTimedOut for an expired lease). */
   emitted: number;
 }
 
@@ -145,7 +145,7 @@ function toEnvelope(event: FireEvent, now: Date): AnyEnvelope {
   switch (event.type) {
     case 'RotationDue':
       return createEnvelope('RotationDue', event.payload.rotationId, event.payload, { occurredAt: now });
-    case 'RotationFailed':
-      return createEnvelope('RotationFailed', event.payload.rotationId, event.payload, { occurredAt: now });
+    case 'RotationTimedOut':
+      return createEnvelope('RotationTimedOut', event.payload.rotationId, event.payload, { occurredAt: now });
   }
 }

@@ -1,11 +1,11 @@
-import { RotationDue, RotationFailed } from '@rotor/contracts';
+import { RotationDue, RotationTimedOut } from '@rotor/contracts';
 import { Schedule } from './schedule.types';
 import { SchedulerRules } from './scheduler-settings';
 
 /** What the due loop emits for a schedule whose time has come. */
 export type FireEvent =
   | { type: 'RotationDue'; payload: RotationDue }
-  | { type: 'RotationFailed'; payload: RotationFailed };
+  | { type: 'RotationTimedOut'; payload: RotationTimedOut };
 
 export interface Firing {
   /** null: only the schedule changes (a lease that no longer guards anything is dropped). */
@@ -19,9 +19,12 @@ export interface Firing {
  *
  * Every firing takes a lease, so a schedule is never emitted twice while its answer is
  * awaited, and a lost or ignored answer is noticed when the lease runs out:
- * - a requested job without outcome is declared failed with `RotationFailed` (timeout,
- *   retryable): rotation-config owns the job, so only through it can the job end; its
- *   RotationAttemptFailed then comes back here and is retried with backoff;
+ * - a requested job without outcome is declared timed out with `RotationTimedOut`. Not
+ *   failed: its credential may already be set and on its way to the secret store, and only
+ *   the secret store can settle whether it will be served. It fences the job unless it stored
+ *   it already, and then answers RotationFailed (timeout, retryable) for rotation-config,
+ *   which owns the job; the RotationAttemptFailed that follows comes back here and is
+ *   retried with backoff. The lease is taken again, so a lost answer is asked for again;
  * - a RotationDue that no RotationRequested answered is emitted again (rotation-config
  *   ignores one it already served).
  */
@@ -31,7 +34,7 @@ export function fire(s: Schedule, now: Date, rules: SchedulerRules): Firing | nu
     if (s.leaseExpiresAt > now) return null;
     if (s.inFlightJobId !== null) {
       return {
-        event: { type: 'RotationFailed', payload: leaseTimeout(s, now, rules) },
+        event: { type: 'RotationTimedOut', payload: leaseTimeout(s, now, rules) },
         schedule: { ...s, leaseExpiresAt: lease, status: 'timed_out' },
       };
     }
@@ -73,15 +76,13 @@ function due(s: Schedule, dueAt: Date, attempt: number, now: Date): RotationDue 
   };
 }
 
-function leaseTimeout(s: Schedule, now: Date, rules: SchedulerRules): RotationFailed {
+function leaseTimeout(s: Schedule, now: Date, rules: SchedulerRules): RotationTimedOut {
   return {
     rotationId: s.rotationId,
     projectId: s.projectId,
     jobId: s.inFlightJobId as string,
     generation: s.generation,
-    message: `timeout: no outcome within the ${Math.round(rules.leaseMs / 1000)} s lease; declared failed by rotation-scheduler`,
-    node: null,
-    retryable: true,
-    failedAt: now.toISOString(),
+    message: `timeout: no outcome within the ${Math.round(rules.leaseMs / 1000)} s lease; declared timed out by rotation-scheduler`,
+    timedOutAt: now.toISOString(),
   };
 }

@@ -77,21 +77,19 @@ describe('the schedule of one rotation', () => {
     expect(fire(done, at(MIN), rules)).toBeNull();
   });
 
-  it('declares a requested rotation failed (timeout, retryable) when its lease runs out', () => {
+  it('declares a requested rotation timed out when its lease runs out (the secret store settles whether it failed)', () => {
     const s = inFlightForT();
     expect(fire(s, at(1000 + 5 * MIN - 1), rules)).toBeNull();
     const firing = fire(s, at(1000 + 5 * MIN), rules);
     expect(firing?.event).toEqual({
-      type: 'RotationFailed',
+      type: 'RotationTimedOut',
       payload: {
         rotationId: id,
         projectId: 'project-1',
         jobId: 'job-2',
         generation: 2,
         message: expect.stringContaining('timeout: no outcome within the 300 s lease'),
-        node: null,
-        retryable: true,
-        failedAt: iso(at(1000 + 5 * MIN)),
+        timedOutAt: iso(at(1000 + 5 * MIN)),
       },
     });
     expect(firing?.schedule).toMatchObject({ status: 'timed_out', leaseExpiresAt: at(1000 + 10 * MIN) });
@@ -159,7 +157,7 @@ describe('the schedule of one rotation', () => {
   it('keeps the lease of a rotation in flight through a pause', () => {
     const paused = onUpdated(inFlightForT(), updated(id, null));
     expect(paused).toMatchObject({ status: 'in_flight', enabled: false, inFlightJobId: 'job-2' });
-    expect(fire(paused, at(1000 + 5 * MIN), rules)?.event?.type).toBe('RotationFailed');
+    expect(fire(paused, at(1000 + 5 * MIN), rules)?.event?.type).toBe('RotationTimedOut');
     const done = onCompleted(paused, completed(id, { jobId: 'job-2', generation: 2, reason: 'scheduled', dueAt: iso(T) }, null));
     expect(done).toMatchObject({ status: 'paused', leaseExpiresAt: null });
   });

@@ -62,13 +62,16 @@ export class ScheduleRepository {
    */
   static async save(tx: EntityManager, schedules: readonly Schedule[], opts: { notify?: boolean } = {}): Promise<void> {
     if (schedules.length === 0) return;
-    await tx.query(
-      `INSERT INTO schedules (${SELECT})
+    const upsert = `INSERT INTO schedules (${SELECT})
        SELECT ${SELECT} FROM jsonb_to_recordset($1::jsonb) AS v(${RECORD_TYPE})
-       ON CONFLICT (rotation_id) DO UPDATE SET ${UPDATE_SET}, updated_at = now()`,
-      [JSON.stringify(schedules.map(toRecord))],
-    );
-    if (opts.notify !== false) await ScheduleRepository.notify(tx);
+       ON CONFLICT (rotation_id) DO UPDATE SET ${UPDATE_SET}, updated_at = now()`;
+    const rows = JSON.stringify(schedules.map(toRecord));
+    if (opts.notify === false) {
+      await tx.query(upsert, [rows]);
+      return;
+    }
+    // The rows and the NOTIFY in one round trip (a data-modifying WITH always runs in full).
+    await tx.query(`WITH saved AS (${upsert}) SELECT pg_notify($2, '')`, [rows, SCHEDULE_CHANNEL]);
   }
 
   static async remove(tx: EntityManager, rotationId: string): Promise<void> {

@@ -5,7 +5,7 @@
  * - scheduled  waiting for `nextDueAt`
  * - due        RotationDue emitted; waiting for rotation-config's RotationRequested
  * - in_flight  requested; waiting for RotationCompleted or RotationAttemptFailed
- * - timed_out  the lease expired; RotationFailed (timeout) emitted, waiting for the outcome
+ * - timed_out  the lease expired; RotationTimedOut emitted, waiting for the outcome
  * - retrying   an attempt failed; the next one goes out at `retryAt`
  * - failed     no attempt left; waits for the next regular due time
  * - paused     auto-rotation is off

@@ -6,11 +6,12 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { SECRET_STORE_CONFIG, SecretStoreConfig } from '../config';
 import { ReleaseRotationSecretsCommand } from '../rotations/commands/release-rotation-secrets.command';
+import { SettleTimedOutJobCommand } from '../rotations/commands/settle-timed-out-job.command';
 import { StoreRotatedCredentialsCommand } from '../rotations/commands/store-rotated-credentials.command';
 
 /**
- * Feeds CredentialsRotated (executor events) and RotationDeleted (rotation events) to their
- * command handlers. The runner claims each event in the inbox and runs the handler in one
+ * Feeds CredentialsRotated and RotationTimedOut (executor events) and RotationDeleted
+ * (rotation events) to their command handlers. The runner claims each event in the inbox and runs the handler in one
  * transaction, then commits the offset; every other event on those topics is skipped.
  */
 @Injectable()
@@ -34,6 +35,9 @@ export class SecretStoreConsumer implements OnApplicationBootstrap, OnModuleDest
       handlers: {
         CredentialsRotated: async (event, tx) => {
           await commands.execute(new StoreRotatedCredentialsCommand(event, tx));
+        },
+        RotationTimedOut: async (event, tx) => {
+          await commands.execute(new SettleTimedOutJobCommand(event, tx));
         },
         RotationDeleted: async (event, tx) => {
           await commands.execute(new ReleaseRotationSecretsCommand(event, tx));

@@ -16,9 +16,12 @@ export interface GenerationGuard {
 export class RotationGenerations {
   /** Reads the rotation's guard row, locked until the transaction ends: one writer per rotation. */
   async lock(tx: EntityManager, rotationId: string): Promise<GenerationGuard> {
-    await tx.query('INSERT INTO rotation_generations (rotation_id) VALUES ($1) ON CONFLICT DO NOTHING', [rotationId]);
+    // Creates the row or, when it exists, locks it like an UPDATE (waiting for its current
+    // writer and reading what that one committed): one round trip either way.
     const [row]: { last_generation: number; deleted_at: Date | null }[] = await tx.query(
-      'SELECT last_generation, deleted_at FROM rotation_generations WHERE rotation_id = $1 FOR UPDATE',
+      `INSERT INTO rotation_generations (rotation_id) VALUES ($1)
+       ON CONFLICT (rotation_id) DO UPDATE SET rotation_id = EXCLUDED.rotation_id
+       RETURNING last_generation, deleted_at`,
       [rotationId],
     );
     return { lastGeneration: row.last_generation, deleted: row.deleted_at !== null };

@@ -85,10 +85,12 @@ export class SecretRepository {
   /** Adds the next version to a secret locked with `lock()`; `meta.rotationId` becomes its manager. */
   async appendVersion(tx: EntityManager, head: SecretHead, plaintext: string, meta: VersionMeta): Promise<SecretHead> {
     const next: SecretHead = { ...head, version: head.version + 1, rotationId: meta.rotationId };
-    await tx.query('UPDATE secrets SET version = $2, rotation_id = $3, updated_at = $4 WHERE id = $1', [
-      head.id, next.version, meta.rotationId, meta.at,
-    ]);
-    await this.insertVersion(tx, next, plaintext, meta);
+    // The head and the version row in one statement (a data-modifying WITH always runs in full).
+    await tx.query(
+      `WITH head AS (UPDATE secrets SET version = $2, rotation_id = $3, updated_at = $4 WHERE id = $1)
+       INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at) VALUES ($1, $2, $5, $3, $6, $4)`,
+      [head.id, next.version, meta.rotationId, meta.at, this.sealer.seal(next, next.version, plaintext), meta.jobId],
+    );
     return next;
   }
 

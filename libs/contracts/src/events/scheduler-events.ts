@@ -11,4 +11,23 @@ export const RotationDueV1 = z.object({
   emittedAt: IsoTime,
 }).strict();
 
+/**
+ * A requested job had no outcome within its lease (rotation-scheduler). Published on
+ * TOPICS.executorEvents, not the scheduler's topic, so the secret store reads it in one
+ * partition order with the job's CredentialsRotated, whichever the two came first: it is the
+ * secret store that decides whether the job's credential will ever be served, and answers with
+ * RotationFailed when it will not (see apps/secret-store). rotation-config does not end a job
+ * on this event alone, since its credential may already be stored.
+ */
+export const RotationTimedOutV1 = z.object({
+  rotationId: Id,
+  projectId: Id,
+  jobId: Id,
+  generation: z.number().int().min(1),
+  /** Why, for the rotation's lastRotationMessage; never a credential. */
+  message: z.string(),
+  timedOutAt: IsoTime,
+}).strict();
+
 export type RotationDue = z.infer<typeof RotationDueV1>;
+export type RotationTimedOut = z.infer<typeof RotationTimedOutV1>;
