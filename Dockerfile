@@ -11,4 +11,5 @@ ENV NODE_ENV=production HOST=0.0.0.0
 ARG APP
 ENV APP=${APP}
 USER node
-CMD ["sh", "-c", "node -r ./tools/register.cjs apps/${APP}/src/main.ts"]
+# Heap sizing as in tools/start.sh and libs/testing/src/platform.ts (SERVICE_NODE_FLAGS).
+CMD ["sh", "-c", "node --max-semi-space-size=4 --max-old-space-size=192 -r ./tools/register.cjs apps/${APP}/src/main.ts"]

@@ -47,7 +47,8 @@ for app in "${apps[@]}"; do
 done
 
 for app in "${apps[@]}"; do
-  PORT=${port[$app]} node -r ./tools/register.cjs "apps/$app/src/main.ts" >> ".rotor/logs/$app.log" 2>&1 &
+  # Heap sizing as in libs/testing/src/platform.ts (SERVICE_NODE_FLAGS) and the Dockerfile.
+  PORT=${port[$app]} node --max-semi-space-size=4 --max-old-space-size=192 -r ./tools/register.cjs "apps/$app/src/main.ts" >> ".rotor/logs/$app.log" 2>&1 &
   pids+=($!)
   echo $! > ".rotor/run/$app.pid"
 done

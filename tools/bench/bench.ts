@@ -31,7 +31,7 @@ import { round, sleep, summarize } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
 const PG_SERVER = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
-const CEILING_DATABASE = 'rotor_bench_ceiling';
+const CEILING_DATABASE = 'rotor_ceiling';
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const fleet = new RedisFleet();
   const platform = new Platform({
     basePort: opts.basePort,
-    databaseSuffix: opts.smoke ? '_bench_smoke' : '_bench',
+    databaseSuffix: opts.databaseSuffix,
     kafkaPort: opts.kafkaPort,
     kafkaHome: join(outDir, opts.smoke ? 'kafka-smoke' : 'kafka'),
     logDir: join(outDir, opts.smoke ? 'logs-smoke' : 'logs'),
@@ -68,7 +68,8 @@ async function main(): Promise<number> {
       ]),
     ),
   });
-  const databases = [...platform.databaseNames(), CEILING_DATABASE];
+  const ceilingDatabase = `${CEILING_DATABASE}${opts.databaseSuffix}`;
+  const databases = [...platform.databaseNames(), ceilingDatabase];
   const sampler = new Sampler(postgresClassifier(databases));
   let watcher: StoredWatcher | undefined;
   let api: BenchHttp | undefined;
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
     log('ceiling: Kafka produce → consume');
     const kafkaC = await kafkaCeiling(platform.kafkaBroker(), { roundTrips: opts.kafkaRoundTrips, messages: opts.kafkaMessages, messageBytes: 1024 });
     log('ceiling: Postgres BEGIN; INSERT; COMMIT');
-    const pgC = await postgresCeiling(PG_SERVER, CEILING_DATABASE, { seconds: opts.ceilingSeconds, clients: 8 });
+    const pgC = await postgresCeiling(PG_SERVER, ceilingDatabase, { seconds: opts.ceilingSeconds, clients: 8 });
 
     log('starting the five services');
     try {

@@ -14,6 +14,8 @@ export interface BenchOptions {
   rotationTimeoutMs: number;
   basePort: number;
   kafkaPort: number;
+  /** Suffix of the platform's databases (default _bench). */
+  databaseSuffix: string;
   logLevel: string;
   /** Run these services under `node --cpu-prof` (profiles land in tmp/bench/profiles). */
   profile: Service[];
@@ -31,7 +33,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--smoke] [--rotations N] [--rate R] [--rate-seconds S]
   [--create-concurrency N] [--request-concurrency N] [--verify-concurrency N] [--timeout-ms MS]
-  [--base-port P] [--kafka-port P] [--log-level info|warn] [--profile service[,service]] [--heap-snapshot service[,service]] [--out DIR]
+  [--base-port P] [--kafka-port P] [--database-suffix _bench] [--log-level info|warn] [--profile service[,service]] [--heap-snapshot service[,service]] [--out DIR]
   [--pg-log-statements] [--env KEY=VALUE ...]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -48,6 +50,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     // A smoke run has ports, databases and a broker of its own: it never disturbs a full run.
     basePort: smoke ? 28180 : 28080,
     kafkaPort: smoke ? 29192 : 29092,
+    databaseSuffix: smoke ? '_bench_smoke' : '_bench',
     logLevel: 'info',
     profile: [],
     ceilingSeconds: smoke ? 1 : 3,
@@ -77,6 +80,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--timeout-ms': o.rotationTimeoutMs = num(flag, value()); break;
       case '--base-port': o.basePort = num(flag, value()); break;
       case '--kafka-port': o.kafkaPort = num(flag, value()); break;
+      case '--database-suffix': {
+        const suffix = value() ?? '';
+        if (!/^_[a-z0-9_]{1,20}$/.test(suffix)) throw new Error(`--database-suffix must look like _bench\n${USAGE}`);
+        o.databaseSuffix = suffix;
+        break;
+      }
       case '--log-level': o.logLevel = value() ?? 'info'; break;
       case '--profile': o.profile = (value() ?? '').split(',').filter(Boolean) as Service[]; break;
       case '--heap-snapshot': o.heapSnapshot = (value() ?? '').split(',').filter(Boolean) as Service[]; break;

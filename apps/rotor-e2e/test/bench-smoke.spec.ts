@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- --smoke` end to end, as a child process: it starts a platform of its own
- * (ports 28080–28084, `_bench` databases, a broker on 29092), measures a tiny load and writes
- * its JSON. This checks that every figure is there and every rotation completed — never how
- * fast anything was.
+ * (a smoke run takes ports 28180–28184, `_bench_smoke` databases and a broker on 29192, so a
+ * full bench running meanwhile is not disturbed), measures a tiny load and writes its JSON.
+ * This checks that every figure is there and every rotation completed — never how fast
+ * anything was.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
