@@ -32,6 +32,35 @@ describe('ensureTopics', () => {
       await admin.disconnect();
     }
   });
+
+  it('returns to every concurrent caller only once each partition answers from its leader', async () => {
+    const brokers = await kafkaBrokers();
+    const topics = Array.from({ length: 4 }, () => `rotor.test.race.${uniqueSuffix()}`);
+    // Three "services" starting at once: the ones that find the topics already listed must
+    // still wait for their leaders, or their first ListOffsets answers NOT_LEADER.
+    const callers = [1, 2, 3].map((n) => createKafka({ clientId: `rotor-test-race-${n}`, brokers, logLevel: 'error' }));
+    await Promise.all(
+      callers.map(async (kafka) => {
+        await ensureTopics(kafka, topics);
+        const admin = kafka.admin({ retry: { retries: 0 } });
+        await admin.connect();
+        try {
+          for (const topic of topics) {
+            const offsets = await admin.fetchTopicOffsets(topic);
+            expect(offsets.map((o) => o.high)).toEqual(['0', '0', '0', '0', '0', '0']);
+          }
+        } finally {
+          await admin.disconnect();
+        }
+      }),
+    );
+  });
+
+  it('names the topics it gave up on', async () => {
+    const kafka = createKafka({ clientId: 'rotor-test-topics', brokers: await kafkaBrokers(), logLevel: 'error' });
+    // A name Kafka refuses: a non-retriable error, thrown at once rather than waited out.
+    await expect(ensureTopics(kafka, ['bad topic name'], { timeoutMs: 1_000 })).rejects.toThrow(/topic/i);
+  });
 });
 
 describe('withoutPasswords', () => {

@@ -58,6 +58,9 @@ describe('kafkaBrokers', () => {
 });
 
 describe('collectMessages', () => {
+  // The first consumer group on a fresh broker waits for __consumer_offsets to be created.
+  jest.setTimeout(30_000);
+
   it('returns what landed after the snapshot and passes the filter', async () => {
     const kafka = new Kafka({ clientId: 'rotor-test-collect', brokers: await kafkaBrokers(), logLevel: logLevel.NOTHING });
     const topic = `rotor.test.collect.${uniqueSuffix()}`;
