@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { PRUNE_BATCH, Queryable } from './outbox';
 
 /** Idempotent consumers: an event is applied once per consumer, however often it is delivered. */
 export class Inbox {
@@ -25,5 +26,25 @@ export class Inbox {
       [consumer, eventIds],
     );
     return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * Forgets up to `limit` of `consumer`'s claims older than `olderThanMs`, oldest first, and
+   * says how many. Safe as long as no message that old can be delivered to that consumer
+   * again: keep `olderThanMs` at least as long as the topics' retention in Kafka, so even a
+   * group reset to the earliest offset finds every claim it could meet.
+   */
+  static async prune(db: Queryable, consumer: string, olderThanMs: number, limit = PRUNE_BATCH): Promise<number> {
+    const [row]: { n: number }[] = await db.query(
+      `WITH gone AS (
+         DELETE FROM inbox WHERE consumer = $1 AND event_id IN (
+           SELECT event_id FROM inbox
+            WHERE consumer = $1 AND processed_at < now() - make_interval(secs => $2::double precision / 1000)
+            ORDER BY processed_at LIMIT $3)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [consumer, olderThanMs, limit],
+    );
+    return row.n;
   }
 }

@@ -1,5 +1,5 @@
 import { AnyEnvelope, topicOf } from '@rotor/contracts';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { OUTBOX_CHANNEL } from './schema/names';
 import { assertValidEnvelopes } from './validate';
 
@@ -21,7 +21,32 @@ export class Outbox {
     params.push(OUTBOX_CHANNEL);
     await tx.query(`WITH queued AS (${insert}) SELECT pg_notify($${params.length}, '')`, params);
   }
+
+  /**
+   * Deletes up to `limit` rows published more than `olderThanMs` ago, oldest first, and says
+   * how many it deleted. Unpublished rows are never touched, however old. Published rows are
+   * only kept for inspection: the relay never reads them again.
+   */
+  static async prunePublished(db: Queryable, olderThanMs: number, limit = PRUNE_BATCH): Promise<number> {
+    const [row]: { n: number }[] = await db.query(
+      `WITH gone AS (
+         DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox
+            WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1::double precision / 1000)
+            ORDER BY id LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [olderThanMs, limit],
+    );
+    return row.n;
+  }
 }
+
+/** Rows deleted per prune statement: short transactions, however much is due. */
+export const PRUNE_BATCH = 5_000;
+
+/** What prune functions run on: a DataSource, or an EntityManager (a transaction). */
+export type Queryable = DataSource | EntityManager;
 
 /**
  * `INSERT INTO outbox … VALUES …` for `events`, in order (ids follow that order), its

@@ -243,3 +243,47 @@ describe('Inbox', () => {
     expect(await ds.transaction((tx) => Inbox.claim(tx, 'consumer-a', eventId))).toBe(true);
   });
 });
+
+describe('retention', () => {
+  const HOUR = 3_600_000;
+  const age = (table: 'outbox' | 'inbox', column: string, where: string, params: unknown[], hours: number) =>
+    ds.query(`UPDATE ${table} SET ${column} = now() - make_interval(hours => ${hours}) WHERE ${where}`, params);
+
+  it('prunes published outbox rows older than the retention, oldest first, never an unpublished one', async () => {
+    const [oldPublished, recentPublished, oldUnpublished, older] = [stream(), stream(), stream(), stream()];
+    for (const key of [older, oldPublished, recentPublished, oldUnpublished]) {
+      await ds.transaction((tx) => Outbox.enqueue(tx, [due(key)]));
+    }
+    await age('outbox', 'published_at', 'key = ANY($1)', [[older, oldPublished]], 30);
+    await age('outbox', 'published_at', 'key = $1', [recentPublished], 0);
+    await age('outbox', 'created_at', 'key = $1', [oldUnpublished], 30);
+
+    // A batch of one takes the oldest row (lowest id) first.
+    expect(await Outbox.prunePublished(ds, 24 * HOUR, 1)).toBe(1);
+    expect(await outboxRowsFor(older)).toEqual([]);
+    expect(await outboxRowsFor(oldPublished)).toHaveLength(1);
+
+    expect(await Outbox.prunePublished(ds, 24 * HOUR)).toBe(1);
+    expect(await outboxRowsFor(oldPublished)).toEqual([]);
+    expect(await outboxRowsFor(recentPublished)).toHaveLength(1);
+    expect(await outboxRowsFor(oldUnpublished)).toHaveLength(1);
+    expect(await Outbox.prunePublished(ds, 24 * HOUR)).toBe(0);
+  });
+
+  it("prunes one consumer's old inbox claims: those events count as new again, the others do not", async () => {
+    const consumer = `consumer-${uniqueSuffix()}`;
+    const other = `consumer-${uniqueSuffix()}`;
+    const [old, recent] = [due('x').eventId, due('x').eventId];
+    await ds.transaction(async (tx) => {
+      await Inbox.claimAll(tx, consumer, [old, recent]);
+      await Inbox.claim(tx, other, old);
+    });
+    await age('inbox', 'processed_at', 'event_id = $1', [old], 200);
+
+    expect(await Inbox.prune(ds, consumer, 168 * HOUR)).toBe(1);
+    expect(await Inbox.prune(ds, consumer, 168 * HOUR)).toBe(0);
+    expect(await ds.transaction((tx) => Inbox.claim(tx, consumer, old))).toBe(true);
+    expect(await ds.transaction((tx) => Inbox.claim(tx, consumer, recent))).toBe(false);
+    expect(await ds.transaction((tx) => Inbox.claim(tx, other, old))).toBe(false);
+  });
+});

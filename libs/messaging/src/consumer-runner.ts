@@ -1,11 +1,12 @@
 import { AnyEnvelope, Envelope, EventType, Topic, dlqTopic, parseEnvelope } from '@rotor/contracts';
-import { Inbox } from '@rotor/event-store';
+import { Inbox, PRUNE_BATCH } from '@rotor/event-store';
 import { isDatabaseUnavailable } from '@rotor/util';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { deadLetterMessage, describeError, withoutPasswords } from './dead-letter';
 import { LoggerLike, jsonLogger } from './logger';
 import { consumerLag } from './metrics';
+import { retentionFromEnv, schedulePrune } from './housekeeping';
 
 /**
  * One handler per event type, run inside the transaction that also claims the event in the
@@ -45,6 +46,13 @@ export interface ConsumerRunnerOptions {
    */
   minBytes?: number;
   maxWaitMs?: number;
+  /**
+   * Inbox claims of this group older than this are deleted (default 168 h, or
+   * ROTOR_INBOX_RETENTION_HOURS), every `pruneIntervalMs` (default 10 min). Keep it at least
+   * the topics' retention in Kafka (24 h in tools/kafka), so a redelivery always finds its claim.
+   */
+  inboxRetentionMs?: number;
+  pruneIntervalMs?: number;
   logger?: LoggerLike;
 }
 
@@ -90,6 +98,8 @@ export class ConsumerRunner {
   private stopping = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly interruptBackoff = new Set<() => void>();
+  private readonly inboxRetentionMs: number;
+  private stopPruning?: () => Promise<void>;
 
   constructor(
     private readonly ds: DataSource,
@@ -104,6 +114,7 @@ export class ConsumerRunner {
       1,
       opts.partitionsConsumedConcurrently ?? Number(process.env['KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY'] || DEFAULT_PARTITIONS_CONCURRENTLY),
     );
+    this.inboxRetentionMs = opts.inboxRetentionMs ?? retentionFromEnv('ROTOR_INBOX_RETENTION_HOURS', 168);
   }
 
   async start(): Promise<void> {
@@ -142,11 +153,19 @@ export class ConsumerRunner {
         return handling;
       },
     });
+    this.stopPruning = schedulePrune(
+      `inbox claims of ${this.opts.groupId}`,
+      this.opts.pruneIntervalMs ?? 600_000,
+      () => Inbox.prune(this.ds, this.opts.groupId, this.inboxRetentionMs, PRUNE_BATCH),
+      PRUNE_BATCH,
+      this.logger,
+    );
   }
 
   async stop(): Promise<void> {
     if (!this.consumer) return;
     this.stopping = true;
+    await this.stopPruning?.();
     for (const interrupt of this.interruptBackoff) interrupt();
     // kafkajs ignores commits once its consumer is stopping, so the transactions in flight
     // must finish and commit before we disconnect.

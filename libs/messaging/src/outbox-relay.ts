@@ -1,17 +1,25 @@
 import { WakeableSleep } from '@rotor/util';
-import { OUTBOX_CHANNEL } from '@rotor/event-store';
+import { OUTBOX_CHANNEL, Outbox, PRUNE_BATCH } from '@rotor/event-store';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { LoggerLike, jsonLogger } from './logger';
 import { sessionClient } from './pg-session';
 import { trackOutboxBacklog } from './metrics';
+import { retentionFromEnv, schedulePrune } from './housekeeping';
 
 export interface OutboxRelayOptions {
   /** Rows published per Kafka request (default 100). */
   batchSize?: number;
   /** How often to look for rows without a NOTIFY, and to retry after an error (default 1000 ms). */
   pollIntervalMs?: number;
+  /**
+   * Published rows are deleted once older than this (default 24 h, or
+   * ROTOR_OUTBOX_RETENTION_HOURS), by the active relay, every `pruneIntervalMs` (default 60 s).
+   * Unpublished rows are never deleted.
+   */
+  retentionMs?: number;
+  pruneIntervalMs?: number;
   logger?: LoggerLike;
 }
 
@@ -48,6 +56,9 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private readonly sleeper = new WakeableSleep();
   private untrackBacklog?: () => void;
+  private stopPruning?: () => Promise<void>;
+  private readonly retentionMs: number;
+  private readonly pruneIntervalMs: number;
 
   constructor(
     private readonly ds: DataSource,
@@ -57,6 +68,8 @@ export class OutboxRelay {
     this.batchSize = opts.batchSize ?? 100;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.logger = opts.logger ?? jsonLogger('OutboxRelay');
+    this.retentionMs = opts.retentionMs ?? retentionFromEnv('ROTOR_OUTBOX_RETENTION_HOURS', 24);
+    this.pruneIntervalMs = opts.pruneIntervalMs ?? 60_000;
   }
 
   /** Connects the producer and starts relaying (or standing by) in the background. */
@@ -72,6 +85,13 @@ export class OutboxRelay {
     this.running = true;
     this.untrackBacklog = trackOutboxBacklog(() => this.backlog());
     this.loop = this.run();
+    this.stopPruning = schedulePrune(
+      'published outbox rows',
+      this.pruneIntervalMs,
+      async () => (this.leader ? Outbox.prunePublished(this.ds, this.retentionMs, PRUNE_BATCH) : 0),
+      PRUNE_BATCH,
+      this.logger,
+    );
   }
 
   /** Finishes the batch in flight (publish and mark), then releases the lock and disconnects. */
@@ -79,6 +99,7 @@ export class OutboxRelay {
     if (!this.running) return;
     this.running = false;
     this.untrackBacklog?.();
+    await this.stopPruning?.();
     this.sleeper.interrupt();
     await this.loop;
     await this.producer?.disconnect();

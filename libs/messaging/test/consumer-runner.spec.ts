@@ -284,4 +284,24 @@ describe('metrics', () => {
     expect(lag.labels['partition']).toBe('0');
     expect(lag.value).toBe(0);
   });
+
+  it("prunes its group's inbox claims past their retention, and nobody else's", async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-prune-${uniqueSuffix()}`;
+    const event = due('r-prune');
+    const othersClaim = due('r-prune', 2).eventId;
+    await ds.query('INSERT INTO inbox (consumer, event_id, processed_at) VALUES ($1, $2, now() - interval \'1 hour\')', [
+      `${groupId}-other`,
+      othersClaim,
+    ]);
+    const claims = async (consumer: string) =>
+      (await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [consumer]))[0].n as number;
+    await send(topic, event);
+    await runner({ groupId, topics: [topic], handlers: { RotationDue: record('seen') }, inboxRetentionMs: 0, pruneIntervalMs: 100 });
+
+    await waitFor(async () => (await effects(event.eventId)).length === 1, { message: 'the event to be handled' });
+    await waitFor(async () => (await claims(groupId)) === 0, { message: 'the claim to be pruned' });
+    expect(await claims(`${groupId}-other`)).toBe(1);
+    expect(await effects(event.eventId)).toEqual(['seen']);
+  });
 });

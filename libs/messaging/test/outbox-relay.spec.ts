@@ -157,4 +157,19 @@ describe('OutboxRelay', () => {
     await collector.waitFor(1, 5_000);
     expect(Date.now() - appended).toBeLessThan(5_000);
   }, 20_000);
+
+  it('deletes published rows once past their retention, as the active relay', async () => {
+    const { ds, store } = await database('relay_prune');
+    const key = `rot-${uniqueSuffix()}`;
+    const collector = await collect([key]);
+    const r = relay(ds, { retentionMs: 0, pruneIntervalMs: 100 });
+    await store.append(key, 0, [due(key), due(key, 2)]);
+    await r.start();
+
+    await collector.waitFor(2);
+    await waitFor(async () => (await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n === 0, {
+      message: 'the published rows to be pruned',
+    });
+    expect(await r.backlog()).toBe(0);
+  });
 });

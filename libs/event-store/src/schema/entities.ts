@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import {
-  ES_EVENTS_TABLE, EVENT_ID_UNIQUE, INBOX_TABLE, OUTBOX_TABLE, OUTBOX_UNPUBLISHED_INDEX, STREAM_VERSION_UNIQUE,
+  ES_EVENTS_TABLE, EVENT_ID_UNIQUE, INBOX_PROCESSED_INDEX, INBOX_TABLE, OUTBOX_TABLE, OUTBOX_UNPUBLISHED_INDEX, STREAM_VERSION_UNIQUE,
 } from './names';
 
 /**
@@ -80,4 +80,5 @@ export const InboxEntity = new EntitySchema<InboxRow>({
     eventId: { name: 'event_id', type: 'uuid', primary: true, primaryKeyConstraintName: 'inbox_pkey' },
     processedAt: { name: 'processed_at', type: 'timestamptz', default: () => 'now()' },
   },
+  indices: [{ name: INBOX_PROCESSED_INDEX, columns: ['consumer', 'processedAt'] }],
 });

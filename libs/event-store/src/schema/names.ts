@@ -9,3 +9,4 @@ export const OUTBOX_UNPUBLISHED_INDEX = 'outbox_unpublished_idx';
 
 /** `pg_notify` channel the outbox relay LISTENs on; notified on commit of every outbox write. */
 export const OUTBOX_CHANNEL = 'rotor_outbox';
+export const INBOX_PROCESSED_INDEX = 'inbox_consumer_processed_idx';
