@@ -25,8 +25,11 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: [], bannedExternalImports: IO_AND_FRAMEWORKS },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util'] },
+            // Developer commands (bench, chaos, migrate) drive the platform from outside, like the e2e suite.
+            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:contracts', 'type:util'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:rotation-config', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:rotation-scheduler', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -41,7 +44,7 @@ export default [
     },
   },
   {
-    files: ['tools/**/*.ts', '**/*.spec.ts', '**/test/**/*.ts'],
+    files: ['tools/**/*.ts', '**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

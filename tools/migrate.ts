@@ -44,7 +44,6 @@ async function ensureDatabase(name: string): Promise<void> {
 async function main(): Promise<void> {
   const apps = readdirSync(join(root, 'apps')).filter((a) => existsSync(join(root, 'apps', a, 'src', 'data-source.ts')));
   for (const app of apps) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(join(root, 'apps', app, 'src', 'data-source.ts')) as AppDataSourceModule;
     const name = `${mod.DATABASE_NAME}${process.env['ROTOR_DATABASE_SUFFIX'] ?? ''}`;
     await ensureDatabase(name);

@@ -14,9 +14,9 @@ import { DEFAULT_RETRY_POLICY } from '@rotor/rotation-domain';
 import { systemClock } from '@rotor/util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { createAppDataSource } from '../apps/rotation-scheduler/src/data-source';
-import { DueLoop } from '../apps/rotation-scheduler/src/due-loop/due-loop';
-import { ScheduleRepository } from '../apps/rotation-scheduler/src/schedule/schedule.repository';
+import { createAppDataSource } from '../src/data-source';
+import { DueLoop } from '../src/due-loop/due-loop';
+import { ScheduleRepository } from '../src/schedule/schedule.repository';
 
 const DATABASE = 'rotor_bench_scheduler';
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
