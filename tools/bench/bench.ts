@@ -332,6 +332,14 @@ function finishReport(r: BenchReport): void {
   const hops = 3;
   r.ratios = [
     ratio('rotations/s vs Redis SETUSER+AUTH/s', b.rotationsPerSecond, r.ceilings.redis.opsPerSecond, '/s'),
+    // What the machine could do if Rotor's CPU per rotation (services, Kafka, Postgres, Redis)
+    // were the only limit: near 1 means CPU-bound, and only a cheaper rotation goes faster.
+    ratio(
+      `rotations/s vs CPU-bound (${r.machine.cpus} cores / CPU per rotation)`,
+      b.rotationsPerSecond,
+      round((r.machine.cpus * 1000) / Math.max(b.cpuMsPerRotation['rotor'] ?? 0, 0.001), 1),
+      '/s',
+    ),
     ratio('Kafka messages/s vs produce→consume msgs/s', b.kafkaMessagesPerSecond, k.messagesPerSecond, '/s'),
     ratio('Postgres commits/s vs 1-insert tx/s', b.postgresCommitsPerSecond, r.ceilings.postgres.transactionsPerSecond, '/s'),
     ratio(`burst p50 latency vs ${hops} Kafka round trips (p50)`, b.latencyMs.readable.p50, hops * k.roundTripMs.p50, 'ms'),
