@@ -2,14 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EnvelopeCipher, loadRootKey } from '@rotor/crypto';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK, systemClock } from '@rotor/util';
 import { ConnectionCheckController } from './connections/connection-check.controller';
 import { createAppDataSource } from './data-source';
 import { ExecutorConfig, executorConfigFromEnv, SERVICE_NAME } from './executor.config';
 import { ExecutorMetrics } from './metrics';
 import { createRotationProviders } from './providers';
-import { ExecutorReadiness } from './readiness';
 import { ExecutorConsumer } from './rotation/executor.consumer';
 import { RevocationRequestedHandler } from './rotation/revocation-requested.handler';
 import { RotationRequestedHandler } from './rotation/rotation-requested.handler';
@@ -44,7 +43,8 @@ export class RedisExecutorModule {
           inject: [ENVELOPE_CIPHER],
         },
         ExecutorMetrics,
-        ExecutorReadiness,
+        // Redis is per request, not a dependency.
+        PostgresKafkaReadiness,
         RotationRequestedHandler,
         RevocationRequestedHandler,
         ExecutorConsumer,

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { ConfigModule } from './config/config.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { CipherModule } from './crypto/cipher.module';
 import { DatabaseModule } from './database/database.module';
-import { RotationConfigReadiness } from './database/readiness';
 import { RotationsModule } from './rotations/rotations.module';
 
 @Module({
@@ -20,6 +19,6 @@ import { RotationsModule } from './rotations/rotations.module';
     ConnectionsModule,
     RotationsModule,
   ],
-  providers: [RotationConfigReadiness],
+  providers: [PostgresKafkaReadiness],
 })
 export class AppModule {}

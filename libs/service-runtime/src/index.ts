@@ -6,3 +6,4 @@ export * from './errors.filter';
 export * from './internal-token';
 export * from './json-logger';
 export * from './readiness-checks';
+export * from './postgres-kafka-readiness';
