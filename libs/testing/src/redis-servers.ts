@@ -153,35 +153,7 @@ export class RedisFleet {
       retryStrategy: () => null,
       ...(tls ? { tls: { ca: tls.ca, servername: 'localhost' } } : {}),
     });
-    const server: RedisServer = {
-      host: REDIS_HOST,
-      port,
-      name: `${REDIS_HOST}:${port}`,
-      dir,
-      tls,
-      aclfilePath,
-      admin: async () => {
-        const c = new Redis({ ...clientOptions(), lazyConnect: true });
-        c.on('error', () => undefined);
-        await c.connect();
-        return c;
-      },
-      withAdmin: async (work) => {
-        const c = await server.admin();
-        try {
-          return await work(c);
-        } finally {
-          c.disconnect();
-        }
-      },
-      stop: () => proc.stop(),
-      restart: async () => {
-        await proc.stop();
-        await proc.start();
-      },
-      isRunning: () => proc.isRunning(),
-    };
-    return server;
+    return serverOn(proc, port, dir, clientOptions, { tls, aclfilePath });
   }
 
   /**
@@ -209,42 +181,15 @@ export class RedisFleet {
     const proc = new ManagedProcess('redis-server', [confFile, '--sentinel'], dir, /\+monitor master/);
     this.processes.push(proc);
     await proc.start();
-    const client = async () => {
-      const c = new Redis({
-        host: REDIS_HOST,
-        port,
-        password: SENTINEL_PASSWORD,
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        retryStrategy: () => null,
-        ...(tls ? { tls: { ca: tls.ca } } : {}),
-      });
-      c.on('error', () => undefined);
-      await c.connect();
-      return c;
-    };
-    const server: RedisServer = {
+    const clientOptions = (): RedisOptions => ({
       host: REDIS_HOST,
       port,
-      name: `${REDIS_HOST}:${port}`,
-      dir,
-      admin: client,
-      withAdmin: async (work) => {
-        const c = await client();
-        try {
-          return await work(c);
-        } finally {
-          c.disconnect();
-        }
-      },
-      stop: () => proc.stop(),
-      restart: async () => {
-        await proc.stop();
-        await proc.start();
-      },
-      isRunning: () => proc.isRunning(),
-    };
-    return server;
+      password: SENTINEL_PASSWORD,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      ...(tls ? { tls: { ca: tls.ca } } : {}),
+    });
+    return serverOn(proc, port, dir, clientOptions);
   }
 
   /** `primaries` primaries with `replicasPerPrimary` replicas each, joined by redis-cli --cluster create. */
@@ -278,6 +223,47 @@ export class RedisFleet {
     await Promise.all(replicas.map(waitForReplicaLink));
     return { nodes, primaries: nodes.filter((_, i) => roles[i] === 'master'), replicas };
   }
+}
+
+/**
+ * The handle on a started redis-server process, data node or sentinel alike: `clientOptions`
+ * is how its admin connects (a fresh connection each time, errors left to the caller's commands).
+ */
+function serverOn(
+  proc: ManagedProcess,
+  port: number,
+  dir: string,
+  clientOptions: () => RedisOptions,
+  files: Pick<RedisServer, 'tls' | 'aclfilePath'> = {},
+): RedisServer {
+  const server: RedisServer = {
+    host: REDIS_HOST,
+    port,
+    name: `${REDIS_HOST}:${port}`,
+    dir,
+    ...files,
+    admin: async () => {
+      const c = new Redis({ ...clientOptions(), lazyConnect: true });
+      c.on('error', () => undefined);
+      await c.connect();
+      return c;
+    },
+    withAdmin: async (work) => {
+      const c = await server.admin();
+      try {
+        return await work(c);
+      } finally {
+        c.disconnect();
+      }
+    },
+    stop: () => proc.stop(),
+    restart: async () => {
+      await proc.stop();
+      await proc.start();
+    },
+    isRunning: () => proc.isRunning(),
+  };
+  return server;
 }
 
 /** Waits until the replica's link to its primary is up (ACL users are not replicated; data is). */
