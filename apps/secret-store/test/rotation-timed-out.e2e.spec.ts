@@ -2,8 +2,8 @@ import { Envelope, RotationTimedOut, TOPICS, createEnvelope } from '@rotor/contr
 import { TopicOffsets, startCollecting, topicOffsets } from '@rotor/testing';
 import { SecretView } from '../src/secrets/secret.view';
 import { waitUntilConsumed } from './support/consumed';
-import { EventProducer, Rotation, credentialsRotated, newRotation, uniquePassword } from './support/events';
-import { RunningApp, Stack, prepareStack, startApp } from './support/harness';
+import { Rotation, credentialsRotated, newRotation, uniquePassword } from './support/events';
+import { SecretStoreHarness } from './support/harness';
 
 jest.setTimeout(90_000);
 
@@ -14,23 +14,15 @@ jest.setTimeout(90_000);
  * rotation-config cannot rotate the slot again while the store serves its credential.
  */
 describe('secret store: a job whose lease ran out', () => {
-  let stack: Stack;
-  let app: RunningApp;
-  let producer: EventProducer;
+  const h = new SecretStoreHarness('timed_out');
   let since: TopicOffsets;
 
-  beforeAll(async () => {
-    stack = await prepareStack('timed_out');
-    since = await topicOffsets(stack.kafka, TOPICS.executorEvents);
-    app = await startApp(stack);
-    producer = await EventProducer.connect(stack.kafka);
-  });
-
-  afterAll(async () => {
-    await producer?.close();
-    await app?.close();
-    await stack?.close();
-  });
+  beforeAll(() =>
+    h.start(async (stack) => {
+      since = await topicOffsets(stack.kafka, TOPICS.executorEvents);
+    }),
+  );
+  afterAll(() => h.stop());
 
   function timedOut(cause: Envelope<'CredentialsRotated'>): Envelope<'RotationTimedOut'> {
     const p = cause.payload;
@@ -46,18 +38,18 @@ describe('secret store: a job whose lease ran out', () => {
   }
 
   async function served(r: Rotation): Promise<SecretView | undefined> {
-    const res = await app.get(`/internal/secrets/raw?projectId=${r.projectId}&environment=${r.environment}&secretPath=${r.secretPath}`).expect(200);
+    const res = await h.app.get(`/internal/secrets/raw?projectId=${r.projectId}&environment=${r.environment}&secretPath=${r.secretPath}`).expect(200);
     return (res.body.secrets as SecretView[]).find((s) => s.secretKey === r.secretsMapping.password);
   }
 
   async function outboxTypes(rotationId: string): Promise<string[]> {
-    const rows: { type: string }[] = await stack.db.query("SELECT envelope->>'type' AS type FROM outbox WHERE key = $1 ORDER BY id", [rotationId]);
+    const rows: { type: string }[] = await h.stack.db.query("SELECT envelope->>'type' AS type FROM outbox WHERE key = $1 ORDER BY id", [rotationId]);
     return rows.map((row) => row.type);
   }
 
   /** RotationFailed events about a job on the executor topic, as rotation-config would get them. */
   function failuresOf(jobId: string) {
-    return startCollecting(stack.kafka, TOPICS.executorEvents, {
+    return startCollecting(h.stack.kafka, TOPICS.executorEvents, {
       since,
       filter: (m) => (m.value ?? '').includes(jobId) && (m.value ?? '').includes('"RotationFailed"'),
     });
@@ -66,12 +58,12 @@ describe('secret store: a job whose lease ran out', () => {
   it('fences a job that timed out before its credential arrived: not stored, reported failed, the late credential ignored', async () => {
     const r = newRotation();
     const first = uniquePassword();
-    await waitUntilConsumed(stack.kafka, stack.groupId, await producer.send(credentialsRotated(stack.cipher, r, 1, first)));
-    const late = credentialsRotated(stack.cipher, r, 2, uniquePassword());
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(credentialsRotated(h.stack.cipher, r, 1, first)));
+    const late = credentialsRotated(h.stack.cipher, r, 2, uniquePassword());
     const failures = await failuresOf(late.payload.jobId);
     try {
-      await producer.send(timedOut(late));
-      await waitUntilConsumed(stack.kafka, stack.groupId, await producer.send(late));
+      await h.producer.send(timedOut(late));
+      await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(late));
 
       expect(await served(r)).toMatchObject({ version: 1, secretValue: first });
       // This store's own account (other suites' secret stores may share the broker's topics).
@@ -89,11 +81,11 @@ describe('secret store: a job whose lease ran out', () => {
 
   it('leaves a job stored before its lease ran out as it is: the timeout reports nothing', async () => {
     const r = newRotation();
-    await waitUntilConsumed(stack.kafka, stack.groupId, await producer.send(credentialsRotated(stack.cipher, r, 1, uniquePassword())));
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(credentialsRotated(h.stack.cipher, r, 1, uniquePassword())));
     const second = uniquePassword();
-    const onTime = credentialsRotated(stack.cipher, r, 2, second);
-    await producer.send(onTime);
-    await waitUntilConsumed(stack.kafka, stack.groupId, await producer.send(timedOut(onTime)));
+    const onTime = credentialsRotated(h.stack.cipher, r, 2, second);
+    await h.producer.send(onTime);
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(timedOut(onTime)));
 
     expect(await served(r)).toMatchObject({ version: 2, secretValue: second });
     // Stored twice, and no RotationFailed written in the transaction that consumed the timeout.

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER } from '@rotor/service-runtime';
 import { waitUntilConsumed } from './support/consumed';
-import { EventProducer, Rotation, credentialsRotated, newRotation, uniquePassword, usernameFor } from './support/events';
-import { RunningApp, Stack, prepareStack, startApp } from './support/harness';
+import { Rotation, credentialsRotated, newRotation, uniquePassword, usernameFor } from './support/events';
+import { SecretStoreHarness } from './support/harness';
 
 jest.setTimeout(60_000);
 
 describe('secret store: internal HTTP API', () => {
-  let stack: Stack;
-  let app: RunningApp;
-  let producer: EventProducer;
+  const h = new SecretStoreHarness('api');
 
   const project = () => `proj-${randomBytes(4).toString('hex')}`;
   const folder = (projectId: string, secretPath = '/app') => ({ projectId, environment: 'dev', secretPath });
@@ -17,20 +15,11 @@ describe('secret store: internal HTTP API', () => {
     `projectId=${f.projectId}&environment=${f.environment}&secretPath=${encodeURIComponent(f.secretPath)}`;
 
   async function rotate(r: Rotation, generation: number, password: string): Promise<void> {
-    await waitUntilConsumed(stack.kafka, stack.groupId, await producer.send(credentialsRotated(stack.cipher, r, generation, password)));
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(credentialsRotated(h.stack.cipher, r, generation, password)));
   }
 
-  beforeAll(async () => {
-    stack = await prepareStack('api');
-    app = await startApp(stack);
-    producer = await EventProducer.connect(stack.kafka);
-  });
-
-  afterAll(async () => {
-    await producer?.close();
-    await app?.close();
-    await stack?.close();
-  });
+  beforeAll(() => h.start());
+  afterAll(() => h.stop());
 
   it('refuses every internal route without the internal token', async () => {
     const routes: [method: 'get' | 'post' | 'patch' | 'delete', path: string][] = [
@@ -42,46 +31,46 @@ describe('secret store: internal HTTP API', () => {
       ['get', '/internal/rotations/r1/generated-credentials?projectId=p'],
     ];
     for (const [method, path] of routes) {
-      const none = await app.http()[method](path).send({});
+      const none = await h.app.http()[method](path).send({});
       expect({ method, path, status: none.status, error: none.body.error }).toEqual({ method, path, status: 401, error: 'AUTH.INTERNAL_TOKEN' });
-      const wrong = await app.http()[method](path).set(INTERNAL_TOKEN_HEADER, 'not-the-token').send({});
+      const wrong = await h.app.http()[method](path).set(INTERNAL_TOKEN_HEADER, 'not-the-token').send({});
       expect({ method, path, status: wrong.status }).toEqual({ method, path, status: 401 });
     }
   });
 
   it('creates, reads, versions, updates and deletes an ordinary secret', async () => {
     const f = folder(project());
-    const created = await app.post('/internal/secrets/raw/API_KEY').send({ ...f, secretValue: 'first-value' }).expect(200);
+    const created = await h.app.post('/internal/secrets/raw/API_KEY').send({ ...f, secretValue: 'first-value' }).expect(200);
     expect(created.body.secret).toEqual({
       id: expect.any(String), secretKey: 'API_KEY', secretValue: 'first-value', version: 1, updatedAt: expect.any(String),
       rotationId: null, environment: 'dev', secretPath: '/app', type: 'shared',
     });
 
-    const updated = await app.patch('/internal/secrets/raw/API_KEY').send({ ...f, secretValue: 'second-value' }).expect(200);
+    const updated = await h.app.patch('/internal/secrets/raw/API_KEY').send({ ...f, secretValue: 'second-value' }).expect(200);
     expect(updated.body.secret).toMatchObject({ version: 2, secretValue: 'second-value' });
 
-    const current = await app.get(`/internal/secrets/raw/API_KEY?${query(f)}`).expect(200);
+    const current = await h.app.get(`/internal/secrets/raw/API_KEY?${query(f)}`).expect(200);
     expect(current.body.secret).toMatchObject({ version: 2, secretValue: 'second-value', id: created.body.secret.id });
-    const v1 = await app.get(`/internal/secrets/raw/API_KEY?${query(f)}&version=1`).expect(200);
+    const v1 = await h.app.get(`/internal/secrets/raw/API_KEY?${query(f)}&version=1`).expect(200);
     expect(v1.body.secret).toMatchObject({ version: 1, secretValue: 'first-value' });
-    const v3 = await app.get(`/internal/secrets/raw/API_KEY?${query(f)}&version=3`).expect(404);
+    const v3 = await h.app.get(`/internal/secrets/raw/API_KEY?${query(f)}&version=3`).expect(404);
     expect(v3.body).toMatchObject({ error: 'SECRET.NOT_FOUND', message: 'secret API_KEY in dev:/app at version 3 not found' });
 
-    const list = await app.get(`/internal/secrets/raw?${query(f)}`).expect(200);
+    const list = await h.app.get(`/internal/secrets/raw?${query(f)}`).expect(200);
     expect(list.body.secrets.map((s: { secretKey: string; version: number }) => [s.secretKey, s.version])).toEqual([['API_KEY', 2]]);
 
-    const deleted = await app.delete('/internal/secrets/raw/API_KEY').send(f).expect(200);
+    const deleted = await h.app.delete('/internal/secrets/raw/API_KEY').send(f).expect(200);
     expect(deleted.body.secret).toMatchObject({ secretKey: 'API_KEY', version: 2 });
     expect(deleted.body.secret.secretValue).toBeUndefined();
-    await app.get(`/internal/secrets/raw/API_KEY?${query(f)}`).expect(404);
-    expect((await app.get(`/internal/secrets/raw?${query(f)}`).expect(200)).body.secrets).toEqual([]);
+    await h.app.get(`/internal/secrets/raw/API_KEY?${query(f)}`).expect(404);
+    expect((await h.app.get(`/internal/secrets/raw?${query(f)}`).expect(200)).body.secrets).toEqual([]);
   });
 
   it('announces user changes as SecretsUpdated without the value', async () => {
     const f = folder(project());
-    const created = await app.post('/internal/secrets/raw/TOKEN').send({ ...f, secretValue: 'announce-me-not' }).expect(200);
-    await app.patch('/internal/secrets/raw/TOKEN').send({ ...f, secretValue: 'announce-me-not-2' }).expect(200);
-    const rows: { envelope: { type: string; payload: unknown } }[] = await stack.db.query(
+    const created = await h.app.post('/internal/secrets/raw/TOKEN').send({ ...f, secretValue: 'announce-me-not' }).expect(200);
+    await h.app.patch('/internal/secrets/raw/TOKEN').send({ ...f, secretValue: 'announce-me-not-2' }).expect(200);
+    const rows: { envelope: { type: string; payload: unknown } }[] = await h.stack.db.query(
       'SELECT envelope FROM outbox WHERE key = $1 ORDER BY id',
       [created.body.secret.id],
     );
@@ -93,45 +82,45 @@ describe('secret store: internal HTTP API', () => {
 
   it('treats /app, /app/ and //app as one folder', async () => {
     const f = folder(project(), '/app/');
-    await app.post('/internal/secrets/raw/PATHED').send({ ...f, secretValue: 'v' }).expect(200);
-    const res = await app.get(`/internal/secrets/raw/PATHED?${query({ ...f, secretPath: '//app' })}`).expect(200);
+    await h.app.post('/internal/secrets/raw/PATHED').send({ ...f, secretValue: 'v' }).expect(200);
+    const res = await h.app.get(`/internal/secrets/raw/PATHED?${query({ ...f, secretPath: '//app' })}`).expect(200);
     expect(res.body.secret.secretPath).toBe('/app');
   });
 
   it("answers 404 for another project's secret and never lists it", async () => {
     const owner = folder(project());
     const other = { ...owner, projectId: project() };
-    await app.post('/internal/secrets/raw/PRIVATE').send({ ...owner, secretValue: 'owner-only' }).expect(200);
+    await h.app.post('/internal/secrets/raw/PRIVATE').send({ ...owner, secretValue: 'owner-only' }).expect(200);
 
-    const get = await app.get(`/internal/secrets/raw/PRIVATE?${query(other)}`).expect(404);
+    const get = await h.app.get(`/internal/secrets/raw/PRIVATE?${query(other)}`).expect(404);
     expect(get.body.error).toBe('SECRET.NOT_FOUND');
-    expect((await app.get(`/internal/secrets/raw?${query(other)}`).expect(200)).body.secrets).toEqual([]);
-    await app.patch('/internal/secrets/raw/PRIVATE').send({ ...other, secretValue: 'x' }).expect(404);
-    await app.delete('/internal/secrets/raw/PRIVATE').send(other).expect(404);
+    expect((await h.app.get(`/internal/secrets/raw?${query(other)}`).expect(200)).body.secrets).toEqual([]);
+    await h.app.patch('/internal/secrets/raw/PRIVATE').send({ ...other, secretValue: 'x' }).expect(404);
+    await h.app.delete('/internal/secrets/raw/PRIVATE').send(other).expect(404);
     // ...and creating the same key there makes a separate secret.
-    await app.post('/internal/secrets/raw/PRIVATE').send({ ...other, secretValue: 'other-value' }).expect(200);
-    expect((await app.get(`/internal/secrets/raw/PRIVATE?${query(owner)}`).expect(200)).body.secret.secretValue).toBe('owner-only');
+    await h.app.post('/internal/secrets/raw/PRIVATE').send({ ...other, secretValue: 'other-value' }).expect(200);
+    expect((await h.app.get(`/internal/secrets/raw/PRIVATE?${query(owner)}`).expect(200)).body.secret.secretValue).toBe('owner-only');
   });
 
   it('answers 409 when the secret already exists', async () => {
     const f = folder(project());
-    await app.post('/internal/secrets/raw/TWICE').send({ ...f, secretValue: 'a' }).expect(200);
-    const res = await app.post('/internal/secrets/raw/TWICE').send({ ...f, secretValue: 'b' }).expect(409);
+    await h.app.post('/internal/secrets/raw/TWICE').send({ ...f, secretValue: 'a' }).expect(200);
+    const res = await h.app.post('/internal/secrets/raw/TWICE').send({ ...f, secretValue: 'b' }).expect(409);
     expect(res.body).toMatchObject({ error: 'SECRET.ALREADY_EXISTS', message: 'secret TWICE in dev:/app already exists' });
   });
 
   it('answers 400 naming each bad field, without echoing the value', async () => {
-    const missing = await app.get('/internal/secrets/raw?projectId=p').expect(400);
+    const missing = await h.app.get('/internal/secrets/raw?projectId=p').expect(400);
     expect(missing.body.details.map((d: { field: string }) => d.field)).toEqual(['environment']);
 
-    const badName = await app.post('/internal/secrets/raw/bad%20name').send({ ...folder('p'), secretValue: 'v' }).expect(400);
+    const badName = await h.app.post('/internal/secrets/raw/bad%20name').send({ ...folder('p'), secretValue: 'v' }).expect(400);
     expect(badName.body).toMatchObject({ error: 'SECRET.INVALID', details: [{ field: 'secretName' }] });
 
-    const badBody = await app.patch('/internal/secrets/raw/OK').send({ projectId: 'p', environment: 'dev env', secretPath: 'app', secretValue: 42 }).expect(400);
+    const badBody = await h.app.patch('/internal/secrets/raw/OK').send({ projectId: 'p', environment: 'dev env', secretPath: 'app', secretValue: 42 }).expect(400);
     expect(badBody.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['environment', 'secretPath', 'secretValue']);
 
     const tooLong = 'S3CRET-'.repeat(10_000);
-    const res = await app.post('/internal/secrets/raw/BIG').send({ ...folder('p'), secretValue: tooLong }).expect(400);
+    const res = await h.app.post('/internal/secrets/raw/BIG').send({ ...folder('p'), secretValue: tooLong }).expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['secretValue']);
     expect(JSON.stringify(res.body)).not.toContain('S3CRET-');
   });
@@ -143,12 +132,12 @@ describe('secret store: internal HTTP API', () => {
     const f = { projectId: r.projectId, environment: r.environment, secretPath: r.secretPath };
 
     for (const [method, key] of [['post', 'REDIS_PASSWORD'], ['patch', 'REDIS_PASSWORD'], ['delete', 'REDIS_USERNAME']] as const) {
-      const res = await app[method](`/internal/secrets/raw/${key}`).send({ ...f, secretValue: 'overwrite-attempt' }).expect(409);
+      const res = await h.app[method](`/internal/secrets/raw/${key}`).send({ ...f, secretValue: 'overwrite-attempt' }).expect(409);
       expect(res.body).toMatchObject({ error: 'SECRET.MANAGED_BY_ROTATION' });
       expect(res.body.message).toContain(r.rotationId);
       expect(JSON.stringify(res.body)).not.toContain(password);
     }
-    const read = await app.get(`/internal/secrets/raw/REDIS_PASSWORD?${query(f)}`).expect(200);
+    const read = await h.app.get(`/internal/secrets/raw/REDIS_PASSWORD?${query(f)}`).expect(200);
     expect(read.body.secret).toMatchObject({ secretValue: password, version: 1, rotationId: r.rotationId });
   });
 
@@ -156,12 +145,12 @@ describe('secret store: internal HTTP API', () => {
     const r = newRotation();
     const [p1, p2, p3] = [uniquePassword(), uniquePassword(), uniquePassword()];
     const url = `/internal/rotations/${r.rotationId}/generated-credentials`;
-    const missing = await app.get(`${url}?projectId=${r.projectId}`).expect(404);
+    const missing = await h.app.get(`${url}?projectId=${r.projectId}`).expect(404);
     expect(missing.body).toMatchObject({ error: 'ROTATION.NOT_FOUND' });
     expect(missing.body.message).toContain(r.rotationId);
 
     await rotate(r, 1, p1);
-    expect((await app.get(`${url}?projectId=${r.projectId}`).expect(200)).body).toEqual({
+    expect((await h.app.get(`${url}?projectId=${r.projectId}`).expect(200)).body).toEqual({
       generatedCredentials: [{ username: usernameFor(r, 0), password: p1 }],
       activeIndex: 0,
       rotationId: r.rotationId,
@@ -170,7 +159,7 @@ describe('secret store: internal HTTP API', () => {
 
     await rotate(r, 2, p2);
     await rotate(r, 3, p3);
-    const both = await app.get(`${url}?projectId=${r.projectId}`).expect(200);
+    const both = await h.app.get(`${url}?projectId=${r.projectId}`).expect(200);
     // Slot 0 now holds generation 3; slot 1 still holds generation 2, which Redis still accepts.
     expect(both.body.generatedCredentials).toEqual([
       { username: usernameFor(r, 0), password: p3 },
@@ -178,12 +167,12 @@ describe('secret store: internal HTTP API', () => {
     ]);
     expect(both.body.activeIndex).toBe(0);
 
-    await app.get(`${url}?projectId=${project()}`).expect(404);
-    await app.get(url).expect(400);
+    await h.app.get(`${url}?projectId=${project()}`).expect(404);
+    await h.app.get(url).expect(400);
   });
 
   it('is ready when Postgres, Kafka and its consumer answer', async () => {
-    const res = await app.http().get('/health/ready').expect(200);
+    const res = await h.app.http().get('/health/ready').expect(200);
     expect(res.body.checks).toEqual({ postgres: 'up', kafka: 'up', consumer: 'up' });
   });
 });

@@ -12,7 +12,7 @@ import { DataSource } from 'typeorm';
 import { SecretStoreConfig } from '../../src/config';
 import { createAppDataSource } from '../../src/data-source';
 import { SecretStoreModule } from '../../src/secret-store.module';
-import { CONSUMED_TOPICS } from './events';
+import { CONSUMED_TOPICS, EventProducer } from './events';
 
 /** Every line the app logged, to prove no credential ever reaches a log. */
 export class CapturingLogger implements LoggerService {
@@ -118,4 +118,30 @@ export async function startApp(stack: Stack, config: SecretStoreConfig = configF
     delete: (path) => http().delete(path).set(INTERNAL_TOKEN_HEADER, stack.token),
     close: () => app.close(),
   };
+}
+
+/**
+ * One suite's secret store: its stack, the app booted on it and a producer of the events it
+ * consumes. `start` in beforeAll, `stop` in afterAll: it closes whatever `start` got to.
+ */
+export class SecretStoreHarness {
+  stack!: Stack;
+  app!: RunningApp;
+  producer!: EventProducer;
+
+  constructor(private readonly name: string) {}
+
+  /** `beforeApp` runs on the stack before the app boots, e.g. to note where topics end before it writes to them. */
+  async start(beforeApp?: (stack: Stack) => Promise<void>): Promise<void> {
+    this.stack = await prepareStack(this.name);
+    await beforeApp?.(this.stack);
+    this.app = await startApp(this.stack);
+    this.producer = await EventProducer.connect(this.stack.kafka);
+  }
+
+  async stop(): Promise<void> {
+    await this.producer?.close();
+    await this.app?.close();
+    await this.stack?.close();
+  }
 }
