@@ -1,13 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Outbox } from '@rotor/event-store';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { DataSource } from 'typeorm';
 import { describeLocation } from '../../secret-location';
-import { assertNotManaged, ordinarySecretUpdated } from '../../secret-rules';
+import { assertNotManaged } from '../../secret-rules';
 import { SecretRepository } from '../../secret.repository';
-import { SecretView, toSecretView } from '../../secret.view';
+import { SecretView } from '../../secret.view';
 import { CreateSecretCommand } from '../create-secret.command';
+import { writeUserVersion } from './user-version';
 
 @CommandHandler(CreateSecretCommand)
 export class CreateSecretHandler implements ICommandHandler<CreateSecretCommand> {
@@ -24,10 +24,7 @@ export class CreateSecretHandler implements ICommandHandler<CreateSecretCommand>
         assertNotManaged(existing);
         throw RotorError.conflict('SECRET.ALREADY_EXISTS', `secret ${describeLocation(location)} already exists`);
       }
-      const at = this.clock.now();
-      const head = await this.secrets.create(tx, location, value, { rotationId: null, jobId: null, at });
-      await Outbox.enqueue(tx, [ordinarySecretUpdated(head, at)]);
-      return toSecretView({ ...head, sealedValue: '', createdAt: at }, value);
+      return writeUserVersion(tx, this.clock, value, (meta) => this.secrets.create(tx, location, value, meta));
     });
   }
 }

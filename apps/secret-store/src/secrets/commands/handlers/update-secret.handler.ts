@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Outbox } from '@rotor/event-store';
 import { CLOCK, Clock } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { assertNotManaged, ordinarySecretUpdated, secretNotFound } from '../../secret-rules';
+import { assertNotManaged, secretNotFound } from '../../secret-rules';
 import { SecretRepository } from '../../secret.repository';
-import { SecretView, toSecretView } from '../../secret.view';
+import { SecretView } from '../../secret.view';
 import { UpdateSecretCommand } from '../update-secret.command';
+import { writeUserVersion } from './user-version';
 
 @CommandHandler(UpdateSecretCommand)
 export class UpdateSecretHandler implements ICommandHandler<UpdateSecretCommand> {
@@ -21,10 +21,7 @@ export class UpdateSecretHandler implements ICommandHandler<UpdateSecretCommand>
       const existing = await this.secrets.lock(tx, location);
       if (!existing) throw secretNotFound(location);
       assertNotManaged(existing);
-      const at = this.clock.now();
-      const head = await this.secrets.appendVersion(tx, existing, value, { rotationId: null, jobId: null, at });
-      await Outbox.enqueue(tx, [ordinarySecretUpdated(head, at)]);
-      return toSecretView({ ...head, sealedValue: '', createdAt: at }, value);
+      return writeUserVersion(tx, this.clock, value, (meta) => this.secrets.appendVersion(tx, existing, value, meta));
     });
   }
 }
