@@ -7,10 +7,16 @@ cd "$root"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false KAFKAJS_NO_PARTITIONER_WARNING=1
 
 bash tools/install.sh
-started_kafka=0
-if ! bash tools/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
-cleanup() { if [ "$started_kafka" = 1 ] && [ "${ROTOR_KEEP_STACK:-0}" != 1 ]; then bash tools/kafka/kafka.sh down || true; fi; }
+# The tests get a broker of their own, fresh every run (as on a new machine): they never
+# share topics with a platform `npm start` runs on 9092, which would otherwise read the
+# tests' events. Jars are shared with the main broker (.kafka/lib).
+export KAFKA_HOME="$root/.kafka-test" KAFKA_LIB="$root/.kafka/lib"
+export KAFKA_PORT=${ROTOR_TEST_KAFKA_PORT:-39092}
+export KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1)) KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+cleanup() { if [ "${ROTOR_KEEP_STACK:-0}" != 1 ]; then bash tools/kafka/kafka.sh down || true; fi; }
 trap cleanup EXIT
+bash tools/kafka/kafka.sh down
+rm -rf "$KAFKA_HOME/data"
 bash tools/stack.sh up
 
 rm -rf tmp/jest && mkdir -p tmp/jest
