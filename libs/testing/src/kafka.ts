@@ -80,6 +80,8 @@ export async function startCollecting(kafka: Kafka, topic: string, opts: Collect
   await consumer.run({
     autoCommit: false,
     eachMessage: async ({ partition, message }) => {
+      // Read from the beginning and skip what came before the snapshot, rather than seek():
+      // on a fresh broker the group may still be joining, and kafkajs refuses a seek then.
       if (since && BigInt(message.offset) < BigInt(since[partition] ?? '0')) return;
       const collected: CollectedMessage = {
         topic,
@@ -94,7 +96,6 @@ export async function startCollecting(kafka: Kafka, topic: string, opts: Collect
       if (!opts.filter || opts.filter(collected)) messages.push(collected);
     },
   });
-  if (since) for (const [partition, offset] of Object.entries(since)) consumer.seek({ topic, partition: Number(partition), offset });
 
   return {
     messages,
