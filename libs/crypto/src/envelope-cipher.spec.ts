@@ -65,6 +65,7 @@ describe('EnvelopeCipher', () => {
     const sealed = cipher.seal(PLAINTEXT, ctx);
     const error = openError(new EnvelopeCipher(randomBytes(32)), sealed, ctx);
     expect(error.code).toBe('CRYPTO.DECRYPT_FAILED');
+    expect(error.retryable).toBe(false); // consumers dead-letter it at once
     expect(error.message).not.toContain(PLAINTEXT);
     expect(error.message).not.toContain(rootKey.toString('base64'));
     expect(error.message).not.toContain(rootKey.toString('hex'));

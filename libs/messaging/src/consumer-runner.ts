@@ -1,6 +1,6 @@
 import { AnyEnvelope, Envelope, EventType, Topic, dlqTopic, parseEnvelope } from '@rotor/contracts';
 import { Inbox, PRUNE_BATCH } from '@rotor/event-store';
-import { isDatabaseUnavailable } from '@rotor/util';
+import { isDatabaseUnavailable, isPermanentFailure } from '@rotor/util';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { deadLetterMessage, describeError, withoutPasswords } from './dead-letter';
@@ -264,7 +264,9 @@ export class ConsumerRunner {
           attempt--;
           continue;
         }
-        if (attempt >= this.maxAttempts) {
+        // A failure that says a retry cannot help (isPermanentFailure) goes at once: retrying
+        // would only hold up the partition's good messages behind it.
+        if (attempt >= this.maxAttempts || isPermanentFailure(e)) {
           this.logger.error('handler failed for good; message sent to the DLQ', where);
           await this.deadLetter({ topic, partition, message, attempts: attempt, error });
           break;

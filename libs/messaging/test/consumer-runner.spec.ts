@@ -158,6 +158,32 @@ describe('ConsumerRunner', () => {
     await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
   });
 
+  it('dead-letters a failure that says it is permanent after one attempt, without backing off', async () => {
+    const topic = await freshTopic();
+    const failing = rotated('rot-1');
+    const good = due('rot-1');
+    let attempts = 0;
+    await send(topic, failing, good);
+    await runner({
+      topics: [topic],
+      maxAttempts: 5,
+      backoffMs: 60_000, // a retry would hold the good message up for a minute
+      handlers: {
+        RotationDue: record('handled'),
+        CredentialsRotated: async () => {
+          attempts++;
+          throw Object.assign(new Error('sealed for another key'), { retryable: false });
+        },
+      },
+    });
+
+    const [dead] = await collectMessages(kafka, dlqTopic(topic), 1);
+    await waitFor(async () => (await effects(good.eventId)).length > 0, { message: 'the message after the permanent failure' });
+    expect(dead.headers[DLQ_HEADERS.attempts]).toBe('1');
+    expect(dead.headers[DLQ_HEADERS.error]).toBe('Error: sealed for another key');
+    expect(attempts).toBe(1);
+  });
+
   it('waits out a database outage instead of sending the message to the DLQ', async () => {
     const topic = await freshTopic();
     const groupId = `rotor-test-${uniqueSuffix()}`;

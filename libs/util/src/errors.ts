@@ -51,3 +51,12 @@ export class RotorError extends Error {
 export function isRotorError(e: unknown): e is RotorError {
   return e instanceof RotorError;
 }
+
+/**
+ * Whether `e` says a retry cannot help: it carries `retryable: false` (a sealed value that
+ * opens for no key here, a command the server refuses by its rules). Errors that say
+ * nothing are not permanent: a consumer retries them.
+ */
+export function isPermanentFailure(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { retryable?: unknown }).retryable === false;
+}
