@@ -115,11 +115,20 @@ export class DueLoop {
           continue;
         }
         this.sleeper.clearWake();
+        // Look before claiming: most wakes are schedule changes that make nothing due now
+        // (a lease or a due time further ahead), and the look is one indexed read where a
+        // claim is a transaction.
+        const delay = await this.delayUntilNextFire();
+        if (delay > 0) {
+          await this.sleep(delay, { wakeable: true });
+          continue;
+        }
         const limit = Math.min(this.opts.batchSize, this.limiter.available());
         const { claimed } = await this.tick(limit);
         this.limiter.take(claimed);
         if (claimed === limit) continue; // a backlog: keep going, paced by the limiter
-        await this.sleep(await this.delayUntilNextFire(), { wakeable: true });
+        // Due rows this tick could not claim are held by another instance: look again shortly.
+        if (claimed === 0) await this.sleep(this.opts.busyRetryMs ?? 250, { wakeable: true });
       } catch (e) {
         this.logger.error('due loop failed; retrying', { error: (e as Error).message });
         await this.sleep(ERROR_BACKOFF_MS, { wakeable: true });
@@ -127,12 +136,12 @@ export class DueLoop {
     }
   }
 
+  /** How long until the nearest fire time (at most maxSleepMs); 0 when something is due now. */
   private async delayUntilNextFire(): Promise<number> {
     const next = await ScheduleRepository.nextFireAt(this.ds.manager);
     if (next === null) return this.opts.maxSleepMs;
     const ms = next.getTime() - this.clock.now().getTime();
-    // Due now but not claimed: another instance holds those rows; look again shortly.
-    if (ms <= 0) return this.opts.busyRetryMs ?? 250;
+    if (ms <= 0) return 0;
     return Math.min(ms + 1, this.opts.maxSleepMs);
   }
 
