@@ -12,6 +12,12 @@ export interface GatewayConfig {
   /** Taken as the admin identity's token when set (at least 32 characters). */
   adminToken: string | null;
   rateLimit: { burst: number; perSecond: number };
+  /**
+   * How long a token's identity and roles, and a project, are reused between requests (0 =
+   * looked up every time). A change made through this gateway applies at once; one made
+   * through another gateway instance within this time.
+   */
+  authCacheMs: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -32,5 +38,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       burst: envInt('GATEWAY_RATE_LIMIT_BURST', 120, env),
       perSecond: envInt('GATEWAY_RATE_LIMIT_PER_SECOND', 20, env),
     },
+    authCacheMs: envInt('GATEWAY_AUTH_CACHE_MS', 2_000, env),
   };
 }

@@ -6,6 +6,7 @@ import { Clock, CLOCK, FieldIssue, RotorError } from '@rotor/util';
 import { IdentityEntity, IdentityRoleEntity, IdentityTokenEntity, ProjectEntity } from '../database/entities';
 import type { Permission } from '../auth/permissions';
 import { generateToken, hashToken } from '../auth/tokens';
+import { IdentityResolver } from '../auth/identity-resolver.service';
 import { isUuid } from '../projects/ids';
 import { VALIDATION_ERROR_CODE } from '../validation/parse-request';
 import { identityView, IdentityView, IssuedToken, tokenView, TokenView } from './identity.views';
@@ -30,6 +31,7 @@ export class IdentitiesService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly resolver: IdentityResolver,
   ) {}
 
   /** Creates the identity and its first token; the token is in the answer and nowhere else. */
@@ -86,18 +88,21 @@ export class IdentitiesService {
     if (!token.revokedAt) {
       token.revokedAt = this.clock.now();
       await this.ds.manager.update(IdentityTokenEntity, { id: tokenId, revokedAt: IsNull() }, { revokedAt: token.revokedAt });
+      this.resolver.invalidate(); // committed: the next request with it is refused
     }
     return tokenView(token);
   }
 
   async setRoles(identityId: string, roles: readonly RoleInput[]): Promise<IdentityView> {
-    return this.ds.transaction(async (m) => {
+    const view = await this.ds.transaction(async (m) => {
       await this.requireIdentity(m, identityId);
       await m.delete(IdentityRoleEntity, { identityId });
       await this.writeRoles(m, identityId, roles);
       await m.update(IdentityEntity, { id: identityId }, { updatedAt: this.clock.now() });
       return this.view(m, identityId);
     });
+    this.resolver.invalidate(); // after the commit, so no request caches the old roles again
+    return view;
   }
 
   async delete(identityId: string): Promise<void> {
@@ -109,6 +114,7 @@ export class IdentitiesService {
       }
       await m.delete(IdentityEntity, { id: identityId });
     });
+    this.resolver.invalidate();
   }
 
   private async writeRoles(m: EntityManager, identityId: string, roles: readonly RoleInput[]): Promise<void> {

@@ -5,6 +5,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock, CLOCK, RotorError } from '@rotor/util';
 import { EnvironmentEntity, ProjectEntity } from '../database/entities';
 import { DEFAULT_ENVIRONMENTS } from './default-environments';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { TtlCache } from '../auth/ttl-cache';
 import { isUuid } from './ids';
 import { projectView, ProjectView } from './project.views';
 
@@ -30,10 +32,16 @@ interface ProjectRow {
 
 @Injectable()
 export class ProjectsService {
+  /** Projects found by find(), reused for `authCacheMs` (see GatewayConfig). */
+  private readonly cache: TtlCache<ProjectView>;
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.cache = new TtlCache(config.authCacheMs);
+  }
 
   /** Creates a project with its environments; inside `tx` when given, else in its own transaction. */
   async create(input: NewProject, tx?: EntityManager): Promise<ProjectView> {
@@ -61,9 +69,13 @@ export class ProjectsService {
     return projectView(project, environments);
   }
 
-  /** Every authorized request asks this: one statement, no query building. */
+  /** Every authorized request asks this: one statement, no query building, then cached briefly. */
   async find(id: string): Promise<ProjectView | null> {
     if (!isUuid(id)) return null;
+    return this.cache.getOrLoad(id, () => this.load(id));
+  }
+
+  private async load(id: string): Promise<ProjectView | null> {
     const rows: ProjectRow[] = await this.ds.query(
       `SELECT p.id, p.name, p.slug, p.description, p.created_at, p.updated_at,
               e.id AS env_id, e.slug AS env_slug, e.name AS env_name, e.position AS env_position
@@ -101,6 +113,7 @@ export class ProjectsService {
       await m.insert(EnvironmentEntity, { id: randomUUID(), projectId, slug: env.slug, name: env.name, position, createdAt: this.clock.now() });
       await m.update(ProjectEntity, { id: projectId }, { updatedAt: this.clock.now() });
     });
+    this.cache.invalidate();
     return (await this.find(projectId)) as ProjectView;
   }
 }
