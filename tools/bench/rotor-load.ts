@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { TOPICS } from '@rotor/contracts';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { authenticates, RedisServer } from '@rotor/testing';
+import { authenticates, RedisServer, seedRotationRequest } from '@rotor/testing';
 import { BenchHttp, mapConcurrent } from './http-client';
 import { sleep } from './stats';
 
@@ -161,19 +161,12 @@ export class RotorDriver {
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
           const res = await this.api.call<{ secretRotation: { id: string } }>('POST', ROTATIONS, {
+            ...seedRotationRequest(this.projectId, this.connectionId),
             name: `bench-${tag}-${i}`,
-            projectId: this.projectId,
-            connectionId: this.connectionId,
             description: 'rotor bench',
-            environment: 'dev',
             secretPath: path,
-            isAutoRotationEnabled: true,
             rotationInterval: 30,
             rotateAtUtc: { hours: 3, minutes: 0 },
-            parameters: {
-              passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
-              permissionScope: '~* +@all',
-            },
             secretsMapping: { username: USERNAME_KEY, password: PASSWORD_KEY },
           }, 60_000);
           if (res.status === 200) return { id: res.body.secretRotation.id, path, version: 1 };

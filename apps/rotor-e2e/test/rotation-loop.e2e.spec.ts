@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, Service, waitFor } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, Service, waitFor } from '@rotor/testing';
 
 /** Every field of the seed's sample response, in its order. */
 const SEED_RESPONSE_FIELDS = [
@@ -121,20 +121,8 @@ describe('Rotor, end to end through the gateway', () => {
 
   it('creates a rotation from the seed request and issues the first credential set before answering', async () => {
     const res = await api.call<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-      name: 'my-redis-rotation',
-      projectId,
-      description: 'my database credentials rotation',
-      connectionId,
-      environment: 'dev',
-      secretPath: '/',
-      isAutoRotationEnabled: true,
+      ...seedRotationRequest(projectId, connectionId),
       rotationInterval: 30,
-      rotateAtUtc: { hours: 11, minutes: 29 },
-      parameters: {
-        passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
-        permissionScope: '~* +@all',
-      },
-      secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
     });
     expect(res.status).toBe(200);
     rotation = res.body.secretRotation;

@@ -7,3 +7,4 @@ export type { WaitForOptions } from './wait-for';
 export * from './redis-servers';
 export * from './platform';
 export * from './rotor-api';
+export { seedRotationRequest } from './seed-request';

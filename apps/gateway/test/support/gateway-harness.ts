@@ -137,24 +137,8 @@ export async function dumpTables(databaseUrl: string): Promise<string> {
 }
 
 /** The seed's sample request, with its JSON fixed and whole-number times. */
-export function seedRequest(projectId: string, connectionId: string): Record<string, unknown> {
-  return {
-    name: 'my-redis-rotation',
-    projectId,
-    description: 'my database credentials rotation',
-    connectionId,
-    environment: 'dev',
-    secretPath: '/',
-    isAutoRotationEnabled: true,
-    rotationInterval: 2,
-    rotateAtUtc: { hours: 11, minutes: 29 },
-    parameters: {
-      passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
-      permissionScope: '~* +@all',
-    },
-    secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
-  };
-}
+/** The seed's sample request (see @rotor/testing). */
+export { seedRotationRequest as seedRequest } from '@rotor/testing';
 
 export function connectionRequest(projectId: string, name = 'my-redis'): Record<string, unknown> {
   return { name, projectId, host: '127.0.0.1', port: 6379, username: 'rotor-admin', password: 'admin-secret-password' };

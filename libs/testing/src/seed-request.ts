@@ -1,0 +1,23 @@
+/**
+ * The seed's sample request for `POST /api/v2/secret-rotations/redis-credentials`
+ * (../shared/seed), with its times made whole (the seed's 11.5 / 29.5 are refused). Tests,
+ * the e2e suite and the bench start from it and override what they need.
+ */
+export function seedRotationRequest(projectId: string, connectionId: string): Record<string, unknown> {
+  return {
+    name: 'my-redis-rotation',
+    projectId,
+    description: 'my database credentials rotation',
+    connectionId,
+    environment: 'dev',
+    secretPath: '/',
+    isAutoRotationEnabled: true,
+    rotationInterval: 2,
+    rotateAtUtc: { hours: 11, minutes: 29 },
+    parameters: {
+      passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
+      permissionScope: '~* +@all',
+    },
+    secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+  };
+}
