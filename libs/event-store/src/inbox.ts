@@ -8,11 +8,7 @@ export class Inbox {
    * handled before; if the transaction rolls back, the claim goes with it.
    */
   static async claim(tx: EntityManager, consumer: string, eventId: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      'INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id',
-      [consumer, eventId],
-    );
-    return rows.length === 1;
+    return (await Inbox.claimAll(tx, consumer, [eventId])).size === 1;
   }
 
   /**
