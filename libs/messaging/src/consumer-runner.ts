@@ -1,5 +1,5 @@
 import { AnyEnvelope, Envelope, EventType, Topic, dlqTopic, parseEnvelope } from '@rotor/contracts';
-import { Inbox, PRUNE_BATCH } from '@rotor/event-store';
+import { Inbox } from '@rotor/event-store';
 import { isDatabaseUnavailable, isPermanentFailure } from '@rotor/util';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
@@ -156,8 +156,7 @@ export class ConsumerRunner {
     this.stopPruning = schedulePrune(
       `inbox claims of ${this.opts.groupId}`,
       this.opts.pruneIntervalMs ?? 600_000,
-      () => Inbox.prune(this.ds, this.opts.groupId, this.inboxRetentionMs, PRUNE_BATCH),
-      PRUNE_BATCH,
+      (limit) => Inbox.prune(this.ds, this.opts.groupId, this.inboxRetentionMs, limit),
       this.logger,
     );
   }

@@ -1,3 +1,4 @@
+import { PRUNE_BATCH } from '@rotor/event-store';
 import { envInt } from '@rotor/util';
 import { LoggerLike } from './logger';
 
@@ -5,16 +6,15 @@ import { LoggerLike } from './logger';
 const MAX_BATCHES_PER_PASS = 20;
 
 /**
- * Runs `pruneBatch` every `intervalMs` (first run one interval after the call), each pass
- * repeating it while it deletes a full batch, up to a bound. Errors are logged and the next
+ * Runs `pruneBatch(PRUNE_BATCH)` every `intervalMs` (first run one interval after the call),
+ * each pass repeating it while it deletes a full batch, up to a bound. Errors are logged and the next
  * pass tries again: housekeeping never stops the work it cleans up after. Returns a stop
  * function that waits for a pass in progress.
  */
 export function schedulePrune(
   what: string,
   intervalMs: number,
-  pruneBatch: () => Promise<number>,
-  batchSize: number,
+  pruneBatch: (limit: number) => Promise<number>,
   logger: LoggerLike,
 ): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
@@ -22,9 +22,9 @@ export function schedulePrune(
     try {
       let total = 0;
       for (let i = 0; i < MAX_BATCHES_PER_PASS; i++) {
-        const n = await pruneBatch();
+        const n = await pruneBatch(PRUNE_BATCH);
         total += n;
-        if (n < batchSize) break;
+        if (n < PRUNE_BATCH) break;
       }
       if (total > 0) logger.log(`pruned ${total} ${what}`);
     } catch (e) {

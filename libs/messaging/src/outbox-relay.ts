@@ -1,5 +1,5 @@
 import { WakeableSleep } from '@rotor/util';
-import { OUTBOX_CHANNEL, Outbox, PRUNE_BATCH } from '@rotor/event-store';
+import { OUTBOX_CHANNEL, Outbox } from '@rotor/event-store';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -88,8 +88,7 @@ export class OutboxRelay {
     this.stopPruning = schedulePrune(
       'published outbox rows',
       this.pruneIntervalMs,
-      async () => (this.leader ? Outbox.prunePublished(this.ds, this.retentionMs, PRUNE_BATCH) : 0),
-      PRUNE_BATCH,
+      async (limit) => (this.leader ? Outbox.prunePublished(this.ds, this.retentionMs, limit) : 0),
       this.logger,
     );
   }
