@@ -3,6 +3,7 @@ import { RotorError } from '@rotor/util';
 import { isUuid } from '../projects/ids';
 import { ProjectView } from '../projects/project.views';
 import { ProjectsService } from '../projects/projects.service';
+import { ErrorOrMaker, made } from '../upstream/owned-resource';
 import type { AuthenticatedIdentity } from './authenticated-identity';
 import type { Permission } from './permissions';
 
@@ -31,12 +32,11 @@ export class AccessService {
     identity: AuthenticatedIdentity,
     projectId: string,
     permission: Permission,
-    notFound: RotorError | (() => RotorError) = () => projectNotFound(projectId),
+    notFound: ErrorOrMaker = () => projectNotFound(projectId),
   ): Promise<ProjectView> {
-    const missing = () => (typeof notFound === 'function' ? notFound() : notFound);
-    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw missing();
+    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw made(notFound);
     const project = await this.projects.find(projectId);
-    if (!project) throw missing();
+    if (!project) throw made(notFound);
     this.requirePermission(identity, project.id, permission);
     return project;
   }

@@ -11,7 +11,7 @@ export function isResourceId(id: string): boolean {
 /** An error, or what makes it: building an Error captures a stack, so do it only to throw it. */
 export type ErrorOrMaker = RotorError | (() => RotorError);
 
-function made(e: ErrorOrMaker): RotorError {
+export function made(e: ErrorOrMaker): RotorError {
   return typeof e === 'function' ? e() : e;
 }
 
