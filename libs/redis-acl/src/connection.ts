@@ -128,6 +128,18 @@ export async function authenticate(
   }
 }
 
+/** A connection to one node, authenticated as `creds`; closed again when that fails. */
+async function openAuthenticated(node: RedisAddress, tls: RedisTls | null | undefined, creds: Credentials, secrets: Secrets): Promise<Redis> {
+  const client = await openConnection(node, tls, secrets);
+  try {
+    await authenticate(client, node, tls, creds, secrets);
+    return client;
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
+}
+
 /** Runs `work` on an authenticated connection to one node and always closes it. */
 export async function withNode<T>(
   node: RedisAddress,
@@ -136,9 +148,8 @@ export async function withNode<T>(
   secrets: Secrets,
   work: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  const client = await openConnection(node, tls, secrets);
+  const client = await openAuthenticated(node, tls, creds, secrets);
   try {
-    await authenticate(client, node, tls, creds, secrets);
     return await work(client);
   } finally {
     client.disconnect();
@@ -190,15 +201,8 @@ export class AdminSessions {
     this.clients.clear();
   }
 
-  private async connect(node: RedisAddress): Promise<Redis> {
-    const client = await openConnection(node, this.t.tls, this.secrets);
-    try {
-      await authenticate(client, node, this.t.tls, { username: this.t.username, password: this.t.password }, this.secrets);
-      return client;
-    } catch (e) {
-      client.disconnect();
-      throw e;
-    }
+  private connect(node: RedisAddress): Promise<Redis> {
+    return openAuthenticated(node, this.t.tls, { username: this.t.username, password: this.t.password }, this.secrets);
   }
 }
 
