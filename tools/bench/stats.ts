@@ -34,4 +34,4 @@ export function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export { sleep } from '@rotor/util';

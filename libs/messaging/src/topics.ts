@@ -1,4 +1,5 @@
 import { ALL_TOPICS, dlqTopic } from '@rotor/contracts';
+import { sleep } from '@rotor/util';
 import { Admin, Kafka } from 'kafkajs';
 
 export const DEFAULT_PARTITIONS = 6;
@@ -62,6 +63,6 @@ async function untilLed(admin: Admin, topics: string[], timeoutMs: number): Prom
       throw new Error(`topics without a serving leader after ${timeoutMs} ms: ${failed.join(', ')} (${errors[0].message})`);
     }
     pending = failed;
-    await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+    await sleep(LEADER_POLL_MS);
   }
 }

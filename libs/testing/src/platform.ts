@@ -11,6 +11,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sleep } from '@rotor/util';
 
 export const SERVICES = ['secret-store', 'redis-executor', 'rotation-config', 'rotation-scheduler', 'gateway'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -290,7 +291,7 @@ export class Platform {
         // not listening yet
       }
       if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms; see ${join(this.logDir, `${service}.log`)}`);
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   }
 }

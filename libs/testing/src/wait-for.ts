@@ -1,3 +1,5 @@
+import { sleep } from '@rotor/util';
+
 export interface WaitForOptions {
   timeoutMs?: number;
   intervalMs?: number;
@@ -25,6 +27,6 @@ export async function waitFor<T>(predicate: () => T | Promise<T>, opts: WaitForO
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.message ?? 'a condition'}${cause}`);
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs);
   }
 }

@@ -49,3 +49,8 @@ export class WakeableSleep {
     pending.done();
   }
 }
+
+/** A plain pause (nothing cuts it short): for polling loops that wait a fixed step. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

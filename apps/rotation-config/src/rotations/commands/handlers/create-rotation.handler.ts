@@ -4,7 +4,7 @@ import {
   CreateRotation, DEFAULT_PASSWORD_REQUIREMENTS, DEFAULT_PERMISSION_SCOPE, ROTATION_ERRORS, decideRotation,
   initialRotationState, normalizeSecretPath,
 } from '@rotor/rotation-domain';
-import { CLOCK, Clock, RotorError } from '@rotor/util';
+import { CLOCK, Clock, RotorError, sleep } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
 import { ConnectionsRepository } from '../../../connections/connections.repository';
@@ -105,7 +105,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
       if (Date.now() >= deadline) {
         return { ok: false, reason: 'timeout', message: `the first credential set was not issued within ${this.settings.initialIssueTimeoutMs} ms` };
       }
-      await new Promise((r) => setTimeout(r, this.settings.initialIssuePollMs));
+      await sleep(this.settings.initialIssuePollMs);
     }
   }
 
