@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { seedRotationRequest } from '@rotor/testing';
 import type { Harness } from './harness';
 import { REDIS } from './harness';
 
@@ -25,24 +26,12 @@ export function connectionBody(h: Harness, projectId: string, overrides: Record<
   };
 }
 
-/** The seed's sample request, its JSON fixed and its times valid, as the gateway forwards it. */
+/** The seed's sample request as the gateway forwards it: environment and folder resolved. */
 export function rotationBody(projectId: string, connectionId: string, overrides: Record<string, unknown> = {}) {
   return {
-    name: 'my-redis-rotation',
-    projectId,
-    description: 'my database credentials rotation',
-    connectionId,
+    ...seedRotationRequest(projectId, connectionId),
     environment: { id: randomUUID(), slug: 'dev', name: 'Development' },
     folder: { id: randomUUID(), path: '/' },
-    secretPath: '/',
-    isAutoRotationEnabled: true,
-    rotationInterval: 2,
-    rotateAtUtc: { hours: 11, minutes: 29 },
-    parameters: {
-      passwordRequirements: { length: 64, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '@!+' },
-      permissionScope: '~* +@all',
-    },
-    secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@
  * (../shared/seed), with its times made whole (the seed's 11.5 / 29.5 are refused). Tests,
  * the e2e suite and the bench start from it and override what they need.
  */
-export function seedRotationRequest(projectId: string, connectionId: string): Record<string, unknown> {
+export function seedRotationRequest(projectId: string, connectionId: string) {
   return {
     name: 'my-redis-rotation',
     projectId,
