@@ -11,7 +11,10 @@ bash tools/install.sh
 # share topics with a platform `npm start` runs on 9092, which would otherwise read the
 # tests' events. Jars are shared with the main broker (.kafka/lib).
 export KAFKA_HOME="$root/.kafka-test" KAFKA_LIB="$root/.kafka/lib"
-export KAFKA_PORT=${ROTOR_TEST_KAFKA_PORT:-39092}
+# ROTOR_TEST_LANE=N (1–9) moves it, and every port and database the tests take, so two
+# checkouts can run their tests on one machine at once (libs/testing/src/lane.ts).
+lane=${ROTOR_TEST_LANE:-0}
+export KAFKA_PORT=${ROTOR_TEST_KAFKA_PORT:-$((39092 + lane * 10))}
 export KAFKA_CONTROLLER_PORT=$((KAFKA_PORT + 1)) KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
 cleanup() { if [ "${ROTOR_KEEP_STACK:-0}" != 1 ]; then bash tools/kafka/kafka.sh down || true; fi; }
 trap cleanup EXIT

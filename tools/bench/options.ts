@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench` (`npm run bench -- --smoke`, `-- --rotations 500`). */
-import type { Service } from '@rotor/testing';
+import { lanePort, laneSuffix, type Service } from '@rotor/testing';
 
 export interface BenchOptions {
   smoke: boolean;
@@ -48,9 +48,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     verifyConcurrency: 16,
     rotationTimeoutMs: 120_000,
     // A smoke run has ports, databases and a broker of its own: it never disturbs a full run.
-    basePort: smoke ? 28180 : 28080,
-    kafkaPort: smoke ? 29192 : 29092,
-    databaseSuffix: smoke ? '_bench_smoke' : '_bench',
+    basePort: lanePort(smoke ? 28180 : 28080),
+    kafkaPort: lanePort(smoke ? 29192 : 29092),
+    databaseSuffix: laneSuffix(smoke ? '_bench_smoke' : '_bench'),
     logLevel: 'info',
     profile: [],
     ceilingSeconds: smoke ? 1 : 3,

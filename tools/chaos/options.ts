@@ -1,4 +1,5 @@
 /** Command-line options of `npm run chaos`, with the full run's and the smoke run's defaults. */
+import { lanePort, laneSuffix } from '@rotor/testing';
 export interface ChaosOptions {
   smoke: boolean;
   /** Manual rotation requests to get accepted (scheduled ones come on top). */
@@ -40,13 +41,13 @@ export function parseOptions(argv: string[]): ChaosOptions {
   const o: ChaosOptions = smoke
     ? {
         smoke, rotations: 30, configs: 8, kills: 5, longOutages: 0, kafkaRestarts: 1, redisRestarts: 1, restartPostgres: false, churn: 1,
-        probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: 24180,
-        kafkaPort: 24192, databaseSuffix: '_chaos_smoke', maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
+        probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: lanePort(24180),
+        kafkaPort: lanePort(24192), databaseSuffix: laneSuffix('_chaos_smoke'), maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
       }
     : {
         smoke, rotations: 1000, configs: 30, kills: 25, longOutages: 1, kafkaRestarts: 2, redisRestarts: 2, restartPostgres: true, churn: 4,
-        probeIntervalMs: 10, requestRate: 12, leaseSeconds: 60, seed: Date.now() % 1_000_000, basePort: 24080,
-        kafkaPort: 24092, databaseSuffix: '_chaos', maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
+        probeIntervalMs: 10, requestRate: 12, leaseSeconds: 60, seed: Date.now() % 1_000_000, basePort: lanePort(24080),
+        kafkaPort: lanePort(24092), databaseSuffix: laneSuffix('_chaos'), maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
       };
   const int = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);

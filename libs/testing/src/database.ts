@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { testLane } from './lane';
 
 type MigrationList = Extract<DataSourceOptions['migrations'], unknown[]>;
 
@@ -10,11 +11,12 @@ export function testPostgresUrl(): string {
 
 /**
  * Drops and recreates `rotor_test_<name>`, runs `migrations` in it and returns its URL.
- * Each test file uses its own name, so files running in parallel never share a database.
+ * Each test file uses its own name, so files running in parallel never share a database
+ * (and each test lane its own prefix, `rotor_test_lN_`, so two checkouts never do either).
  */
 export async function testDatabaseUrl(name: string, migrations: MigrationList = []): Promise<string> {
   if (!/^[a-z0-9_]{1,50}$/.test(name)) throw new Error(`test database name must be [a-z0-9_], at most 50 characters: "${name}"`);
-  const database = `rotor_test_${name}`;
+  const database = testLane() === 0 ? `rotor_test_${name}` : `rotor_test_l${testLane()}_${name}`;
   const admin = new Client({ connectionString: testPostgresUrl() });
   try {
     await admin.connect();

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@rotor/util';
+import { lanePort, laneSuffix } from './lane';
 
 export const SERVICES = ['secret-store', 'redis-executor', 'rotation-config', 'rotation-scheduler', 'gateway'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -59,9 +60,9 @@ export class Platform {
   private readonly logDir: string;
 
   constructor(private readonly options: PlatformOptions = {}) {
-    this.basePort = options.basePort ?? 18080;
-    this.suffix = options.databaseSuffix ?? '_e2e';
-    this.kafkaPort = options.kafkaPort ?? 19092;
+    this.basePort = options.basePort ?? lanePort(18080);
+    this.suffix = options.databaseSuffix ?? laneSuffix('_e2e');
+    this.kafkaPort = options.kafkaPort ?? lanePort(19092);
     this.kafkaHome = options.kafkaHome ?? join(ROOT, 'tmp', 'e2e-kafka');
     this.logDir = options.logDir ?? join(ROOT, 'tmp', 'e2e-logs');
     rmSync(this.logDir, { recursive: true, force: true });
