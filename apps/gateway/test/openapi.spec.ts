@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { Harness, startGateway } from './support/gateway-harness';
 import { ROUTES } from './support/routes';
@@ -60,6 +62,16 @@ describe('OpenAPI document', () => {
     const byName = doc.paths['/api/v2/secret-rotations/redis-credentials/rotation-name/{rotationName}']?.['get'];
     expect(byName?.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['environment', 'projectId', 'secretPath']);
     expect(JSON.stringify((doc as unknown as { components: unknown }).components)).toContain('"scheme":"bearer"');
+  });
+
+  // The typed API client (libs/api-client) is generated from a committed copy of this document;
+  // `npm run api:generate` rewrites the copy (ROTOR_WRITE_OPENAPI_SNAPSHOT=1) and the types.
+  it('matches the snapshot the API client is generated from', () => {
+    const snapshot = join(__dirname, '..', '..', '..', 'libs', 'api-client', 'openapi.json');
+    const served = `${JSON.stringify(doc, null, 2)}\n`;
+    if (process.env['ROTOR_WRITE_OPENAPI_SNAPSHOT'] === '1') writeFileSync(snapshot, served);
+    const committed = readFileSync(snapshot, 'utf8');
+    if (committed !== served) throw new Error('libs/api-client/openapi.json is stale: run `npm run api:generate` and commit the result');
   });
 
   it('serves the UI at /api/docs', async () => {
