@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { collectMessages, kafkaBrokers, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '../src';
+import { collectMessages, kafkaBrokers, testDatabaseUrl, testLane, topicOffsets, uniqueSuffix, waitFor } from '../src';
 
 class CreateMarker1700000000000 implements MigrationInterface {
   readonly name = 'CreateMarker1700000000000';
@@ -24,9 +24,9 @@ async function tables(url: string): Promise<string[]> {
 }
 
 describe('testDatabaseUrl', () => {
-  it('recreates rotor_test_<name> from scratch and runs the given migrations', async () => {
+  it('recreates rotor_test_<name> (rotor_test_lN_<name> in lane N) from scratch and runs the given migrations', async () => {
     const url = await testDatabaseUrl('testing_db', [CreateMarker1700000000000]);
-    expect(new URL(url).pathname).toBe('/rotor_test_testing_db');
+    expect(new URL(url).pathname).toBe(testLane() === 0 ? '/rotor_test_testing_db' : `/rotor_test_l${testLane()}_testing_db`);
     expect(await tables(url)).toEqual(['marker', 'migrations']);
 
     expect(await tables(await testDatabaseUrl('testing_db'))).toEqual([]);
