@@ -45,6 +45,8 @@ export interface PlatformOptions {
   kafkaHome?: string;
   /** Where the services' logs go; emptied by the constructor (default tmp/e2e-logs). */
   logDir?: string;
+  /** How long each service may take to become ready (default 60 s; longer on a busy machine). */
+  readyTimeoutMs?: number;
   /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
   nodeArgs?: Partial<Record<Service, string[]>>;
 }
@@ -282,7 +284,7 @@ export class Platform {
     this.processes.set(service, child);
   }
 
-  private async waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
+  private async waitReady(service: Service, timeoutMs = this.options.readyTimeoutMs ?? 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const child = this.processes.get(service);
