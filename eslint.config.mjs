@@ -37,6 +37,7 @@ export default [
             { sourceTag: 'scope:rotation-scheduler', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:redis-executor', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:secret-store', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:alerts', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],

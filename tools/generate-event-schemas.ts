@@ -30,6 +30,7 @@ const SUMMARIES: Record<EventType, string> = {
   RotationFailed: 'Work on Redis failed, or a timed-out job was fenced; the message is redacted (redis-executor, or secret-store after RotationTimedOut).',
   CredentialsRevoked: "The rotation's Redis users were removed (redis-executor).",
   RotationDue: 'A rotation is due by its schedule, or as a retry (rotation-scheduler).',
+  RotationGaveUp: 'A failed attempt will not be retried: the rotation stays failed until its next regular due time or a manual rotation; the message is redacted (rotation-scheduler).',
   RotationTimedOut: "A requested job had no outcome within its lease; the secret store fences it unless its credential is already stored (rotation-scheduler).",
   RotationSecretsStored: 'The secret store wrote the new versions of a rotation\'s secrets (secret-store).',
   SecretsUpdated: 'Secrets have new versions; reload them through the secrets API. Keys and versions only, never values.',

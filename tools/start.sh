@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rotor's main job on the local default stack: install, start Kafka, check Postgres and
-# Redis, create databases and migrate, then run the five services as separate processes
+# Redis, create databases and migrate, then run the six services as separate processes
 # until Ctrl-C. Logs: .rotor/logs/<app>.log. Set ROTOR_DEV_MINUTES=1 to count rotation
 # intervals in minutes instead of days (a demo setting; off by default).
 set -euo pipefail
@@ -18,8 +18,8 @@ if [ -z "${ROTOR_ADMIN_TOKEN:-}" ]; then
 fi
 export ROTOR_ADMIN_TOKEN
 
-apps=(secret-store redis-executor rotation-config rotation-scheduler gateway)
-declare -A port=([gateway]=8080 [rotation-config]=8081 [rotation-scheduler]=8082 [redis-executor]=8083 [secret-store]=8084)
+apps=(secret-store redis-executor rotation-config rotation-scheduler gateway alerts)
+declare -A port=([gateway]=8080 [rotation-config]=8081 [rotation-scheduler]=8082 [redis-executor]=8083 [secret-store]=8084 [alerts]=8085)
 pids=()
 stopping=0
 stop_all() {

@@ -24,6 +24,8 @@ import { SecretRotationOptionsController } from './secret-rotations/secret-rotat
 import { SecretsController } from './secrets/secrets.controller';
 import { SecretsService } from './secrets/secrets.service';
 import { InternalHttpClient } from './upstream/internal-http.client';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
   imports: [ServiceRuntimeModule.forRoot({ name: 'gateway' }), GatewayConfigModule, DatabaseModule],
@@ -34,6 +36,7 @@ import { InternalHttpClient } from './upstream/internal-http.client';
     SecretRotationOptionsController,
     RedisCredentialsRotationsController,
     SecretsController,
+    WebhooksController,
   ],
   providers: [
     // Order matters: authenticate, then rate-limit per identity.
@@ -50,6 +53,7 @@ import { InternalHttpClient } from './upstream/internal-http.client';
     RedisConnectionsService,
     RedisCredentialsRotationsService,
     SecretsService,
+    WebhooksService,
   ],
 })
 export class AppModule implements OnModuleInit {

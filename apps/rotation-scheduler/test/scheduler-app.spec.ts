@@ -144,6 +144,27 @@ describe('rotation-scheduler app', () => {
     });
   });
 
+  it('announces RotationGaveUp when a failed attempt will not be retried', async () => {
+    const id = `${prefix}gave-up`;
+    const dueAt = new Date(clock.now().getTime() + 60 * MIN);
+    await issued(id, dueAt);
+    const manual = { jobId: `${id}-job-m`, generation: 2, reason: 'manual' as const, attempt: 1 };
+    await publish('RotationRequested', requested(id, manual));
+    await scheduleOf(id, 'in_flight');
+    await publish('RotationAttemptFailed', attemptFailed(id, manual, { message: 'node 127.0.0.1:1 unreachable' }));
+    await scheduleOf(id, 'failed');
+
+    await dues.waitFor((ms) => ms.some((m) => m.key === id && (m.value ?? '').includes('"RotationGaveUp"')));
+    expect(eventsFor(dues, id)).toEqual([
+      {
+        type: 'RotationGaveUp',
+        payload: expect.objectContaining({
+          jobId: manual.jobId, attempt: 1, dueAt: null, message: 'node 127.0.0.1:1 unreachable', nextRotationAt: dueAt.toISOString(),
+        }),
+      },
+    ]);
+  });
+
   it('fires nothing while paused and resumes at the next due time it is given', async () => {
     const id = `${prefix}pause`;
     await issued(id, new Date(clock.now().getTime() + 60 * MIN));

@@ -38,7 +38,7 @@ interface Phase {
   };
 }
 
-const SERVICES = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store'];
+const SERVICES = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store', 'alerts'];
 
 function runSmoke(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {

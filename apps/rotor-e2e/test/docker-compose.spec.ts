@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const APPS = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store'] as const;
+const APPS = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store', 'alerts'] as const;
 
 interface ComposeService {
   image?: string;
@@ -36,7 +36,7 @@ const libsSource = sourceOf(join(ROOT, 'libs'));
 const defaultPort = (app: string) => Number(/defaultPort: (\d+)/.exec(readFileSync(join(ROOT, 'apps', app, 'src', 'main.ts'), 'utf8'))?.[1]);
 
 describe('docker-compose.yml', () => {
-  it('describes the same stack: Kafka, Postgres, Redis, migrations and the five services', () => {
+  it('describes the same stack: Kafka, Postgres, Redis, migrations and the six services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['kafka', 'migrate', 'postgres', 'redis', ...APPS].sort());
     expect(compose.services['kafka'].image).toMatch(/^apache\/kafka:4\./);
     expect(compose.services['kafka'].environment?.['KAFKA_PROCESS_ROLES']).toBe('broker,controller');
@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
   it.each(APPS)('gives %s the configuration it needs, and only variables its code reads', (app) => {
     const env = compose.services[app].environment ?? {};
     const required = ['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'ROTOR_ROOT_KEY', 'ROTOR_INTERNAL_TOKEN'];
-    if (app === 'gateway') required.push('ROTATION_CONFIG_URL', 'SECRET_STORE_URL', 'ROTOR_ADMIN_TOKEN');
+    if (app === 'gateway') required.push('ROTATION_CONFIG_URL', 'SECRET_STORE_URL', 'ALERTS_URL', 'ROTOR_ADMIN_TOKEN');
     for (const name of required) expect({ app, name, set: name in env }).toEqual({ app, name, set: true });
     const code = sourceOf(join(ROOT, 'apps', app, 'src')) + libsSource;
     for (const name of Object.keys(env)) expect({ app, name, read: code.includes(`'${name}'`) }).toEqual({ app, name, read: true });
@@ -65,6 +65,7 @@ describe('docker-compose.yml', () => {
     const env = compose.services['gateway'].environment ?? {};
     expect(env['ROTATION_CONFIG_URL']).toBe(`http://rotation-config:${defaultPort('rotation-config')}`);
     expect(env['SECRET_STORE_URL']).toBe(`http://secret-store:${defaultPort('secret-store')}`);
+    expect(env['ALERTS_URL']).toBe(`http://alerts:${defaultPort('alerts')}`);
     expect(compose.services['gateway'].ports).toEqual([`${defaultPort('gateway')}:${defaultPort('gateway')}`]);
   });
 });

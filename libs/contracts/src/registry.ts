@@ -5,7 +5,7 @@ import {
   RotationDeletedV1, RotationRequestedV1, RotationUpdatedV1,
 } from './events/rotation-events';
 import { CredentialsRevokedV1, CredentialsRotatedV1, RotationFailedV1 } from './events/executor-events';
-import { RotationDueV1, RotationTimedOutV1 } from './events/scheduler-events';
+import { RotationDueV1, RotationGaveUpV1, RotationTimedOutV1 } from './events/scheduler-events';
 import { RotationSecretsStoredV1, SecretsUpdatedV1 } from './events/secret-events';
 
 interface EventDefinition {
@@ -30,6 +30,7 @@ export const EVENTS = {
   RotationFailed: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: RotationFailedV1 },
   CredentialsRevoked: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: CredentialsRevokedV1 },
   RotationDue: { topic: TOPICS.schedulerEvents, schemaVersion: 1, payload: RotationDueV1 },
+  RotationGaveUp: { topic: TOPICS.schedulerEvents, schemaVersion: 1, payload: RotationGaveUpV1 },
   // From the scheduler, on the executor's topic: ordered with CredentialsRotated (see its schema).
   RotationTimedOut: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: RotationTimedOutV1 },
   RotationSecretsStored: { topic: TOPICS.secretsInternal, schemaVersion: 1, payload: RotationSecretsStoredV1 },

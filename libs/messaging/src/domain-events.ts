@@ -28,6 +28,7 @@ export class CredentialsRotatedEvent extends DomainEvent<'CredentialsRotated'> {
 export class RotationFailedEvent extends DomainEvent<'RotationFailed'> {}
 export class CredentialsRevokedEvent extends DomainEvent<'CredentialsRevoked'> {}
 export class RotationDueEvent extends DomainEvent<'RotationDue'> {}
+export class RotationGaveUpEvent extends DomainEvent<'RotationGaveUp'> {}
 export class RotationTimedOutEvent extends DomainEvent<'RotationTimedOut'> {}
 export class RotationSecretsStoredEvent extends DomainEvent<'RotationSecretsStored'> {}
 export class SecretsUpdatedEvent extends DomainEvent<'SecretsUpdated'> {}
@@ -45,6 +46,7 @@ export const DOMAIN_EVENT_CLASSES = {
   RotationFailed: RotationFailedEvent,
   CredentialsRevoked: CredentialsRevokedEvent,
   RotationDue: RotationDueEvent,
+  RotationGaveUp: RotationGaveUpEvent,
   RotationTimedOut: RotationTimedOutEvent,
   RotationSecretsStored: RotationSecretsStoredEvent,
   SecretsUpdated: SecretsUpdatedEvent,

@@ -1,5 +1,5 @@
 /**
- * The whole platform for end-to-end tests: the five services as separate Node processes
+ * The whole platform for end-to-end tests: the six services as separate Node processes
  * (exactly as `npm start` runs them), on their own ports and their own `_e2e` databases,
  * against the real Postgres and a real Kafka broker of their own (fresh data, port 19092),
  * so nothing a developer's running platform published can reach them. The options move all
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { sleep } from '@rotor/util';
 import { lanePort, laneSuffix } from './lane';
 
-export const SERVICES = ['secret-store', 'redis-executor', 'rotation-config', 'rotation-scheduler', 'gateway'] as const;
+export const SERVICES = ['secret-store', 'redis-executor', 'rotation-config', 'rotation-scheduler', 'gateway', 'alerts'] as const;
 export type Service = (typeof SERVICES)[number];
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -31,10 +31,11 @@ const DATABASE = {
   'rotation-scheduler': 'rotor_scheduler',
   'redis-executor': 'rotor_executor',
   'secret-store': 'rotor_secrets',
+  alerts: 'rotor_alerts',
 } satisfies Record<Service, string>;
 
 export interface PlatformOptions {
-  /** First of five consecutive ports. */
+  /** First of six consecutive ports (alerts takes the last). */
   basePort?: number;
   databaseSuffix?: string;
   extraEnv?: Record<string, string>;
@@ -44,6 +45,8 @@ export interface PlatformOptions {
   kafkaHome?: string;
   /** Where the services' logs go; emptied by the constructor (default tmp/e2e-logs). */
   logDir?: string;
+  /** How long each service may take to become ready (default 60 s; longer on a busy machine). */
+  readyTimeoutMs?: number;
   /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
   nodeArgs?: Partial<Record<Service, string[]>>;
 }
@@ -70,7 +73,7 @@ export class Platform {
   }
 
   port(service: Service): number {
-    const order: Service[] = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store'];
+    const order: Service[] = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store', 'alerts'];
     return this.basePort + order.indexOf(service);
   }
 
@@ -262,6 +265,7 @@ export class Platform {
       ROTOR_ADMIN_TOKEN: this.adminToken,
       ROTATION_CONFIG_URL: this.url('rotation-config'),
       SECRET_STORE_URL: this.url('secret-store'),
+      ALERTS_URL: this.url('alerts'),
       EXECUTOR_URL: this.url('redis-executor'),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...this.options.extraEnv,
@@ -280,7 +284,7 @@ export class Platform {
     this.processes.set(service, child);
   }
 
-  private async waitReady(service: Service, timeoutMs = 60_000): Promise<void> {
+  private async waitReady(service: Service, timeoutMs = this.options.readyTimeoutMs ?? 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const child = this.processes.get(service);

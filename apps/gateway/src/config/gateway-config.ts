@@ -7,6 +7,7 @@ export interface GatewayConfig {
   databaseUrl: string;
   rotationConfigUrl: string;
   secretStoreUrl: string;
+  alertsUrl: string;
   /** How long a call to an internal service may take before the client gets a 503. */
   upstreamTimeoutMs: number;
   /** Taken as the admin identity's token when set (at least 32 characters). */
@@ -31,6 +32,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
     rotationConfigUrl: envString('ROTATION_CONFIG_URL', 'http://127.0.0.1:8081', env),
     secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
+    alertsUrl: envString('ALERTS_URL', 'http://127.0.0.1:8085', env),
     // Creating a rotation waits for its first credential set, so the default is generous.
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, env),
     adminToken,

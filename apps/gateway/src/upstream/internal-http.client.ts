@@ -5,7 +5,7 @@ import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@rotor/service-runtime
 import { RotorError } from '@rotor/util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 
-export type UpstreamService = 'rotation-config' | 'secret-store';
+export type UpstreamService = 'rotation-config' | 'secret-store' | 'alerts';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -40,7 +40,7 @@ export class InternalHttpClient implements OnModuleDestroy {
   private readonly agents = { http: new Agent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }) };
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
-    this.baseUrls = { 'rotation-config': new URL(config.rotationConfigUrl), 'secret-store': new URL(config.secretStoreUrl) };
+    this.baseUrls = { 'rotation-config': new URL(config.rotationConfigUrl), 'secret-store': new URL(config.secretStoreUrl), alerts: new URL(config.alertsUrl) };
   }
 
   onModuleDestroy(): void {

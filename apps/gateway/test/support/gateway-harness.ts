@@ -9,6 +9,7 @@ import { AppModule } from '../../src/app.module';
 import { configureGateway } from '../../src/configure-gateway';
 import type { Permission } from '../../src/auth/permissions';
 import { PERMISSIONS } from '../../src/auth/permissions';
+import { fakeAlerts } from './fake-alerts';
 import { fakeRotationConfig, fakeSecretStore } from './fake-services';
 import { StubService } from './stub-service';
 
@@ -26,6 +27,7 @@ export interface Harness {
   adminToken: string;
   rotationConfig: ReturnType<typeof fakeRotationConfig>;
   secretStore: StubService;
+  alerts: ReturnType<typeof fakeAlerts>;
   /** Create a project as admin. */
   createProject(slug: string): Promise<Project>;
   /** Create an identity with `permissions` in `projectId`; returns its token. */
@@ -58,14 +60,17 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
   const url = databaseUrl ?? (await testDatabaseUrl(`gateway_${name}`));
   const rotationConfig = fakeRotationConfig();
   const secretStore = fakeSecretStore();
+  const alerts = fakeAlerts();
   await rotationConfig.start();
   await secretStore.start();
+  await alerts.start();
   const adminToken = opts.adminToken === undefined ? `rotor_${randomBytes(32).toString('base64url')}` : opts.adminToken;
   const app = await withEnv(
     {
       DATABASE_URL: url,
       ROTATION_CONFIG_URL: rotationConfig.url,
       SECRET_STORE_URL: secretStore.url,
+      ALERTS_URL: alerts.url,
       ROTOR_INTERNAL_TOKEN: INTERNAL_TOKEN,
       ROTOR_ADMIN_TOKEN: adminToken ?? undefined,
       GATEWAY_RATE_LIMIT_BURST: '100000',
@@ -83,6 +88,7 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
       } catch (e) {
         await rotationConfig.stop();
         await secretStore.stop();
+        await alerts.stop();
         throw e;
       }
     },
@@ -96,6 +102,7 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
     adminToken: adminToken ?? '',
     rotationConfig,
     secretStore,
+    alerts,
     async createProject(slug) {
       const res = await request(http).post('/api/v1/projects').auth(harness.adminToken, { type: 'bearer' }).send({ name: slug, slug }).expect(201);
       return res.body.project as Project;
@@ -112,6 +119,7 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
       await app.close();
       await rotationConfig.stop();
       await secretStore.stop();
+      await alerts.stop();
     },
   };
   return harness;

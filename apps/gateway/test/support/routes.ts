@@ -33,4 +33,11 @@ export const ROUTES: [string, string][] = [
   ['POST', '/api/v3/secrets/raw/X'],
   ['PATCH', '/api/v3/secrets/raw/X'],
   ['DELETE', '/api/v3/secrets/raw/X'],
+  ['POST', '/api/v1/webhooks'],
+  ['GET', '/api/v1/webhooks'],
+  ['GET', '/api/v1/webhooks/x'],
+  ['PATCH', '/api/v1/webhooks/x'],
+  ['DELETE', '/api/v1/webhooks/x'],
+  ['POST', '/api/v1/webhooks/x/test'],
+  ['GET', '/api/v1/webhooks/x/deliveries'],
 ];

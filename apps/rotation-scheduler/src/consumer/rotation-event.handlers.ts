@@ -1,8 +1,10 @@
+import { causedBy, createEnvelope } from '@rotor/contracts';
+import { Outbox } from '@rotor/event-store';
 import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { ScheduleRepository } from '../schedule/schedule.repository';
-import { onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from '../schedule/schedule-transitions';
+import { gaveUp, onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from '../schedule/schedule-transitions';
 import { Schedule } from '../schedule/schedule.types';
 import { SchedulerRules } from '../schedule/scheduler-settings';
 
@@ -15,18 +17,31 @@ import { SchedulerRules } from '../schedule/scheduler-settings';
 export function rotationEventHandlers(clock: Clock, rules: SchedulerRules): EventHandlers {
   return {
     RotationCreated: async (e, tx) => ScheduleRepository.save(tx, [onCreated(e.payload)]),
-    RotationUpdated: async (e, tx) => change(tx, e.payload.rotationId, (s) => onUpdated(s, e.payload)),
+    RotationUpdated: async (e, tx) => {
+      await change(tx, e.payload.rotationId, (s) => onUpdated(s, e.payload));
+    },
     RotationDeleted: async (e, tx) => ScheduleRepository.remove(tx, e.payload.rotationId),
-    RotationRequested: async (e, tx) => change(tx, e.payload.rotationId, (s) => onRequested(s, e.payload, clock.now(), rules)),
-    RotationCompleted: async (e, tx) => change(tx, e.payload.rotationId, (s) => onCompleted(s, e.payload)),
-    RotationAttemptFailed: async (e, tx) =>
-      change(tx, e.payload.rotationId, (s) => onAttemptFailed(s, e.payload, clock.now(), rules)),
+    RotationRequested: async (e, tx) => {
+      await change(tx, e.payload.rotationId, (s) => onRequested(s, e.payload, clock.now(), rules));
+    },
+    RotationCompleted: async (e, tx) => {
+      await change(tx, e.payload.rotationId, (s) => onCompleted(s, e.payload));
+    },
+    RotationAttemptFailed: async (e, tx) => {
+      const now = clock.now();
+      const after = await change(tx, e.payload.rotationId, (s) => onAttemptFailed(s, e.payload, now, rules));
+      const final = after && gaveUp(after, e.payload, now);
+      // In the same transaction as the schedule change: announced once, exactly when decided.
+      if (final) await Outbox.enqueue(tx, [createEnvelope('RotationGaveUp', final.rotationId, final, { ...causedBy(e), occurredAt: now })]);
+    },
   };
 }
 
-async function change(tx: EntityManager, rotationId: string, transition: (s: Schedule) => Schedule | null): Promise<void> {
+/** Applies a transition to the locked row; answers the row as saved (null: unknown rotation or stale event). */
+async function change(tx: EntityManager, rotationId: string, transition: (s: Schedule) => Schedule | null): Promise<Schedule | null> {
   const current = await ScheduleRepository.lock(tx, rotationId);
-  if (current === null) return;
+  if (current === null) return null;
   const next = transition(current);
   if (next !== null) await ScheduleRepository.save(tx, [next]);
+  return next;
 }

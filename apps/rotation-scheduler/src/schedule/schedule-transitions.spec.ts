@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY_POLICY } from '@rotor/rotation-domain';
 import { attemptFailed, completed, created, requested, updated } from '../../test/support/rotation-events';
 import { fire } from './fire';
-import { onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from './schedule-transitions';
+import { gaveUp, onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from './schedule-transitions';
 import { Schedule } from './schedule.types';
 import { SchedulerRules } from './scheduler-settings';
 
@@ -130,6 +130,27 @@ describe('the schedule of one rotation', () => {
     const failed = onAttemptFailed(s, attemptFailed(id, manual), at(-MIN), rules) as Schedule;
     expect(failed).toMatchObject({ status: 'failed', retryAt: null, nextDueAt: T });
     expect(fire(failed, T, rules)?.event?.payload).toMatchObject({ dueAt: iso(T), reason: 'scheduled' });
+  });
+
+  it('announces that it gave up only on a failure it will not retry', () => {
+    const job = (attempt: number) => ({ jobId: 'job-2', generation: 2, reason: 'scheduled' as const, attempt, dueAt: iso(T) });
+    const retried = failAttempt(inFlightForT(), 1, at(2 * MIN));
+    expect(gaveUp(retried, attemptFailed(id, job(1)), at(2 * MIN))).toBeNull();
+
+    const last = DEFAULT_RETRY_POLICY.maxAttempts;
+    const exhausted = failAttempt(inFlightForT(), last, at(3 * 60 * MIN));
+    expect(gaveUp(exhausted, attemptFailed(id, job(last)), at(3 * 60 * MIN))).toEqual({
+      rotationId: id, projectId: exhausted.projectId, jobId: 'job-2', generation: 2, attempt: last, dueAt: iso(T),
+      message: 'node 127.0.0.1:6379 unreachable', retryable: true, nextRotationAt: iso(at(DAY)), gaveUpAt: iso(at(3 * 60 * MIN)),
+    });
+
+    const permanent = failAttempt(inFlightForT(), 1, at(2 * MIN), { retryable: false });
+    expect(gaveUp(permanent, attemptFailed(id, job(1), { retryable: false }), at(2 * MIN))).toMatchObject({ attempt: 1, retryable: false });
+
+    const manual = { jobId: 'job-m', generation: 2, reason: 'manual' as const, attempt: 1 };
+    const s = onRequested(scheduledAtT(), requested(id, manual), at(-2 * MIN), rules) as Schedule;
+    const failedManual = onAttemptFailed(s, attemptFailed(id, manual), at(-MIN), rules) as Schedule;
+    expect(gaveUp(failedManual, attemptFailed(id, manual), at(-MIN))).toMatchObject({ jobId: 'job-m', dueAt: null, nextRotationAt: iso(T) });
   });
 
   it('counts the interval in minutes under the development setting', () => {

@@ -1,5 +1,5 @@
 import {
-  RotationAttemptFailed, RotationCompleted, RotationCreated, RotationRequested, RotationUpdated,
+  RotationAttemptFailed, RotationCompleted, RotationCreated, RotationGaveUp, RotationRequested, RotationUpdated,
 } from '@rotor/contracts';
 import { firstDueAfter, planRetry } from '@rotor/rotation-domain';
 import { Schedule, ScheduleStatus } from './schedule.types';
@@ -110,6 +110,27 @@ export function onAttemptFailed(s: Schedule, p: RotationAttemptFailed, now: Date
   );
   if (decision.retry) return { ...base, retryAt: decision.retryAt, status: 'retrying' };
   return { ...base, nextDueAt: nextRegularDueAt, status: 'failed' };
+}
+
+/**
+ * What to announce after onAttemptFailed: a failure the schedule will not retry (it rests
+ * `failed` or `paused`, no retry planned) is final, and watchers (alerts) hear it as
+ * RotationGaveUp. A failure that will be retried announces nothing here.
+ */
+export function gaveUp(after: Schedule, p: RotationAttemptFailed, now: Date): RotationGaveUp | null {
+  if (after.retryAt !== null || (after.status !== 'failed' && after.status !== 'paused')) return null;
+  return {
+    rotationId: p.rotationId,
+    projectId: after.projectId,
+    jobId: p.jobId,
+    generation: p.generation,
+    attempt: p.attempt,
+    dueAt: p.dueAt,
+    message: p.message,
+    retryable: p.retryable,
+    nextRotationAt: after.enabled && after.nextDueAt !== null ? after.nextDueAt.toISOString() : null,
+    gaveUpAt: now.toISOString(),
+  };
 }
 
 /** The status of a schedule no one is working on, from what it waits for. */

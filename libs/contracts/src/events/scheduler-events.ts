@@ -29,5 +29,29 @@ export const RotationTimedOutV1 = z.object({
   timedOutAt: IsoTime,
 }).strict();
 
+/**
+ * A failed attempt that will not be retried (rotation-scheduler): the failure was not
+ * retryable, the retries of its due time are used up, the next retry would fall at or after
+ * the next regular due time, the attempt served no due time (initial or manual: the scheduler
+ * retries those never), or auto-rotation is off. The rotation stays failed until the next
+ * regular due time (`nextRotationAt`, null when nothing is planned) or a manual rotation.
+ */
+export const RotationGaveUpV1 = z.object({
+  rotationId: Id,
+  projectId: Id,
+  jobId: Id,
+  generation: z.number().int().min(1),
+  /** Attempts made for this due time, the failed one included. */
+  attempt: z.number().int().min(1),
+  /** The regular due time the attempt served; null for an initial or manual attempt. */
+  dueAt: IsoTime.nullable(),
+  /** The failure's message, redacted: never a credential. */
+  message: z.string(),
+  retryable: z.boolean(),
+  nextRotationAt: IsoTime.nullable(),
+  gaveUpAt: IsoTime,
+}).strict();
+
 export type RotationDue = z.infer<typeof RotationDueV1>;
+export type RotationGaveUp = z.infer<typeof RotationGaveUpV1>;
 export type RotationTimedOut = z.infer<typeof RotationTimedOutV1>;

@@ -1,0 +1,1 @@
+module.exports = { displayName: 'alerts', preset: '../../jest.preset.cjs', rootDir: '.' };

@@ -1,0 +1,44 @@
+import { loadRootKey } from '@rotor/crypto';
+import { Clock, envInt, systemClock } from '@rotor/util';
+import { DEFAULT_DELIVERY_RETRY_POLICY, DeliveryRetryPolicy } from '@rotor/webhooks';
+import { defaultDatabaseUrl } from './data-source';
+
+export interface AlertsConfig {
+  databaseUrl: string;
+  /** Seals the webhooks' signing secrets (ROTOR_ROOT_KEY or ROTOR_ROOT_KEY_FILE). */
+  rootKey: Buffer;
+  consumer: { groupId: string; maxAttempts?: number; backoffMs?: number };
+  delivery: {
+    retry: DeliveryRetryPolicy;
+    /** How long a receiver may take to answer one attempt. */
+    timeoutMs: number;
+    /** Deliveries sent at once by one instance. */
+    concurrency: number;
+    /** Longest pause between two looks at the table when nothing woke the loop. */
+    pollMs: number;
+  };
+  clock: Clock;
+}
+
+export const ALERTS_CONFIG = Symbol('ALERTS_CONFIG');
+
+export const CONSUMER_GROUP_ID = 'alerts';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AlertsConfig {
+  return {
+    databaseUrl: defaultDatabaseUrl(env),
+    rootKey: loadRootKey({ env }),
+    consumer: { groupId: CONSUMER_GROUP_ID },
+    delivery: {
+      retry: {
+        baseDelayMs: envInt('ALERTS_RETRY_BASE_MS', DEFAULT_DELIVERY_RETRY_POLICY.baseDelayMs, env),
+        maxDelayMs: envInt('ALERTS_RETRY_MAX_MS', DEFAULT_DELIVERY_RETRY_POLICY.maxDelayMs, env),
+        maxAttempts: envInt('ALERTS_MAX_ATTEMPTS', DEFAULT_DELIVERY_RETRY_POLICY.maxAttempts, env),
+      },
+      timeoutMs: envInt('ALERTS_DELIVERY_TIMEOUT_MS', 10_000, env),
+      concurrency: envInt('ALERTS_DELIVERY_CONCURRENCY', 8, env),
+      pollMs: envInt('ALERTS_POLL_MS', 1_000, env),
+    },
+    clock: systemClock,
+  };
+}
