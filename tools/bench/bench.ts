@@ -364,7 +364,7 @@ class Counters {
   private readonly kafka: Kafka;
 
   constructor(broker: string, private readonly databases: string[]) {
-    this.kafka = new Kafka({ clientId: 'rotor-bench-counters', brokers: [broker], logLevel: logLevel.NOTHING });
+    this.kafka = new Kafka({ clientId: 'rotor-bench-counters', brokers: broker.split(','), logLevel: logLevel.NOTHING });
   }
 
   async read(): Promise<CounterReading> {

@@ -86,7 +86,7 @@ export async function redisCeiling(target: RedisAdmin, opts: { seconds: number; 
 }
 
 export async function kafkaCeiling(broker: string, opts: { roundTrips: number; messages: number; messageBytes: number }): Promise<KafkaCeiling> {
-  const kafka = new Kafka({ clientId: 'rotor-bench-ceiling', brokers: [broker], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'rotor-bench-ceiling', brokers: broker.split(','), logLevel: logLevel.NOTHING });
   const topic = `bench.ceiling.${randomBytes(4).toString('hex')}`;
   const admin = kafka.admin();
   await admin.connect();

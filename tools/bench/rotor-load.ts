@@ -47,7 +47,7 @@ export class StoredWatcher {
   private readonly waiting = new Map<string, { version: number; resolve: (at: number) => void }>();
 
   constructor(broker: string) {
-    const kafka = new Kafka({ clientId: 'rotor-bench-watcher', brokers: [broker], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ clientId: 'rotor-bench-watcher', brokers: broker.split(','), logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId: `rotor-bench-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 50 });
   }
 

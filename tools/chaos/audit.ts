@@ -290,7 +290,7 @@ export async function readRotatedJobs(broker: string): Promise<Map<string, Set<s
 
 /** Reads the chosen topics from the beginning to their current end, once. */
 async function readTopics(broker: string, wantTopic: (topic: string) => boolean, onMessage: (topic: string, message: KafkaMessage) => void): Promise<void> {
-  const kafka = new Kafka({ clientId: 'rotor-chaos-audit', brokers: [broker], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ clientId: 'rotor-chaos-audit', brokers: broker.split(','), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const remaining = new Map<string, Map<number, bigint>>();

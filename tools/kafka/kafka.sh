@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # A real single-node KRaft Kafka broker for local runs and tests, built from Apache Kafka's
-# jars on Maven Central. Usage: tools/kafka/kafka.sh fetch|up|down|status
-#   KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (default 9093), KAFKA_HOME (default <repo>/.kafka)
+# jars on Maven Central, or a KRaft cluster of KAFKA_NODES such nodes (3: replication factor 3,
+# min.insync.replicas 2). Usage: tools/kafka/kafka.sh fetch|up|down|status|stop-node I [kill]|start-node I
+#   KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (default 9093), KAFKA_HOME (default <repo>/.kafka),
+#   KAFKA_NODES (default 1)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 KAFKA_HOME=${KAFKA_HOME:-$root/.kafka}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_NODES=${KAFKA_NODES:-1}
 version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 lib=${KAFKA_LIB:-$KAFKA_HOME/lib}
 data=$KAFKA_HOME/data
-pidfile=$KAFKA_HOME/broker.pid
-log=$KAFKA_HOME/broker.log
 
 say() { echo "[kafka] $*" >&2; }
 
@@ -26,83 +27,157 @@ fetch() {
   echo "$version" > "$lib/.version"
 }
 
-running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+# A cluster (KAFKA_NODES > 1) keeps node i under $KAFKA_HOME/node-<i>, with its broker on
+# KAFKA_PORT + 2(i-1) and its controller on KAFKA_CONTROLLER_PORT + 2(i-1); a single node keeps
+# the layout it always had (everything directly in $KAFKA_HOME).
+node_dir() { if [ "$KAFKA_NODES" = 1 ]; then echo "$KAFKA_HOME"; else echo "$KAFKA_HOME/node-$1"; fi; }
+broker_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+bootstrap() { local i list=""; for i in $(seq 1 "$KAFKA_NODES"); do list="$list${list:+,}127.0.0.1:$(broker_port "$i")"; done; echo "$list"; }
+
+running_node() { local pf; pf="$(node_dir "$1")/broker.pid"; [ -f "$pf" ] && kill -0 "$(cat "$pf")" 2>/dev/null; }
+running() { running_node 1; }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-ready() { node "$here/ready.cjs" "127.0.0.1:$KAFKA_PORT"; }
+ready() { node "$here/ready.cjs" "$(bootstrap)" "$@"; }
 
 write_config() {
-  cat > "$KAFKA_HOME/server.properties" <<CFG
+  local i=$1 dir voters="" j
+  dir=$(node_dir "$i")
+  for j in $(seq 1 "$KAFKA_NODES"); do voters="$voters${voters:+,}$j@127.0.0.1:$(controller_port "$j")"; done
+  # One node: every internal topic has one replica. A cluster: three replicas, two in sync
+  # for a write to count (acks=all), so one broker may be down and nothing is lost.
+  local rf=1 isr=1
+  if [ "$KAFKA_NODES" -gt 1 ]; then rf=$((KAFKA_NODES < 3 ? KAFKA_NODES : 3)); isr=$((rf > 1 ? rf - 1 : 1)); fi
+  cat > "$dir/server.properties" <<CFG
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$i
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$(broker_port "$i"),CONTROLLER://127.0.0.1:$(controller_port "$i")
+advertised.listeners=PLAINTEXT://127.0.0.1:$(broker_port "$i")
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$data
+log.dirs=$dir/data
 num.partitions=6
-default.replication.factor=1
-offsets.topic.replication.factor=1
+default.replication.factor=$rf
+min.insync.replicas=$isr
+offsets.topic.replication.factor=$rf
 offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
+transaction.state.log.replication.factor=$rf
+transaction.state.log.min.isr=$isr
+share.coordinator.state.topic.replication.factor=$rf
+share.coordinator.state.topic.min.isr=$isr
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=24
 CFG
 }
 
+# Formats node i's data directory (once) with the cluster's id.
+format_node() {
+  local i=$1 id=$2 dir
+  dir=$(node_dir "$i")
+  [ -f "$dir/data/meta.properties" ] && return 0
+  rm -rf "$dir/data" && mkdir -p "$dir/data"
+  java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" kafka.tools.StorageTool format \
+    -t "$id" -c "$dir/server.properties" >/dev/null
+}
+
+launch_node() {
+  local i=$1 dir heap=768m
+  dir=$(node_dir "$i")
+  [ "$KAFKA_NODES" -gt 1 ] && heap=512m
+  nohup java -Xms256m -Xmx$heap -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/log4j2.properties" \
+    -cp "$lib/*" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 < /dev/null &
+  echo $! > "$dir/broker.pid"
+}
+
+# Waits until the cluster serves a produce + offset read (and, given a node id, lists that node).
+await_ready() {
+  local _
+  for _ in $(seq 1 120); do
+    local i
+    for i in $(seq 1 "$KAFKA_NODES"); do
+      if [ -f "$(node_dir "$i")/broker.pid" ] && ! running_node "$i"; then
+        say "broker $i exited during start; last lines of $(node_dir "$i")/broker.log:"; tail -20 "$(node_dir "$i")/broker.log" >&2; exit 1
+      fi
+    done
+    if ready "$@" 2>/dev/null; then say "ready"; return 0; fi
+    sleep 0.5
+  done
+  say "Kafka did not become ready in 60 s; see $KAFKA_HOME"; exit 1
+}
+
 up() {
   fetch
   mkdir -p "$KAFKA_HOME"
   if running; then
-    if ready; then say "reusing the broker already running (pid $(cat "$pidfile")) on 127.0.0.1:$KAFKA_PORT"; return 0; fi
+    if ready; then say "reusing the broker already running (pid $(cat "$(node_dir 1)/broker.pid")) on $(bootstrap)"; return 0; fi
     say "the broker left running is not answering: replacing it"; down
   fi
   if port_busy "$KAFKA_PORT"; then
     if ready; then say "a Kafka broker not started by Rotor answers on 127.0.0.1:$KAFKA_PORT: using it"; return 0; fi
     say "port $KAFKA_PORT is taken by something that is not Kafka; set KAFKA_PORT"; exit 1
   fi
-  write_config
-  local cp="$lib/*"
-  if [ ! -f "$data/meta.properties" ]; then
-    rm -rf "$data" && mkdir -p "$data"
-    local id; id=$(java -cp "$cp" kafka.tools.StorageTool random-uuid)
-    java -cp "$cp" -Dlog4j2.configurationFile="$here/log4j2.properties" kafka.tools.StorageTool format \
-      -t "$id" -c "$KAFKA_HOME/server.properties" >/dev/null
-  fi
-  say "starting broker $version on 127.0.0.1:$KAFKA_PORT (log: $log)"
-  nohup java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" \
-    -cp "$cp" kafka.Kafka "$KAFKA_HOME/server.properties" > "$log" 2>&1 < /dev/null &
-  echo $! > "$pidfile"
-  for _ in $(seq 1 120); do
-    if ! running; then say "broker exited during start; last lines of $log:"; tail -20 "$log" >&2; exit 1; fi
-    if ready 2>/dev/null; then say "ready"; return 0; fi
-    sleep 0.5
+  local i id=""
+  for i in $(seq 1 "$KAFKA_NODES"); do
+    mkdir -p "$(node_dir "$i")"
+    write_config "$i"
+    if [ ! -f "$(node_dir "$i")/data/meta.properties" ] && [ -z "$id" ]; then id=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid); fi
+    format_node "$i" "$id"
   done
-  say "broker did not become ready in 60 s; see $log"; exit 1
+  say "starting $KAFKA_NODES broker(s) $version on $(bootstrap) (logs: $KAFKA_HOME)"
+  for i in $(seq 1 "$KAFKA_NODES"); do launch_node "$i"; done
+  await_ready
 }
 
-down() {
-  running || { rm -f "$pidfile"; return 0; }
-  local pid; pid=$(cat "$pidfile")
+# Stops node i: gracefully (TERM, then KILL after 30 s), or at once with `kill`.
+stop_node() {
+  local i=$1 how=${2:-term} pf pid
+  pf="$(node_dir "$i")/broker.pid"
+  running_node "$i" || { rm -f "$pf"; return 0; }
+  pid=$(cat "$pf")
+  if [ "$how" = kill ]; then kill -9 "$pid" 2>/dev/null || true; fi
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
-  say "stopped"
+  rm -f "$pf"
+}
+
+# Starts node i of a cluster again on its data and waits until the cluster lists it.
+start_node() {
+  local i=$1
+  running_node "$i" && { say "broker $i is running"; return 0; }
+  launch_node "$i"
+  await_ready --node-id "$i"
+}
+
+down() {
+  local pf stopped=0
+  # Every node found on disk, whatever KAFKA_NODES says now.
+  for pf in "$KAFKA_HOME/broker.pid" "$KAFKA_HOME"/node-*/broker.pid; do
+    [ -f "$pf" ] || continue
+    local pid; pid=$(cat "$pf")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+      stopped=1
+    fi
+    rm -f "$pf"
+  done
+  [ "$stopped" = 0 ] || say "stopped"
 }
 
 case "${1:-}" in
   fetch) fetch ;;
   up) up ;;
   down) down ;;
-  status) if running && ready; then echo "running (pid $(cat "$pidfile"))"; else echo "not running"; exit 1; fi ;;
-  *) echo "usage: $0 fetch|up|down|status" >&2; exit 2 ;;
+  status) if running && ready; then echo "running on $(bootstrap)"; else echo "not running"; exit 1; fi ;;
+  stop-node) stop_node "${2:?node number}" "${3:-term}" ;;
+  start-node) start_node "${2:?node number}" ;;
+  *) echo "usage: $0 fetch|up|down|status|stop-node I [kill]|start-node I" >&2; exit 2 ;;
 esac

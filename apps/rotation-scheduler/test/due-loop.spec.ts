@@ -10,11 +10,13 @@ const MIN = 60_000;
 const STOPPED_AT = new Date('2026-03-02T10:00:00.000Z');
 
 describe('the due loop (real Postgres)', () => {
+  let url: string;
   let ds: DataSource;
   let loop: DueLoop | undefined;
 
   beforeAll(async () => {
-    ds = await connect(await schedulerTestDatabase('due_loop'));
+    url = await schedulerTestDatabase('due_loop');
+    ds = await connect(url);
   });
   afterEach(async () => {
     await loop?.stop();
@@ -96,4 +98,27 @@ describe('the due loop (real Postgres)', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(450);
     expect(new Set((await outbox(ds)).map((e) => e.key)).size).toBe(150);
   });
+
+  it('shares the rate between instances: two loops together fire at most the configured rate', async () => {
+    const clock = new ManualClock(STOPPED_AT);
+    await seed(ds, Array.from({ length: 60 }, (_, i) => scheduledRow(`shared-${i}`, new Date(STOPPED_AT.getTime() - i * 1000))));
+    const second = await connect(url); // a second instance: its own connections, the same database
+    const loops = [ds, second].map((source) => new DueLoop(source, clock, { rules: TEST_RULES, batchSize: 25, maxPerSecond: 10, maxSleepMs: 30_000, logger: quietLogger }));
+    // Drain what earlier tests left in the bucket, so both loops start from a full second's worth.
+    await ds.query(`UPDATE scheduler_rate_limit SET tokens = 0, refilled_at = '2000-01-01'`);
+    const started = performance.now();
+    try {
+      await Promise.all(loops.map((l) => l.start()));
+      await waitFor(async () => (await outbox(ds)).length === 60, { timeoutMs: 30_000, message: '60 RotationDue' });
+    } finally {
+      await Promise.all(loops.map((l) => l.stop()));
+      await second.destroy();
+    }
+    // 10 at once (one second's worth), the other 50 at 10 per second for both loops together:
+    // 5 s. Each loop pacing itself alone would have taken half that.
+    console.log(`two loops fired ${loops.map((l) => l.fired()).join(' + ')} in ${Math.round(performance.now() - started)} ms`);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(4500);
+    expect(loops[0].fired() + loops[1].fired()).toBe(60);
+    expect(new Set((await outbox(ds)).map((e) => e.key)).size).toBe(60);
+  }, 40_000);
 });

@@ -41,6 +41,11 @@ export interface PlatformOptions {
   extraEnv?: Record<string, string>;
   /** Port of this platform's own Kafka broker (default 19092; the controller takes the next one). */
   kafkaPort?: number;
+  /**
+   * Kafka nodes (default 1). 3 starts a KRaft cluster (replication factor 3, min.insync.replicas
+   * 2): node i listens on kafkaPort + 2(i-1), its controller on the port after it.
+   */
+  brokers?: number;
   /** Data and config of that broker (default tmp/e2e-kafka). */
   kafkaHome?: string;
   /** Where the services' logs go; emptied by the constructor (default tmp/e2e-logs). */
@@ -81,9 +86,17 @@ export class Platform {
     return `http://127.0.0.1:${this.port(service)}`;
   }
 
-  /** `host:port` of this platform's Kafka broker. */
+  /** `host:port[,host:port…]` of this platform's Kafka broker(s), as KAFKA_BROKERS takes them. */
   kafkaBroker(): string {
-    return `127.0.0.1:${this.kafkaPort}`;
+    return this.kafkaBrokers().join(',');
+  }
+
+  kafkaBrokers(): string[] {
+    return Array.from({ length: this.brokerCount() }, (_, i) => `127.0.0.1:${this.kafkaPort + 2 * i}`);
+  }
+
+  brokerCount(): number {
+    return this.options.brokers ?? 1;
   }
 
   /** Process id of a running service (undefined when it is not running). */
@@ -92,10 +105,11 @@ export class Platform {
     return child && child.exitCode === null ? child.pid : undefined;
   }
 
-  /** Process id of this platform's Kafka broker, from its pid file (undefined when not running). */
-  kafkaPid(): number | undefined {
+  /** Process id of Kafka node `node` (1-based), from its pid file (undefined when not running). */
+  kafkaPid(node = 1): number | undefined {
+    const dir = this.brokerCount() === 1 ? this.kafkaHome : join(this.kafkaHome, `node-${node}`);
     try {
-      const pid = Number(readFileSync(join(this.kafkaHome, 'broker.pid'), 'utf8').trim());
+      const pid = Number(readFileSync(join(dir, 'broker.pid'), 'utf8').trim());
       return Number.isInteger(pid) && pid > 0 ? pid : undefined;
     } catch {
       return undefined;
@@ -115,10 +129,16 @@ export class Platform {
   /** A fresh single-node KRaft broker for this run, from the same script as `npm start`. */
   startKafka(): void {
     this.kafkaScript('down');
-    rmSync(join(this.kafkaHome, 'data'), { recursive: true, force: true });
+    this.removeKafkaData();
     // The jars are shared with the main broker's cache; only data and config are separate.
     mkdirSync(this.kafkaHome, { recursive: true });
     this.kafkaUp();
+  }
+
+  /** Every node's data (a single node keeps it in data/, a cluster's nodes in node-<i>/). */
+  private removeKafkaData(): void {
+    rmSync(join(this.kafkaHome, 'data'), { recursive: true, force: true });
+    for (let i = 1; i <= this.brokerCount(); i++) rmSync(join(this.kafkaHome, `node-${i}`), { recursive: true, force: true });
   }
 
   /**
@@ -145,6 +165,23 @@ export class Platform {
     this.kafkaScript('down');
   }
 
+  /** Kills Kafka node `node` (1-based) of a cluster with SIGKILL; the others go on serving. */
+  killBroker(node: number): void {
+    const stopped = spawnSync('bash', ['tools/kafka/kafka.sh', 'stop-node', String(node), 'kill'], { cwd: ROOT, env: this.kafkaEnv(), encoding: 'utf8' });
+    if (stopped.status !== 0) throw new Error(`Kafka node ${node} did not stop: ${stopped.stderr}`);
+  }
+
+  /** Starts Kafka node `node` again on its data and waits until the cluster lists it. */
+  async startBroker(node: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('bash', ['tools/kafka/kafka.sh', 'start-node', String(node)], { cwd: ROOT, env: this.kafkaEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Kafka node ${node} did not start: ${stderr}`))));
+    });
+  }
+
   private kafkaUp(): void {
     const up = this.kafkaScript('up');
     if (up.status !== 0) throw new Error(`Kafka broker on port ${this.kafkaPort} did not start: ${up.stderr}`);
@@ -160,6 +197,7 @@ export class Platform {
       KAFKA_HOME: this.kafkaHome,
       KAFKA_PORT: String(this.kafkaPort),
       KAFKA_CONTROLLER_PORT: String(this.kafkaPort + 1),
+      KAFKA_NODES: String(this.brokerCount()),
       KAFKA_LIB: join(ROOT, '.kafka', 'lib'),
     };
   }
@@ -178,7 +216,7 @@ export class Platform {
         child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what}: ${stderr}`))));
       });
     // Fresh data, as startKafka(); KAFKA_HOME comes from kafkaEnv().
-    const kafka = 'bash tools/kafka/kafka.sh down && rm -rf "$KAFKA_HOME/data" && mkdir -p "$KAFKA_HOME" && bash tools/kafka/kafka.sh up';
+    const kafka = 'bash tools/kafka/kafka.sh down && rm -rf "$KAFKA_HOME/data" "$KAFKA_HOME"/node-* && mkdir -p "$KAFKA_HOME" && bash tools/kafka/kafka.sh up';
     await Promise.all([
       run('bash', ['-c', kafka], this.kafkaEnv(), `Kafka broker on port ${this.kafkaPort} did not start`),
       (async () => {
@@ -259,7 +297,7 @@ export class Platform {
       PORT: String(this.port(service)),
       HOST: '127.0.0.1',
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${db}`,
-      KAFKA_BROKERS: `127.0.0.1:${this.kafkaPort}`,
+      KAFKA_BROKERS: this.kafkaBroker(),
       ROTOR_ROOT_KEY: this.rootKey,
       ROTOR_INTERNAL_TOKEN: this.internalToken,
       ROTOR_ADMIN_TOKEN: this.adminToken,

@@ -6,14 +6,14 @@ import { DataSource } from 'typeorm';
 import { FireEvent, Firing, fire } from '../schedule/fire';
 import { ScheduleRepository } from '../schedule/schedule.repository';
 import { SchedulerRules } from '../schedule/scheduler-settings';
-import { RateLimiter } from './rate-limiter';
+import { SharedRateLimit } from './shared-rate-limit';
 import { WakeupListener } from './wakeup-listener';
 
 export interface DueLoopOptions {
   rules: SchedulerRules;
   /** Rows claimed per transaction at most. */
   batchSize: number;
-  /** Firings per second for this instance (ROTOR_SCHEDULER_MAX_PER_SECOND). */
+  /** Firings per second for all instances together (ROTOR_SCHEDULER_MAX_PER_SECOND). */
   maxPerSecond: number;
   /** The longest the loop sleeps without looking, whatever the nearest fire time. */
   maxSleepMs: number;
@@ -22,7 +22,6 @@ export interface DueLoopOptions {
   /** Listen for schedule changes (default true); off for a loop driven only by tick(). */
   listen?: boolean;
   logger?: LoggerLike;
-  monotonicMs?: () => number;
 }
 
 export interface TickResult {
@@ -30,6 +29,8 @@ export interface TickResult {
   claimed: number;
   /** Events written to the outbox (RotationDue, or RotationTimedOut for an expired lease). */
   emitted: number;
+  /** When the fleet's rate allowed fewer than a chunk: how long until it allows one (else 0). */
+  waitMs: number;
 }
 
 const ERROR_BACKOFF_MS = 1000;
@@ -42,7 +43,7 @@ const ERROR_BACKOFF_MS = 1000;
  * claimed by one transaction at a time and leaves the due set in it, so it is emitted once.
  */
 export class DueLoop {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: SharedRateLimit;
   private readonly logger: LoggerLike;
   private readonly listener?: WakeupListener;
   private running = false;
@@ -55,7 +56,7 @@ export class DueLoop {
     private readonly clock: Clock,
     private readonly opts: DueLoopOptions,
   ) {
-    this.limiter = new RateLimiter(opts.maxPerSecond, opts.monotonicMs);
+    this.limiter = new SharedRateLimit(opts.maxPerSecond);
     this.logger = opts.logger ?? jsonLogger('DueLoop');
     if (opts.listen !== false) this.listener = new WakeupListener(ds, () => this.wake(), this.logger);
   }
@@ -86,11 +87,18 @@ export class DueLoop {
     return this.firedCount;
   }
 
-  /** One claim transaction of at most `limit` rows. */
+  /**
+   * One claim transaction of at most `limit` rows, and at most what the fleet's rate allows
+   * now; nothing when that is less than a chunk (then `waitMs` says how long until it is).
+   */
   async tick(limit = this.opts.batchSize): Promise<TickResult> {
     const result = await this.ds.transaction(async (tx) => {
+      const chunk = Math.min(limit, this.limiter.chunk(this.opts.batchSize));
+      const { allowed, tokens } = await this.limiter.reserve(tx, limit);
+      if (allowed < chunk) return { claimed: 0, emitted: 0, waitMs: this.limiter.msUntil(tokens, chunk) };
       const now = this.clock.now();
-      const claimed = await ScheduleRepository.claimDue(tx, now, limit);
+      const claimed = await ScheduleRepository.claimDue(tx, now, allowed);
+      await this.limiter.take(tx, claimed.length);
       const firings = claimed.map((s) => fire(s, now, this.opts.rules)).filter((f): f is Firing => f !== null);
       if (firings.length < claimed.length) {
         // Cannot happen while fire() and the fire_at column agree; if it does, say so loudly.
@@ -99,7 +107,7 @@ export class DueLoop {
       const events = firings.flatMap((f) => (f.event ? [toEnvelope(f.event, now)] : []));
       await Outbox.enqueue(tx, events);
       await ScheduleRepository.save(tx, firings.map((f) => f.schedule), { notify: false });
-      return { claimed: claimed.length, emitted: events.length };
+      return { claimed: claimed.length, emitted: events.length, waitMs: 0 };
     });
     this.firedCount += result.claimed;
     return result;
@@ -108,12 +116,6 @@ export class DueLoop {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const chunk = this.limiter.chunk(this.opts.batchSize);
-        const wait = this.limiter.msUntil(chunk);
-        if (wait > 0) {
-          await this.sleep(wait, { wakeable: false });
-          continue;
-        }
         this.sleeper.clearWake();
         // Look before claiming: most wakes are schedule changes that make nothing due now
         // (a lease or a due time further ahead), and the look is one indexed read where a
@@ -123,12 +125,14 @@ export class DueLoop {
           await this.sleep(delay, { wakeable: true });
           continue;
         }
-        const limit = Math.min(this.opts.batchSize, this.limiter.available());
-        const { claimed } = await this.tick(limit);
-        this.limiter.take(claimed);
-        if (claimed === limit) continue; // a backlog: keep going, paced by the limiter
+        const { claimed, waitMs } = await this.tick();
+        if (waitMs > 0) {
+          await this.sleep(waitMs, { wakeable: false });
+          continue;
+        }
+        if (claimed > 0) continue; // maybe a backlog: keep going, paced by the shared rate
         // Due rows this tick could not claim are held by another instance: look again shortly.
-        if (claimed === 0) await this.sleep(this.opts.busyRetryMs ?? 250, { wakeable: true });
+        await this.sleep(this.opts.busyRetryMs ?? 250, { wakeable: true });
       } catch (e) {
         this.logger.error('due loop failed; retrying', { error: (e as Error).message });
         await this.sleep(ERROR_BACKOFF_MS, { wakeable: true });
