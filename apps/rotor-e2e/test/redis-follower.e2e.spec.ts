@@ -8,10 +8,13 @@
  * (CLIENT KILL) after rotations, so every client must reconnect with whatever credential it holds.
  */
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
+import { createEnvelope } from '@rotor/contracts';
 import { followCluster, followRedis, readCredential, type CredentialFollower } from '@rotor/redis-follower';
 import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, seedRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 const APP = 'app-under-test';
 const ROTATIONS_UNDER_LOAD = 20;
@@ -241,4 +244,50 @@ describe('a Redis client that follows rotations', () => {
     expect(failedAfter[2]).toBeGreaterThan(failedAfter[1]);
     expect([...load.tally.errors.keys()].join('\n')).toMatch(/WRONGPASS|NOAUTH|Connection is closed|timed out|max retries/i);
   }, 300_000);
+});
+
+describe('the example consumer of docs/events', () => {
+  const ROOT = join(__dirname, '..', '..', '..');
+
+  it('type-checks', () => {
+    const tsc = spawnSync('node', [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'docs/events/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+
+  it('validates SecretsUpdated against the published schema and dedupes by event id and version', () => {
+    const event = createEnvelope('SecretsUpdated', 'r1', {
+      projectId: 'p1', environment: 'dev', secretPath: '/', rotationId: 'r1',
+      secrets: [{ key: 'REDIS_USERNAME', version: 2 }, { key: 'REDIS_PASSWORD', version: 2 }], updatedAt: new Date().toISOString(),
+    });
+    const script = `
+      const { parseSecretsUpdated, SecretVersions } = require('./docs/events/example-consumer.ts');
+      const [valid, broken] = JSON.parse(process.argv[1]);
+      const versions = new SecretVersions();
+      const event = parseSecretsUpdated(valid);
+      process.stdout.write(JSON.stringify({ event, broken: parseSecretsUpdated(broken), notJson: parseSecretsUpdated('{'), first: versions.newer(event), again: versions.newer(event) }));`;
+    const broken = JSON.stringify({ ...event, payload: { ...event.payload, secrets: [] } });
+    const run = spawnSync('node', ['-r', './tools/register.cjs', '-e', script, JSON.stringify([JSON.stringify(event), broken])], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ event, broken: null, notJson: null, first: ['REDIS_USERNAME', 'REDIS_PASSWORD'], again: [] });
+  });
+
+  it('runs as printed and reloads on a rotation', async () => {
+    const child = spawn('node', ['-r', './tools/register.cjs', 'docs/events/example-consumer.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, KAFKA_BROKERS: platform.kafkaBroker(), ROTOR_PROJECT_ID: projectId, ROTOR_ENVIRONMENT: 'dev' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(async () => output.includes('listening'), { timeoutMs: 60_000, message: 'the example consumer to listen' });
+      await rotate(singleTarget);
+      const now = await served(singleTarget);
+      await waitFor(async () => output.includes(`SINGLE_REDIS_PASSWORD@${now.passwordVersion}`), { timeoutMs: 30_000, message: `a reload line in: ${output}` });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
 });
