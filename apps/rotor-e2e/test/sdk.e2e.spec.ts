@@ -3,7 +3,7 @@
  * tarball installed into a plain Node project outside the repository.
  */
 import { ok, Rotor, RotorApiError, RotorWaitError, toArray } from '@rotor/sdk';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, seedRotationRequest, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, SERVICES, RedisFleet, seedRotationRequest, type RedisServer } from '@rotor/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,8 @@ let rotationId: string;
 
 beforeAll(async () => {
   [redis] = await Promise.all([fleet.start(), platform.prepare()]);
-  await platform.startAll();
+  // One service at a time: five cold starts at once on a busy machine can outlast the readiness bound.
+  for (const service of SERVICES) await platform.start(service);
   rotor = new Rotor({ baseUrl: platform.url(), token: platform.adminToken });
   projectId = (await toArray(rotor.projects()))[0].id;
   const { appConnection } = await ok(rotor.api.POST('/api/v1/app-connections/redis', {
@@ -29,7 +30,7 @@ beforeAll(async () => {
     body: { ...seedRotationRequest(projectId, appConnection.id), name: 'sdk-rotation', rotationInterval: 30 },
   }));
   rotationId = secretRotation.id;
-}, 240_000);
+}, 480_000);
 
 afterAll(async () => {
   await platform.stopAll();
