@@ -1,0 +1,1 @@
+module.exports = { displayName: 'redis-follower', preset: '../../jest.preset.cjs', rootDir: '.' };
