@@ -7,3 +7,5 @@ export { rotateUser, type UserChange } from './rotate-user';
 export { revokeUsers } from './revoke-users';
 export { checkConnection } from './check-connection';
 export { verifyCredential } from './verify-credential';
+export { probeCredential, type CredentialProbe } from './verify-credential';
+export { checkCredentials, type CredentialCheck, type CredentialToCheck } from './check-credentials';
