@@ -34,6 +34,9 @@ const SUMMARIES: Record<EventType, string> = {
   RotationTimedOut: "A requested job had no outcome within its lease; the secret store fences it unless its credential is already stored (rotation-scheduler).",
   RotationSecretsStored: 'The secret store wrote the new versions of a rotation\'s secrets (secret-store).',
   SecretsUpdated: 'Secrets have new versions; reload them through the secrets API. Keys and versions only, never values.',
+  CredentialsVerified: "A check of a rotation's served credential (and the one it replaced) on every node: healthy, drifted or unverifiable; no secret (redis-executor).",
+  RotationDrifted: 'A served credential stopped authenticating somewhere (which user, node and what Redis answered); a heal rotation follows (rotation-config).',
+  RotationHealed: 'A drifted rotation authenticates on every node again (rotation-config).',
 };
 
 /** The public payload's fields for consumers; a Record, so a field added to the contract must be explained here. */

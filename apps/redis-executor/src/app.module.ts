@@ -13,6 +13,9 @@ import { ExecutorConsumer } from './rotation/executor.consumer';
 import { RevocationRequestedHandler } from './rotation/revocation-requested.handler';
 import { RotationRequestedHandler } from './rotation/rotation-requested.handler';
 import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from './tokens';
+import { ServedCredentialsHandler } from './verification/served-credentials.handler';
+import { VerificationMetrics } from './verification/verification-metrics';
+import { VerificationService } from './verification/verification.service';
 
 /**
  * redis-executor: consumes RotationRequested / RevocationRequested, talks to Redis through
@@ -48,6 +51,9 @@ export class RedisExecutorModule {
         RotationRequestedHandler,
         RevocationRequestedHandler,
         ExecutorConsumer,
+        ServedCredentialsHandler,
+        VerificationMetrics,
+        VerificationService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { Topic, TOPICS } from '@rotor/contracts';
-import { envInt, envString } from '@rotor/util';
+import { envBool, envInt, envString } from '@rotor/util';
 import { defaultDatabaseUrl } from './data-source';
+import { VerificationSettings } from './verification/verification-outcome';
 
 export interface ExecutorConfig {
   databaseUrl: string;
@@ -16,6 +17,8 @@ export interface ExecutorConfig {
    * accepts. Same variable as the scheduler's lease.
    */
   leaseMs?: number;
+  /** Continuous verification of served credentials; absent = off. */
+  verification?: VerificationSettings;
 }
 
 export const SERVICE_NAME = 'redis-executor';
@@ -27,5 +30,28 @@ export function executorConfigFromEnv(): ExecutorConfig {
     rotationTopic: TOPICS.rotationEvents,
     kafkaClientId: envString('KAFKA_CLIENT_ID', SERVICE_NAME),
     leaseMs: envInt('ROTOR_ROTATION_LEASE_SECONDS', 300) * 1000,
+    verification: verificationFromEnv(),
+  };
+}
+
+/**
+ * ROTOR_VERIFY_INTERVAL_SECONDS (default 300; 30 under the ROTOR_DEV_MINUTES demo setting;
+ * 0 turns verification off), ROTOR_VERIFY_MAX_PER_SECOND (50), ROTOR_VERIFY_RETRY_SECONDS
+ * (15), ROTOR_VERIFY_CONCURRENCY (8). A bad value names its variable.
+ */
+export function verificationFromEnv(env: NodeJS.ProcessEnv = process.env): VerificationSettings | undefined {
+  const intervalSeconds = envInt('ROTOR_VERIFY_INTERVAL_SECONDS', envBool('ROTOR_DEV_MINUTES', false, env) ? 30 : 300, env);
+  if (intervalSeconds < 0) throw new Error(`configuration ROTOR_VERIFY_INTERVAL_SECONDS must be 0 (off) or more, got ${intervalSeconds}`);
+  if (intervalSeconds === 0) return undefined;
+  const positive = (name: string, fallback: number): number => {
+    const n = envInt(name, fallback, env);
+    if (n < 1) throw new Error(`configuration ${name} must be at least 1, got ${n}`);
+    return n;
+  };
+  return {
+    intervalMs: intervalSeconds * 1000,
+    maxPerSecond: positive('ROTOR_VERIFY_MAX_PER_SECOND', 50),
+    retryBaseMs: positive('ROTOR_VERIFY_RETRY_SECONDS', 15) * 1000,
+    concurrency: positive('ROTOR_VERIFY_CONCURRENCY', 8),
   };
 }

@@ -20,6 +20,11 @@ describe('creating a Redis connection', () => {
       projectId, name: 'my-redis-connection', app: 'redis', host: '127.0.0.1', username: h.admin.username,
       tls: { enabled: false, caCertificate: null, rejectUnauthorized: true, servername: null }, topology: { type: 'single' },
     });
+    // The check tells up front whether Rotor's users would survive a restart of the server.
+    const aclfile = (await h.redisCall('CONFIG', 'GET', 'aclfile')) as string[];
+    expect(res.body.connectionCheck).toEqual(aclfile[1]
+      ? { aclPersistence: 'aclfile', message: expect.stringContaining('aclfile') }
+      : { aclPersistence: 'memory-only', message: expect.stringMatching(/^ACL users in memory only on 127\.0\.0\.1:\d+ \(no aclfile\)/) });
     const id = res.body.appConnection.id;
     const reads = [res.body, (await h.http().get(`${CONNECTIONS}/${id}`)).body, (await h.http().get(`${CONNECTIONS}?projectId=${projectId}`)).body];
     for (const body of reads) {

@@ -12,6 +12,8 @@ export const SEED_RESPONSE_FIELDS = [
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
 ];
+/** Fields Rotor adds after the seed's, in their order (continuous verification). */
+export const ROTOR_ADDED_FIELDS = ['verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
 
 export function connectionBody(h: Harness, projectId: string, overrides: Record<string, unknown> = {}) {
   return {

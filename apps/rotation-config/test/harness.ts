@@ -92,6 +92,11 @@ export class Harness {
   }
 
   /** ACL SETUSER on the test Redis; the user is deleted when the harness stops. */
+  /** A command on the shared test Redis, as the harness' own admin (read-only uses). */
+  redisCall(command: string, ...args: string[]): Promise<unknown> {
+    return this.redis.call(command, ...args);
+  }
+
   async setRedisUser(username: string, ...rules: string[]): Promise<void> {
     if (!this.redisUsers.includes(username) && username !== this.admin.username) this.redisUsers.push(username);
     await this.redis.call('ACL', 'SETUSER', username, ...rules);

@@ -1,7 +1,7 @@
 import { PayloadOf } from '@rotor/contracts';
 import { rotorUsernames } from '@rotor/rotation-domain';
 import { Harness, newProjectId } from './harness';
-import { ROTATIONS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
+import { ROTATIONS, ROTOR_ADDED_FIELDS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
 
 jest.setTimeout(60_000);
 
@@ -20,7 +20,7 @@ describe('creating a rotation', () => {
     const { projectId, connection } = await setup();
     const { rotation, requested, body } = await createIssuedRotation(h, projectId, connection.id);
 
-    expect(Object.keys(rotation)).toEqual(SEED_RESPONSE_FIELDS);
+    expect(Object.keys(rotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(rotation).toMatchObject({
       id: requested.rotationId,
       name: 'my-redis-rotation',

@@ -8,6 +8,8 @@ const SEED_RESPONSE_FIELDS = [
   'nextRotationAt', 'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type',
   'parameters', 'secretsMapping',
 ];
+/** Fields Rotor adds after the seed's, in their order. */
+const ROTOR_ADDED_FIELDS = ['verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
 
 interface Rotation {
   id: string;
@@ -126,7 +128,7 @@ describe('Rotor, end to end through the gateway', () => {
     });
     expect(res.status).toBe(200);
     rotation = res.body.secretRotation;
-    expect(Object.keys(rotation)).toEqual(SEED_RESPONSE_FIELDS);
+    expect(Object.keys(rotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(rotation).toMatchObject({
       name: 'my-redis-rotation',
       type: 'redis-credentials',

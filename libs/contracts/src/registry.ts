@@ -7,6 +7,7 @@ import {
 import { CredentialsRevokedV1, CredentialsRotatedV1, RotationFailedV1 } from './events/executor-events';
 import { RotationDueV1, RotationGaveUpV1, RotationTimedOutV1 } from './events/scheduler-events';
 import { RotationSecretsStoredV1, SecretsUpdatedV1 } from './events/secret-events';
+import { CredentialsVerifiedV1, RotationDriftedV1, RotationHealedV1 } from './events/verification-events';
 
 interface EventDefinition {
   topic: Topic;
@@ -35,6 +36,10 @@ export const EVENTS = {
   RotationTimedOut: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: RotationTimedOutV1 },
   RotationSecretsStored: { topic: TOPICS.secretsInternal, schemaVersion: 1, payload: RotationSecretsStoredV1 },
   SecretsUpdated: { topic: TOPICS.secretsPublic, schemaVersion: 1, payload: SecretsUpdatedV1 },
+  // Continuous verification: the executor's checks, and rotation-config's drift/heal transitions.
+  CredentialsVerified: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: CredentialsVerifiedV1 },
+  RotationDrifted: { topic: TOPICS.rotationEvents, schemaVersion: 1, payload: RotationDriftedV1 },
+  RotationHealed: { topic: TOPICS.rotationEvents, schemaVersion: 1, payload: RotationHealedV1 },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

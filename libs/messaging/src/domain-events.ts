@@ -32,6 +32,9 @@ export class RotationGaveUpEvent extends DomainEvent<'RotationGaveUp'> {}
 export class RotationTimedOutEvent extends DomainEvent<'RotationTimedOut'> {}
 export class RotationSecretsStoredEvent extends DomainEvent<'RotationSecretsStored'> {}
 export class SecretsUpdatedEvent extends DomainEvent<'SecretsUpdated'> {}
+export class CredentialsVerifiedEvent extends DomainEvent<'CredentialsVerified'> {}
+export class RotationDriftedEvent extends DomainEvent<'RotationDrifted'> {}
+export class RotationHealedEvent extends DomainEvent<'RotationHealed'> {}
 
 /** Exhaustive: a new event type in the contracts does not compile until it has a class here. */
 export const DOMAIN_EVENT_CLASSES = {
@@ -50,6 +53,9 @@ export const DOMAIN_EVENT_CLASSES = {
   RotationTimedOut: RotationTimedOutEvent,
   RotationSecretsStored: RotationSecretsStoredEvent,
   SecretsUpdated: SecretsUpdatedEvent,
+  CredentialsVerified: CredentialsVerifiedEvent,
+  RotationDrifted: RotationDriftedEvent,
+  RotationHealed: RotationHealedEvent,
 } as const satisfies { [T in EventType]: new (envelope: Envelope<T>) => DomainEvent<T> };
 
 export type DomainEventOf<T extends EventType> = InstanceType<(typeof DOMAIN_EVENT_CLASSES)[T]>;

@@ -6,23 +6,33 @@ import { readAclFile } from './persist-acl';
 import { RedisAclError } from './redis-acl.error';
 import { nodeName, type RedisAddress, type RedisTarget } from './redis-target';
 
+/** Where each node keeps its ACL users: in an aclfile (ACL SAVE persists them) or in memory only. */
+export interface ConnectionReport {
+  nodes: Array<{ node: string; aclfile: boolean }>;
+}
+
 /**
  * Proves, on every node, what a rotation will need: the node is reachable (TLS included), the
  * admin credentials are accepted, and the admin may run ACL SETUSER, ACL DELUSER, CONFIG GET
  * and — where an aclfile is kept — ACL SAVE. Nothing is changed. Throws RedisAclError with
  * code 'unreachable' | 'tls' | 'auth' | 'permission' (or 'DISCOVERY_FAILED' when the
- * topology is not what the connection says).
+ * topology is not what the connection says). Reports, per node, whether ACL users survive a
+ * restart (an aclfile) or live in memory only — so a caller can say so before the first rotation.
  */
-export async function checkConnection(t: RedisTarget): Promise<void> {
+export async function checkConnection(t: RedisTarget): Promise<ConnectionReport> {
   const secrets = targetSecrets(t);
   const nodes = await discoverNodes(t);
+  const aclfile = new Map<string, boolean>();
   await onEveryNode(nodes, (node) =>
     withAdmin(t, node, secrets, async (c) => {
       await requirePermissions(c, t.username, node, USER_MANAGEMENT);
       // CONFIG GET was just proven allowed; ACL SAVE matters only where an aclfile is kept.
-      if (await readAclFile(c, node, secrets)) await requirePermissions(c, t.username, node, [ACL_SAVE]);
+      const keeps = await readAclFile(c, node, secrets);
+      aclfile.set(nodeName(node), keeps);
+      if (keeps) await requirePermissions(c, t.username, node, [ACL_SAVE]);
     }),
   );
+  return { nodes: nodes.map((n) => ({ node: nodeName(n), aclfile: aclfile.get(nodeName(n)) ?? false })) };
 }
 
 async function requirePermissions(c: Redis, admin: string, node: RedisAddress, required: RequiredCommand[]): Promise<void> {

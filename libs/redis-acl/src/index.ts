@@ -5,5 +5,7 @@ export { ROTOR_USERNAME, isRotorUsername, setUserArgs } from './acl-commands';
 export { discoverNodes } from './discover-nodes';
 export { rotateUser, type UserChange } from './rotate-user';
 export { revokeUsers } from './revoke-users';
-export { checkConnection } from './check-connection';
+export { checkConnection, type ConnectionReport } from './check-connection';
 export { verifyCredential } from './verify-credential';
+export { probeCredential, type CredentialProbe } from './verify-credential';
+export { checkCredentials, type CredentialCheck, type CredentialToCheck } from './check-credentials';

@@ -48,7 +48,8 @@ describe('a server that keeps its users in an aclfile', () => {
   });
 
   it('requires ACL SAVE of the admin in checkConnection', async () => {
-    await expect(checkConnection(singleTarget(server))).resolves.toBeUndefined();
+    // …and reports that this node keeps its users in an aclfile.
+    await expect(checkConnection(singleTarget(server))).resolves.toEqual({ nodes: [{ node: server.name, aclfile: true }] });
     const e = await rejectionOf(checkConnection(singleTarget(server, { username: 'no-save', password: 'no-save-pw' })));
     expect(e).toMatchObject({ code: 'permission', node: server.name });
     expect(e.message).toContain('acl|save');

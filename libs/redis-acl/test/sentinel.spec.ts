@@ -51,7 +51,7 @@ describe('a primary and a replica behind Sentinel', () => {
       { host: first.host, port: first.port, role: 'primary' },
       { host: second.host, port: second.port, role: 'replica' },
     ]);
-    await expect(checkConnection(sentinelTarget())).resolves.toBeUndefined();
+    await expect(checkConnection(sentinelTarget())).resolves.toBeDefined();
   });
 
   it('reports a sentinel that rejects its password, without the password', async () => {

@@ -95,5 +95,12 @@ const connectionView = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-export const connectionResponseSchema = z.object({ appConnection: connectionView });
+export const connectionResponseSchema = z.object({
+  appConnection: connectionView,
+  // Added by Rotor, on create and on an update that checked the connection again.
+  connectionCheck: z.object({
+    aclPersistence: z.enum(['aclfile', 'memory-only', 'mixed']),
+    message: z.string(),
+  }).optional().describe("Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them)."),
+});
 export const connectionListResponseSchema = z.object({ appConnections: z.array(connectionView) });

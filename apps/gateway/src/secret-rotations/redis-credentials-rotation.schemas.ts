@@ -142,6 +142,11 @@ const secretRotationSchema = z.object({
     permissionScope: z.string(),
   }),
   secretsMapping: z.object({ username: z.string(), password: z.string() }),
+  // Added by Rotor: continuous verification of the served credential (after the seed's fields).
+  verificationStatus: z.enum(['healthy', 'drifted', 'unverifiable']).nullable()
+    .describe('Last check of the served credential (and the one it replaced) on every node: healthy, drifted (rejected somewhere; being healed), unverifiable (a node could not be asked); null before the first check.'),
+  lastVerifiedAt: z.string().nullable().describe('When the served credential was last checked.'),
+  lastVerificationMessage: z.string().nullable().describe('What the last check found: nodes, users and what Redis answered; never a secret.'),
 });
 export const rotationResponseSchema = z.object({ secretRotation: secretRotationSchema });
 export const rotationListResponseSchema = z.object({ secretRotations: z.array(secretRotationSchema) });

@@ -46,6 +46,27 @@ export interface RevokedCredentials {
   nodes: string[];
 }
 
+/** A credential the secret store serves ('active') or served until the last rotation ('previous'). Plaintext, in memory only. */
+export interface CredentialInUse {
+  label: 'active' | 'previous';
+  username: string;
+  password: string;
+}
+
+export interface CheckRequest<S extends ProviderSpec> extends ConnectionRequest<S> {
+  credentials: CredentialInUse[];
+}
+
+/** One credential on one node: true = authenticates, false = rejected, null = node not asked. */
+export interface CredentialCheckResult {
+  label: CredentialInUse['label'];
+  username: string;
+  node: string;
+  ok: boolean | null;
+  /** What the target answered, with no secret in it. */
+  answer: string;
+}
+
 export interface RotationProvider<S extends ProviderSpec> {
   readonly type: string;
   /** The first credential of a slot (the rotation's initial issue). */
@@ -55,6 +76,12 @@ export interface RotationProvider<S extends ProviderSpec> {
   /** Proves the admin connection can do what issue/rotate/revoke need; changes nothing. */
   verify(request: ConnectionRequest<S>): Promise<void>;
   revoke(request: RevokeRequest<S>): Promise<RevokedCredentials>;
+  /**
+   * Continuous verification: do these credentials still authenticate everywhere (a fresh
+   * connection each, as at rotation time)? Changes nothing. Throws RotationProviderError when
+   * the target as a whole cannot be asked.
+   */
+  checkCredentials(request: CheckRequest<S>): Promise<{ nodes: string[]; checks: CredentialCheckResult[] }>;
 }
 
 /**

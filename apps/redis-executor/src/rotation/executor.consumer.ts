@@ -7,6 +7,7 @@ import { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG } from '../tokens';
 import { RevocationRequestedHandler } from './revocation-requested.handler';
 import { RotationRequestedHandler } from './rotation-requested.handler';
+import { ServedCredentialsHandler } from '../verification/served-credentials.handler';
 
 /**
  * Consumes the rotation topic through the ConsumerRunner (inbox claim + handler in one
@@ -24,6 +25,7 @@ export class ExecutorConsumer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     private readonly rotation: RotationRequestedHandler,
     private readonly revocation: RevocationRequestedHandler,
+    private readonly served: ServedCredentialsHandler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,6 +35,9 @@ export class ExecutorConsumer implements OnApplicationBootstrap, OnModuleDestroy
       handlers: {
         RotationRequested: (event, tx) => this.rotation.handle(event, tx),
         RevocationRequested: (event, tx) => this.revocation.handle(event, tx),
+        // What the secret store serves, for continuous verification.
+        RotationCompleted: (event, tx) => this.served.completed(event, tx),
+        RotationDeleted: (event, tx) => this.served.deleted(event, tx),
       },
       logger: this.logger,
     });

@@ -8,6 +8,7 @@ import { lockRotation, recordRevocationJob } from '../executor-jobs/executor-job
 import { RotationProviders } from '../providers';
 import { ROTATION_PROVIDERS } from '../tokens';
 import { providerTypeOf } from './provider-type';
+import { VerificationTargets } from '../verification/verification-targets';
 
 type RevocationRequested = Envelope<'RevocationRequested'>;
 
@@ -63,6 +64,7 @@ export class RevocationRequestedHandler {
       ),
     ]);
     await recordRevocationJob(tx, { rotationId: p.rotationId, jobId: p.jobId });
+    await VerificationTargets.remove(tx, p.rotationId);
     this.logger.log(`job ${p.jobId}: revoked ${revoked.usernames.length} user(s) of rotation ${p.rotationId} on ${revoked.nodes.length} node(s)`);
   }
 }

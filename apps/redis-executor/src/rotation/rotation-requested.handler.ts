@@ -11,8 +11,15 @@ import { IssuedCredential, RotationProviderError, RotationProviders } from '../p
 import { ExecutorConfig } from '../executor.config';
 import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from '../tokens';
 import { providerTypeOf } from './provider-type';
+import { VerificationTargets } from '../verification/verification-targets';
 
 type RotationRequested = Envelope<'RotationRequested'>;
+
+/** Failures decided before any Redis command was sent: the slot's user is as it was. */
+const UNTOUCHED = new Set([
+  'ROTATION.EXPIRED', 'ROTATION.FOREIGN_USER', 'PASSWORD.INVALID_REQUIREMENTS', 'CONNECTION.SEALED_SECRET_UNREADABLE',
+  'REDIS.NOT_ROTOR_USER', 'REDIS.INVALID_RULES',
+]);
 
 /**
  * RotationRequested → the slot's user gets a new password on every node → CredentialsRotated
@@ -61,9 +68,14 @@ export class RotationRequestedHandler {
     const timer = this.metrics.duration.startTimer();
     const result = await this.setCredential(event);
     const outcome = 'credential' in result ? 'rotated' : 'failed';
+    // Sealed once: the same ciphertext goes to the secret store and to verification_targets.
+    const sealed = 'credential' in result
+      ? this.cipher.seal(result.credential.password, { projectId: p.projectId, owner: p.rotationId, field: 'password' })
+      : null;
     await Outbox.enqueue(tx, [
-      'credential' in result ? this.credentialsRotated(event, result.credential) : this.rotationFailed(event, result.failure),
+      'credential' in result ? this.credentialsRotated(event, result.credential, sealed as string) : this.rotationFailed(event, result.failure),
     ]);
+    await this.recordForVerification(tx, event, result, sealed);
     await recordRotationJob(tx, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome });
     timer({ outcome });
     this.metrics.count(outcome);
@@ -119,7 +131,28 @@ export class RotationRequestedHandler {
     }
   }
 
-  private credentialsRotated(cause: RotationRequested, credential: IssuedCredential): AnyEnvelope {
+  /**
+   * Continuous verification needs the credential of each slot (sealed, as in the event) and
+   * must stop expecting the slot's old credential to work once a job touched it. A job refused
+   * before Redis was asked changed nothing.
+   */
+  private async recordForVerification(
+    tx: EntityManager,
+    event: RotationRequested,
+    result: { credential: IssuedCredential } | { failure: RotationProviderError },
+    sealed: string | null,
+  ): Promise<void> {
+    if ('failure' in result && UNTOUCHED.has(result.failure.code)) return;
+    const p = event.payload;
+    await VerificationTargets.recordSlotWork(
+      tx,
+      { rotationId: p.rotationId, projectId: p.projectId, provider: providerTypeOf(event), connection: p.connection },
+      p.targetIndex,
+      'credential' in result && sealed ? { username: result.credential.username, password: sealed, generation: p.generation } : null,
+    );
+  }
+
+  private credentialsRotated(cause: RotationRequested, credential: IssuedCredential, sealedPassword: string): AnyEnvelope {
     const p = cause.payload;
     return createEnvelope(
       'CredentialsRotated',
@@ -134,7 +167,7 @@ export class RotationRequestedHandler {
         generation: p.generation,
         activeIndex: p.targetIndex,
         username: credential.username,
-        password: this.cipher.seal(credential.password, { projectId: p.projectId, owner: p.rotationId, field: 'password' }),
+        password: sealedPassword,
         nodes: credential.nodes,
         rotatedAt: this.clock.now().toISOString(),
       },

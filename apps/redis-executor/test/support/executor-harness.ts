@@ -28,6 +28,7 @@ import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { RedisExecutorModule } from '../../src/app.module';
 import { EXECUTOR_MIGRATIONS } from '../../src/data-source';
+import { VerificationSettings } from '../../src/verification/verification-outcome';
 
 export const INTERNAL_TOKEN = `executor-test-token-${randomBytes(8).toString('hex')}`;
 /** The root key shared by the test (sealing inputs, opening outputs) and the executor. */
@@ -49,7 +50,7 @@ export class ExecutorHarness {
     private readonly executorEvents: Collector,
   ) {}
 
-  static async start(name: string): Promise<ExecutorHarness> {
+  static async start(name: string, options: { verification?: VerificationSettings } = {}): Promise<ExecutorHarness> {
     process.env['ROTOR_ROOT_KEY'] = TEST_ROOT_KEY.toString('base64');
     process.env['ROTOR_INTERNAL_TOKEN'] = INTERNAL_TOKEN;
     const brokers = await kafkaBrokers();
@@ -73,7 +74,7 @@ export class ExecutorHarness {
 
     const groupId = `redis-executor-test-${suffix}`;
     const moduleRef = await Test.createTestingModule({
-      imports: [RedisExecutorModule.forRoot({ databaseUrl, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}`, leaseMs: 300_000 })],
+      imports: [RedisExecutorModule.forRoot({ databaseUrl, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}`, leaseMs: 300_000, verification: options.verification })],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     await app.init();
@@ -237,6 +238,30 @@ export class TestRotation {
         passwordRequirements: PASSWORD_REQUIREMENTS,
         secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
         ...overrides,
+      },
+    };
+  }
+
+  /** rotation-config's word that the secret store serves `generation` (slot (generation - 1) % 2). */
+  completed(generation: number): Envelope<'RotationCompleted'> {
+    const eventId = randomUUID();
+    return {
+      eventId,
+      type: 'RotationCompleted',
+      schemaVersion: 1,
+      occurredAt: new Date().toISOString(),
+      aggregateId: this.rotationId,
+      correlationId: eventId,
+      causationId: null,
+      payload: {
+        rotationId: this.rotationId,
+        jobId: randomUUID(),
+        generation,
+        activeIndex: ((generation - 1) % 2) as 0 | 1,
+        reason: generation === 1 ? 'initial' : 'scheduled',
+        dueAt: null,
+        rotatedAt: new Date().toISOString(),
+        nextRotationAt: null,
       },
     };
   }

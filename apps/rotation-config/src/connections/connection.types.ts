@@ -1,3 +1,4 @@
+import type { ConnectionCheckResult } from './connection-check';
 import type { ConnectionTls } from './connection.schemas';
 
 /** Topology as stored: the sentinel password sealed, never plaintext. */
@@ -69,4 +70,10 @@ export function toConnectionView(c: StoredConnection): AppConnectionView {
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
+}
+
+/** The answer to a create or update: the connection, and what its check found (when it ran). */
+export interface ConnectionAnswer {
+  appConnection: AppConnectionView;
+  connectionCheck?: ConnectionCheckResult;
 }

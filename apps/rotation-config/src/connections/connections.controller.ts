@@ -7,7 +7,7 @@ import { CreateConnectionCommand } from './commands/create-connection.command';
 import { DeleteConnectionCommand } from './commands/delete-connection.command';
 import { UpdateConnectionCommand } from './commands/update-connection.command';
 import { CreateConnectionBody, UpdateConnectionBody } from './connection.schemas';
-import type { AppConnectionView } from './connection.types';
+import type { AppConnectionView, ConnectionAnswer } from './connection.types';
 import { GetConnectionQuery } from './queries/get-connection.query';
 import { ListConnectionsQuery } from './queries/list-connections.query';
 
@@ -25,8 +25,8 @@ export class ConnectionsController {
 
   @Post()
   @HttpCode(200)
-  async create(@Body() body: unknown): Promise<{ appConnection: AppConnectionView }> {
-    return { appConnection: await this.commands.execute(new CreateConnectionCommand(parseBody(CreateConnectionBody, body))) };
+  async create(@Body() body: unknown): Promise<ConnectionAnswer> {
+    return this.commands.execute(new CreateConnectionCommand(parseBody(CreateConnectionBody, body)));
   }
 
   @Get()
@@ -40,9 +40,9 @@ export class ConnectionsController {
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown): Promise<{ appConnection: AppConnectionView }> {
+  async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown): Promise<ConnectionAnswer> {
     const changes = parseBody(UpdateConnectionBody, body);
-    return { appConnection: await this.commands.execute(new UpdateConnectionCommand(id, optionalQueryString(projectId, 'projectId'), changes)) };
+    return this.commands.execute(new UpdateConnectionCommand(id, optionalQueryString(projectId, 'projectId'), changes));
   }
 
   @Delete(':id')

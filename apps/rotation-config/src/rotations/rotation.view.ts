@@ -26,6 +26,13 @@ export interface SecretRotationView {
   type: 'redis-credentials';
   parameters: RotationParameters;
   secretsMapping: RotationSecretsMapping;
+  /**
+   * Added by Rotor (continuous verification): does the served credential — and the one it
+   * replaced — still authenticate on every node? null until the first check.
+   */
+  verificationStatus: 'healthy' | 'drifted' | 'unverifiable' | null;
+  lastVerifiedAt: string | null;
+  lastVerificationMessage: string | null;
 }
 
 /** A row of the rotation's history: what happened, when, for which job. Never a secret. */
@@ -67,6 +74,9 @@ export interface RotationRow {
   stream_version: number;
   created_at: Date;
   updated_at: Date;
+  verification_status: 'healthy' | 'drifted' | 'unverifiable' | null;
+  last_verified_at: Date | null;
+  last_verification_message: string | null;
 }
 
 export function toRotationView(r: RotationRow): SecretRotationView {
@@ -95,6 +105,9 @@ export function toRotationView(r: RotationRow): SecretRotationView {
     type: 'redis-credentials',
     parameters: r.parameters,
     secretsMapping: r.secrets_mapping,
+    verificationStatus: r.verification_status ?? null,
+    lastVerifiedAt: iso(r.last_verified_at ?? null),
+    lastVerificationMessage: r.last_verification_message ?? null,
   };
 }
 

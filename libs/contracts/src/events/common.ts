@@ -70,7 +70,8 @@ export const RedisConnectionRef = z.object({
   topology: RedisTopology,
 }).strict();
 
-export const RotationReason = z.enum(['initial', 'manual', 'scheduled', 'retry']);
+/** 'heal': requested by rotation-config when continuous verification found the served credential broken. */
+export const RotationReason = z.enum(['initial', 'manual', 'scheduled', 'retry', 'heal']);
 
 export type RotateAtUtc = z.infer<typeof RotateAtUtc>;
 export type PasswordRequirements = z.infer<typeof PasswordRequirements>;

@@ -150,6 +150,11 @@ function request(c: RequestRotation, state: ActiveState): Decision {
     case 'manual':
       if (state.inFlight) return rotationInFlight(state.inFlight.jobId);
       break;
+    case 'heal':
+      // Verification found the served credential broken. A rotation in flight heals it too
+      // (its credential is verified on every node before it is served), so nothing to add.
+      if (state.inFlight || state.activeIndex === null) return [];
+      break;
     case 'scheduled':
       if (!c.dueAt) return RotorError.validation(ROTATION_ERRORS.invalid, [{ field: 'dueAt', message: 'is required for a scheduled rotation' }]);
       // One rotation at a time; a due time the chain has moved past (or none) is stale.
@@ -204,7 +209,8 @@ function recordSuccess(c: RecordRotationSuccess, state: ActiveState): Decision {
       reason: job.reason,
       dueAt: job.dueAt,
       rotatedAt: c.now.toISOString(),
-      nextRotationAt: nextDueAfterSuccess(state.settings, job.dueAt, c.now, c.unit ?? 'days'),
+      // A heal repairs the served credential; it does not move the regular chain.
+      nextRotationAt: job.reason === 'heal' ? state.nextRotationAt : nextDueAfterSuccess(state.settings, job.dueAt, c.now, c.unit ?? 'days'),
     },
   }];
 }

@@ -69,6 +69,7 @@ const requestScheduled = (jobId: string, dueAt: string, now: string): RotationCo
   ({ type: 'RequestRotation', reason: 'scheduled', jobId, dueAt: at(dueAt), now: at(now) });
 const requestRetry = (jobId: string, dueAt: string, now: string): RotationCommand =>
   ({ type: 'RequestRotation', reason: 'retry', jobId, dueAt: at(dueAt), now: at(now) });
+const requestHeal = (jobId: string, now: string): RotationCommand => ({ type: 'RequestRotation', reason: 'heal', jobId, dueAt: null, now: at(now) });
 const succeed = (jobId: string, generation: number, activeIndex: 0 | 1, now: string): RotationCommand =>
   ({ type: 'RecordRotationSuccess', jobId, generation, activeIndex, now: at(now) });
 const fail = (jobId: string, now: string, message = 'NOAUTH on 127.0.0.1:6379'): RotationCommand =>
@@ -234,6 +235,20 @@ describe('recording results', () => {
     const retry = events(when(given(...issued(), ...requested, ...failed), requestRetry('job-3', '2026-03-03T11:29:00Z', '2026-03-03T12:00:00Z')));
     const [completed] = events(when(given(...issued(), ...requested, ...failed, ...retry), succeed('job-3', 3, 1, '2026-03-03T12:00:02Z')));
     expect(completed.data).toMatchObject({ reason: 'retry', nextRotationAt: '2026-03-05T11:29:00.000Z' });
+  });
+
+  it('heals a drifted credential by rotating the other slot, without moving the regular chain', () => {
+    const [requested] = events(when(given(...issued()), requestHeal('job-2', '2026-03-02T15:00:00Z')));
+    expect(requested.data).toMatchObject({ reason: 'heal', targetIndex: 1, generation: 2, dueAt: null });
+    const [completed] = events(when(given(...issued(), requested), succeed('job-2', 2, 1, '2026-03-02T15:00:01Z')));
+    expect(completed.data).toMatchObject({ reason: 'heal', activeIndex: 1, nextRotationAt: '2026-03-03T11:29:00.000Z' });
+  });
+
+  it('ignores a heal request while a rotation is in flight or before anything was issued', () => {
+    const inFlight = [...issued(), ...events(when(given(...issued()), requestManual('job-2', '2026-03-02T15:00:00Z')))];
+    expect(when(given(...inFlight), requestHeal('job-3', '2026-03-02T15:00:01Z'))).toEqual([]);
+    const created = history(create);
+    expect(when(given(...created), requestHeal('job-1', '2026-03-01T10:00:00Z'))).toEqual([]);
   });
 
   it('plans from the rotation time after a manual rotation', () => {

@@ -9,7 +9,7 @@ import type { RotateAtUtc, ScheduleUnit } from '../schedule';
 
 /** Which of the two credential sets (Redis users) of a rotation. */
 export type SlotIndex = CredentialIndex;
-export type RotationReason = 'initial' | 'manual' | 'scheduled' | 'retry';
+export type RotationReason = 'initial' | 'manual' | 'scheduled' | 'retry' | 'heal';
 
 export interface RotationParameters {
   passwordRequirements: PasswordRequirements;

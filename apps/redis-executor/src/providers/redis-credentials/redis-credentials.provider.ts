@@ -1,9 +1,9 @@
 import { EnvelopeCipher, redact } from '@rotor/crypto';
-import { checkConnection, RedisAclError, RedisTarget, revokeUsers, rotateUser } from '@rotor/redis-acl';
+import { checkConnection, checkCredentials, RedisAclError, RedisTarget, revokeUsers, rotateUser } from '@rotor/redis-acl';
 import { generatePassword } from '@rotor/rotation-domain';
 import { RotorError } from '@rotor/util';
 import {
-  ConnectionRequest, CredentialRequest, IssuedCredential, RevokedCredentials, RevokeRequest, RotationProvider,
+  CheckRequest, ConnectionRequest, CredentialCheckResult, CredentialRequest, IssuedCredential, RevokedCredentials, RevokeRequest, RotationProvider,
   RotationProviderError,
 } from '../rotation-provider';
 import { REDIS_CREDENTIALS_PROVIDER, REDIS_PROVIDER_ERROR, SEALED_FIELD } from './redis-credentials.constants';
@@ -70,6 +70,22 @@ export function createRedisCredentialsProvider(deps: RedisCredentialsDeps): Rota
         return { usernames: request.usernames, nodes };
       } catch (e) {
         throw providerError('REDIS', e, secrets);
+      }
+    },
+
+    async checkCredentials(request: CheckRequest<RedisCredentialsSpec>): Promise<{ nodes: string[]; checks: CredentialCheckResult[] }> {
+      const { target, secrets } = openTarget(deps.cipher, request);
+      const all = [...secrets, ...request.credentials.map((c) => c.password)];
+      try {
+        const { nodes, checks } = await checkCredentials(target, request.credentials);
+        return {
+          nodes,
+          checks: checks.map((c) => ({
+            label: c.label as CredentialCheckResult['label'], username: c.username, node: c.node, ok: c.ok, answer: redact(c.answer, all),
+          })),
+        };
+      } catch (e) {
+        throw providerError('REDIS', e, all);
       }
     },
   };

@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { CreateConnectionInput } from '../connection.schemas';
-import type { AppConnectionView } from '../connection.types';
+import type { ConnectionAnswer } from '../connection.types';
 
-export class CreateConnectionCommand extends Command<AppConnectionView> {
+export class CreateConnectionCommand extends Command<ConnectionAnswer> {
   constructor(readonly input: CreateConnectionInput) {
     super();
   }

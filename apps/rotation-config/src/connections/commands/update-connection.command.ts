@@ -1,8 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { UpdateConnectionInput } from '../connection.schemas';
-import type { AppConnectionView } from '../connection.types';
+import type { ConnectionAnswer } from '../connection.types';
 
-export class UpdateConnectionCommand extends Command<AppConnectionView> {
+export class UpdateConnectionCommand extends Command<ConnectionAnswer> {
   constructor(
     readonly connectionId: string,
     readonly projectId: string | undefined,

@@ -1,4 +1,5 @@
 import { RotationConfigInit1767312000000 } from './1767312000000-rotation-config-init';
+import { RotationVerification1767500000000 } from './1767500000000-rotation-verification';
 
 /** rotation-config's own migrations; the event store's run first (createDataSource adds them). */
-export const ROTATION_CONFIG_MIGRATIONS = [RotationConfigInit1767312000000];
+export const ROTATION_CONFIG_MIGRATIONS = [RotationConfigInit1767312000000, RotationVerification1767500000000];

@@ -7,11 +7,13 @@ import { DataSource } from 'typeorm';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../config/rotation-config.config';
 import { RecordRotationFailureCommand } from '../commands/record-rotation-failure.command';
 import { RecordRotationSuccessCommand } from '../commands/record-rotation-success.command';
+import { RecordVerificationCommand } from '../commands/record-verification.command';
 import { RequestDueRotationCommand } from '../commands/request-due-rotation.command';
 
 /**
  * What moves a rotation along besides the API: due times from the scheduler, failures from
- * the executor, and the secret store's word that the new credential is served. Each event is
+ * the executor, the secret store's word that the new credential is served, and the executor's
+ * checks of served credentials (a drifted one is healed). Each event is
  * applied once (inbox) in the transaction that appends what it caused.
  */
 @Injectable()
@@ -34,6 +36,7 @@ export class RotationResultsConsumer implements OnApplicationBootstrap, OnModule
         RotationDue: (event, tx) => this.commands.execute(new RequestDueRotationCommand(event, tx)),
         RotationFailed: (event, tx) => this.commands.execute(new RecordRotationFailureCommand(event, tx)),
         RotationSecretsStored: (event, tx) => this.commands.execute(new RecordRotationSuccessCommand(event, tx)),
+        CredentialsVerified: (event, tx) => this.commands.execute(new RecordVerificationCommand(event, tx)),
       },
     });
     await this.runner.start();

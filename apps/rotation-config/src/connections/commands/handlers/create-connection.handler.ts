@@ -4,7 +4,7 @@ import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { ConnectionCheck } from '../../connection-check';
 import { ConnectionSecrets } from '../../connection-secrets';
-import { AppConnectionView, StoredConnection, toConnectionView } from '../../connection.types';
+import { ConnectionAnswer, StoredConnection, toConnectionView } from '../../connection.types';
 import { ConnectionsRepository } from '../../connections.repository';
 import { connectionNameTaken, translateConnectionWriteError } from '../../connection-errors';
 import { CreateConnectionCommand } from '../create-connection.command';
@@ -18,7 +18,7 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ input }: CreateConnectionCommand): Promise<AppConnectionView> {
+  async execute({ input }: CreateConnectionCommand): Promise<ConnectionAnswer> {
     if (await this.connections.nameTaken(input.projectId, input.name, null)) throw connectionNameTaken(input.name);
     const id = randomUUID();
     const now = this.clock.now();
@@ -36,12 +36,12 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
       createdAt: now,
       updatedAt: now,
     };
-    await this.check.verify(this.secrets.target(connection));
+    const connectionCheck = await this.check.verify(this.secrets.target(connection));
     try {
       await this.connections.insert(connection);
     } catch (e) {
       throw translateConnectionWriteError(e, input.name);
     }
-    return toConnectionView(connection);
+    return { appConnection: toConnectionView(connection), connectionCheck };
   }
 }

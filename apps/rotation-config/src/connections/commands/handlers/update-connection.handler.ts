@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ConnectionCheck } from '../../connection-check';
 import { connectionNameTaken, translateConnectionWriteError } from '../../connection-errors';
 import { ConnectionSecrets } from '../../connection-secrets';
-import { AppConnectionView, StoredConnection, toConnectionView } from '../../connection.types';
+import { ConnectionAnswer, StoredConnection, toConnectionView } from '../../connection.types';
 import { ConnectionsRepository } from '../../connections.repository';
 import { UpdateConnectionCommand } from '../update-connection.command';
 
@@ -22,7 +22,7 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ connectionId, projectId, changes }: UpdateConnectionCommand): Promise<AppConnectionView> {
+  async execute({ connectionId, projectId, changes }: UpdateConnectionCommand): Promise<ConnectionAnswer> {
     const current = await this.connections.get(connectionId, projectId);
     if (changes.name !== undefined && changes.name !== current.name && (await this.connections.nameTaken(current.projectId, changes.name, current.id))) {
       throw connectionNameTaken(changes.name);
@@ -41,7 +41,7 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
       updatedAt: this.clock.now(),
     };
     // Only a change to how Redis is reached needs proof that it still works.
-    if (REACH_FIELDS.some((f) => changes[f] !== undefined)) await this.check.verify(this.secrets.target(next));
+    const connectionCheck = REACH_FIELDS.some((f) => changes[f] !== undefined) ? await this.check.verify(this.secrets.target(next)) : undefined;
     try {
       await this.ds.transaction(async (tx) => {
         await this.connections.get(current.id, projectId, tx, true); // still there
@@ -50,6 +50,6 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
     } catch (e) {
       throw translateConnectionWriteError(e, next.name);
     }
-    return toConnectionView(next);
+    return { appConnection: toConnectionView(next), ...(connectionCheck ? { connectionCheck } : {}) };
   }
 }

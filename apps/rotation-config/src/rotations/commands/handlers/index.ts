@@ -2,6 +2,7 @@ import { CreateRotationHandler } from './create-rotation.handler';
 import { DeleteRotationHandler } from './delete-rotation.handler';
 import { RecordRotationFailureHandler } from './record-rotation-failure.handler';
 import { RecordRotationSuccessHandler } from './record-rotation-success.handler';
+import { RecordVerificationHandler } from './record-verification.handler';
 import { RequestDueRotationHandler } from './request-due-rotation.handler';
 import { RotateSecretsHandler } from './rotate-secrets.handler';
 import { UpdateRotationHandler } from './update-rotation.handler';
@@ -14,4 +15,5 @@ export const RotationCommandHandlers = [
   RequestDueRotationHandler,
   RecordRotationSuccessHandler,
   RecordRotationFailureHandler,
+  RecordVerificationHandler,
 ];

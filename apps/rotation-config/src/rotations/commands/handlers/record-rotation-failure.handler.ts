@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { causedBy } from '@rotor/contracts';
+import { countHeal } from '../../heal-metrics';
 import { RotationStore } from '../../rotation.store';
 import { RecordRotationFailureCommand } from '../record-rotation-failure.command';
 import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
@@ -13,12 +14,13 @@ export class RecordRotationFailureHandler implements ICommandHandler<RecordRotat
 
   async execute({ event, tx }: RecordRotationFailureCommand): Promise<void> {
     const p = event.payload;
-    await ignoringUnknownRotation(this.logger, `RotationFailed ${event.eventId}`, () =>
-      this.store.execute(
+    await ignoringUnknownRotation(this.logger, `RotationFailed ${event.eventId}`, async () => {
+      const { events } = await this.store.execute(
         p.rotationId,
         [{ type: 'RecordRotationFailure', jobId: p.jobId, message: p.message, retryable: p.retryable, now: new Date(p.failedAt) }],
         { tx, envelope: causedBy(event) },
-      ),
-    );
+      );
+      if (events.some((e) => e.type === 'RotationAttemptFailed' && e.data.reason === 'heal')) countHeal('failed');
+    });
   }
 }

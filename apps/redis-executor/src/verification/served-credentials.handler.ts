@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Envelope } from '@rotor/contracts';
+import { Clock, CLOCK } from '@rotor/util';
+import { EntityManager } from 'typeorm';
+import { lockRotation } from '../executor-jobs/executor-jobs';
+import { ExecutorConfig } from '../executor.config';
+import { EXECUTOR_CONFIG } from '../tokens';
+import { nextCheckAfter, nextRegularCheck } from './verification-outcome';
+import { VerificationTargets } from './verification-targets';
+
+/**
+ * Keeps verification_targets in step with what the secret store serves: RotationCompleted
+ * names the served slot (the one it replaced becomes "previous"); RotationDeleted ends
+ * verification. Runs in the ConsumerRunner's transaction, under the rotation's lock.
+ */
+@Injectable()
+export class ServedCredentialsHandler {
+  private readonly logger = new Logger('ServedCredentials');
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
+  ) {}
+
+  async completed(event: Envelope<'RotationCompleted'>, tx: EntityManager): Promise<void> {
+    const p = event.payload;
+    await lockRotation(tx, p.rotationId);
+    const before = await VerificationTargets.lock(tx, p.rotationId);
+    const settings = this.config.verification;
+    const now = this.clock.now();
+    // After a heal, confirm soon; otherwise the regular interval.
+    const verifyAt = !settings ? null
+      : before?.lastStatus === 'drifted' ? nextCheckAfter('drifted', 1, now, settings, Math.random())
+      : nextRegularCheck(now, settings, Math.random());
+    const served = await VerificationTargets.recordServed(tx, p.rotationId, p.activeIndex, p.generation, verifyAt);
+    if (!served) this.logger.warn(`rotation ${p.rotationId}: generation ${p.generation} is served, but this executor holds no such credential to verify`);
+  }
+
+  async deleted(event: Envelope<'RotationDeleted'>, tx: EntityManager): Promise<void> {
+    await lockRotation(tx, event.payload.rotationId);
+    await VerificationTargets.remove(tx, event.payload.rotationId);
+  }
+}

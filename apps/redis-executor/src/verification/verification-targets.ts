@@ -1,0 +1,152 @@
+import { RedisConnectionRef } from '@rotor/contracts';
+import { EntityManager } from 'typeorm';
+import { ProviderType } from '../providers';
+
+/** One slot's credential as the executor issued it: the password sealed, never plaintext. */
+export interface SlotCredential {
+  username: string;
+  /** Sealed for (projectId, rotationId, 'password'), the same ciphertext CredentialsRotated carried. */
+  password: string;
+  generation: number;
+}
+
+export interface VerificationTarget {
+  rotationId: string;
+  projectId: string;
+  provider: ProviderType;
+  connection: RedisConnectionRef;
+  credentials: Partial<Record<'0' | '1', SlotCredential>>;
+  activeIndex: 0 | 1 | null;
+  activeGeneration: number | null;
+  previousIndex: 0 | 1 | null;
+  lastStatus: 'healthy' | 'drifted' | 'unverifiable' | null;
+  driftedSince: Date | null;
+  failedChecks: number;
+}
+
+interface Row {
+  rotation_id: string;
+  project_id: string;
+  provider: ProviderType;
+  connection: RedisConnectionRef;
+  credentials: VerificationTarget['credentials'];
+  active_index: 0 | 1 | null;
+  active_generation: number | null;
+  previous_index: 0 | 1 | null;
+  last_status: VerificationTarget['lastStatus'];
+  drifted_since: Date | null;
+  failed_checks: number;
+}
+
+function fromRow(r: Row): VerificationTarget {
+  return {
+    rotationId: r.rotation_id,
+    projectId: r.project_id,
+    provider: r.provider,
+    connection: r.connection,
+    credentials: r.credentials,
+    activeIndex: r.active_index,
+    activeGeneration: r.active_generation,
+    previousIndex: r.previous_index,
+    lastStatus: r.last_status,
+    driftedSince: r.drifted_since,
+    failedChecks: r.failed_checks,
+  };
+}
+
+/**
+ * The executor's record of what it issued and what is served, for continuous verification.
+ * Every write runs in the transaction of the event that caused it (inbox claim included).
+ */
+export const VerificationTargets = {
+  /**
+   * A job worked on slot `slot`: its user now has `credential` (or, after a failure, an unknown
+   * password). Either way the slot no longer holds the credential it had, so it is no longer
+   * "the previous one" that must still authenticate.
+   */
+  async recordSlotWork(
+    tx: EntityManager,
+    target: { rotationId: string; projectId: string; provider: ProviderType; connection: RedisConnectionRef },
+    slot: 0 | 1,
+    credential: SlotCredential | null,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
+       VALUES ($1, $2, $3, $4, CASE WHEN $6::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($5::text, $6::jsonb) END)
+       ON CONFLICT (rotation_id) DO UPDATE SET
+         connection = EXCLUDED.connection,
+         credentials = CASE WHEN $6::jsonb IS NULL THEN t.credentials - $5::text
+                            ELSE t.credentials || jsonb_build_object($5::text, $6::jsonb) END,
+         previous_index = CASE WHEN t.previous_index::text = $5::text THEN NULL ELSE t.previous_index END,
+         updated_at = now()`,
+      [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
+        credential === null ? null : JSON.stringify(credential)],
+    );
+  },
+
+  /**
+   * The secret store serves `generation` in slot `activeIndex` (RotationCompleted). The slot
+   * it replaced becomes the previous one, which must keep authenticating until the next job
+   * works on it. Returns false when this executor did not issue that credential (nothing to
+   * verify with). The first check is at `verifyAt`.
+   */
+  async recordServed(tx: EntityManager, rotationId: string, activeIndex: 0 | 1, generation: number, verifyAt: Date | null): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `UPDATE verification_targets AS t SET
+         previous_index = CASE WHEN t.active_index IS NOT NULL AND t.active_index <> $2::smallint AND t.credentials ? t.active_index::text
+                               THEN t.active_index ELSE NULL END,
+         active_index = $2::smallint, active_generation = $3::int, verify_at = $4, updated_at = now()
+       WHERE rotation_id = $1 AND (t.credentials -> ($2::smallint)::text ->> 'generation')::int = $3::int
+         AND (t.active_generation IS NULL OR t.active_generation < $3::int)
+       RETURNING rotation_id`,
+      [rotationId, activeIndex, generation, verifyAt],
+    );
+    return rows.length > 0;
+  },
+
+  async remove(tx: EntityManager, rotationId: string): Promise<void> {
+    await tx.query('DELETE FROM verification_targets WHERE rotation_id = $1', [rotationId]);
+  },
+
+  /**
+   * Claims up to `limit` rotations due for a check, oldest first, and moves their next check
+   * to `provisionalAt` in the same transaction: another instance skips them (SKIP LOCKED, then
+   * no longer due), and a crash mid-check only delays the next one.
+   */
+  async claimDue(tx: EntityManager, now: Date, limit: number, provisionalAt: (id: string) => Date): Promise<VerificationTarget[]> {
+    const rows: Row[] = await tx.query(
+      `SELECT * FROM verification_targets
+        WHERE verify_at IS NOT NULL AND verify_at <= $1 AND active_index IS NOT NULL
+        ORDER BY verify_at, rotation_id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    for (const r of rows) {
+      await tx.query('UPDATE verification_targets SET verify_at = $2 WHERE rotation_id = $1', [r.rotation_id, provisionalAt(r.rotation_id)]);
+    }
+    return rows.map(fromRow);
+  },
+
+  /** The row as it is now, locked until the transaction ends (null: deleted meanwhile). */
+  async lock(tx: EntityManager, rotationId: string): Promise<VerificationTarget | null> {
+    const rows: Row[] = await tx.query('SELECT * FROM verification_targets WHERE rotation_id = $1 FOR UPDATE', [rotationId]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  },
+
+  async recordCheck(
+    tx: EntityManager,
+    rotationId: string,
+    check: { status: 'healthy' | 'drifted' | 'unverifiable'; driftedSince: Date | null; failedChecks: number; verifyAt: Date },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE verification_targets SET last_status = $2, drifted_since = $3, failed_checks = $4, verify_at = $5, updated_at = now()
+        WHERE rotation_id = $1`,
+      [rotationId, check.status, check.driftedSince, check.failedChecks, check.verifyAt],
+    );
+  },
+
+  /** Rotations whose last check found a served credential rejected (the drifted gauge). */
+  async countDrifted(m: EntityManager): Promise<number> {
+    const [row]: { n: number }[] = await m.query(`SELECT count(*)::int AS n FROM verification_targets WHERE last_status = 'drifted'`);
+    return row.n;
+  },
+};
