@@ -59,7 +59,7 @@ export function DashboardPage() {
           </select>
         </label>
         <GuardedButton
-          allowance={auth.can(projectId, 'create')}
+          allowance={env ? auth.can(projectId, 'create') : { allowed: false, reason: 'Loading the project…' }}
           className="primary"
           onClick={() => navigate(`/projects/${projectId}/rotations/new?${new URLSearchParams({ env: env ?? '', path })}`)}
         >

@@ -10,7 +10,7 @@ import { ProjectHeader } from '../components/ProjectHeader';
 import { Alert, Loading } from '../components/ui';
 import { api, errorText, ok, RotorApiError } from '../lib/api';
 import { useAuth } from '../lib/auth';
-import { useConnections, useRotation, useRotations, useSecrets } from '../lib/queries';
+import { useConnections, useProject, useRotation, useRotations, useSecrets } from '../lib/queries';
 import { formatInstant, formatUtcTime, localTimeToUtc, localZone, previewRotations } from '../lib/time';
 import {
   defaultValues,
@@ -72,7 +72,9 @@ function WizardForm({ projectId, rotation }: { projectId: string; rotation?: Sec
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const auth = useAuth();
-  const environment = rotation?.environment.slug ?? search.get('env') ?? '';
+  const project = useProject(projectId);
+  // A link without ?env= lands in the project's first environment (as the dashboard does).
+  const environment = rotation?.environment.slug || search.get('env') || project.data?.environments[0]?.slug || '';
   const secretPath = rotation?.folder.path ?? search.get('path') ?? '/';
   const baseline = useMemo(() => (rotation ? valuesOf(rotation) : defaultValues()), [rotation]);
   // A reload keeps the place: the draft (no secret in it) is kept for this tab.
@@ -92,7 +94,7 @@ function WizardForm({ projectId, rotation }: { projectId: string; rotation?: Sec
   const blockedAt = editing ? undefined : firstInvalidStep(form.getValues(), step);
 
   useEffect(() => {
-    sessionStorage.setItem(draftKey(projectId, rotation?.id), JSON.stringify(values));
+    if (!leaving.current) sessionStorage.setItem(draftKey(projectId, rotation?.id), JSON.stringify(values));
   });
 
   // A later step is reachable only when every earlier one is valid.
@@ -108,6 +110,14 @@ function WizardForm({ projectId, rotation }: { projectId: string; rotation?: Sec
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+
+  // An error goes as soon as its field changes; "Next" checks the step again.
+  useEffect(() => {
+    const subscription = form.watch((_, { name, type }) => {
+      if (name && type === 'change') form.clearErrors(name);
+    });
+    return () => subscription.unsubscribe();
+  }, [form]);
 
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [step]);
@@ -296,7 +306,7 @@ function ConfigurationStep({ form, projectId, locked }: StepProps & { projectId:
     <>
       <Field name="connectionId" label="Redis connection" hint={locked ? 'The connection of an existing rotation cannot change.' : undefined}>
         {(p) => (
-          <select {...p} value={connectionId} onChange={(e) => setValue('connectionId', e.target.value, { shouldDirty: true })} disabled={locked}>
+          <select {...p} value={connectionId} onChange={(e) => { setValue('connectionId', e.target.value, { shouldDirty: true }); form.clearErrors('connectionId'); }} disabled={locked}>
             <option value="">Choose a connection…</option>
             {connections.data?.map((c) => (
               <option key={c.id} value={c.id}>{c.name} ({c.host}:{c.port})</option>
@@ -321,6 +331,7 @@ function ConfigurationStep({ form, projectId, locked }: StepProps & { projectId:
                 onSaved={(c) => {
                   setCreating(false);
                   setValue('connectionId', c.id, { shouldDirty: true });
+                  form.clearErrors('connectionId');
                 }}
               />
             </div>
