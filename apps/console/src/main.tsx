@@ -1,16 +1,28 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense, type ComponentType } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router-dom';
 import { Layout, RequireSignIn } from './components/Layout';
 import { AuthProvider } from './lib/auth';
-import { ConnectionEditPage, ConnectionsPage } from './pages/Connections';
-import { DashboardPage } from './pages/Dashboard';
+import { Loading } from './components/ui';
 import { ProjectsPage } from './pages/Projects';
-import { RotationDetailPage } from './pages/RotationDetail';
 import { SignInPage } from './pages/SignIn';
-import { WizardPage } from './pages/Wizard';
 import './styles.css';
+
+// The first page (sign-in, projects) ships alone; the other pages load when first opened.
+function page(load: () => Promise<ComponentType>) {
+  const Page = lazy(async () => ({ default: await load() }));
+  return (
+    <Suspense fallback={<Loading what="the page" />}>
+      <Page />
+    </Suspense>
+  );
+}
+const dashboard = () => import('./pages/Dashboard').then((m) => m.DashboardPage);
+const wizard = () => import('./pages/Wizard').then((m) => m.WizardPage);
+const rotation = () => import('./pages/RotationDetail').then((m) => m.RotationDetailPage);
+const connections = () => import('./pages/Connections').then((m) => m.ConnectionsPage);
+const connection = () => import('./pages/Connections').then((m) => m.ConnectionEditPage);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: (count, error) => count < 2 && !('statusCode' in (error as object)), refetchOnWindowFocus: false } },
@@ -27,13 +39,13 @@ const router = createBrowserRouter(
           children: [
             { index: true, element: <Navigate to="/projects" replace /> },
             { path: '/projects', element: <ProjectsPage /> },
-            { path: '/projects/:projectId', element: <DashboardPage /> },
-            { path: '/projects/:projectId/rotations/new', element: <WizardPage /> },
-            { path: '/projects/:projectId/rotations/:rotationId', element: <RotationDetailPage /> },
-            { path: '/projects/:projectId/rotations/:rotationId/edit', element: <WizardPage /> },
-            { path: '/projects/:projectId/connections', element: <ConnectionsPage /> },
-            { path: '/projects/:projectId/connections/new', element: <ConnectionEditPage /> },
-            { path: '/projects/:projectId/connections/:connectionId', element: <ConnectionEditPage /> },
+            { path: '/projects/:projectId', element: page(dashboard) },
+            { path: '/projects/:projectId/rotations/new', element: page(wizard) },
+            { path: '/projects/:projectId/rotations/:rotationId', element: page(rotation) },
+            { path: '/projects/:projectId/rotations/:rotationId/edit', element: page(wizard) },
+            { path: '/projects/:projectId/connections', element: page(connections) },
+            { path: '/projects/:projectId/connections/new', element: page(connection) },
+            { path: '/projects/:projectId/connections/:connectionId', element: page(connection) },
             { path: '*', element: <Navigate to="/projects" replace /> },
           ],
         },

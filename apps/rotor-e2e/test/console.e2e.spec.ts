@@ -258,16 +258,20 @@ describe('the console, served by the gateway', () => {
     expect(await generated.getByText(secrets.REDIS_PASSWORD).count()).toBe(1);
     await expectAccessible(page, '11-rotation-detail');
 
-    const before = await page.getByTestId('last-rotated').innerText();
+    const before = await page.getByTestId('last-rotated').getAttribute('data-iso');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     await page.getByRole('button', { name: 'Rotate now' }).click();
     await page.getByText(/is running/).or(page.getByText('Rotating now')).first().waitFor();
     await page.getByText(/completed\./).waitFor({ timeout: 60_000 });
     await page.getByTestId('active-index').getByText('1').waitFor();
-    await page.waitForFunction((prev) => document.querySelector('[data-testid="last-rotated"]')?.textContent !== prev, before);
+    // The shown time is the rotation's new lastRotatedAt (to the minute on screen, exact here).
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="last-rotated"]')?.getAttribute('data-iso') !== prev, before);
+    const shown = await page.getByTestId('last-rotated').getAttribute('data-iso');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await page.getByTestId('timeline').getByText('RotationCompleted').first().waitFor();
-    expect((await ok(api.GET('/api/v2/secret-rotations/redis-credentials/{rotationId}', { params: { path: { rotationId } } }))).secretRotation.activeIndex).toBe(1);
+    const after = (await ok(api.GET('/api/v2/secret-rotations/redis-credentials/{rotationId}', { params: { path: { rotationId } } }))).secretRotation;
+    expect(after.activeIndex).toBe(1);
+    expect(shown).toBe(after.lastRotatedAt);
     await screenshot(page, '12-rotated');
     await page.context().close();
   });

@@ -107,7 +107,7 @@ export function RotationDetailPage() {
 
       <dl className="facts">
         <div><dt>Active credential set</dt><dd data-testid="active-index">{r.activeIndex}</dd></div>
-        <div><dt>Last rotation</dt><dd data-testid="last-rotated">{formatInstant(r.lastRotatedAt)}</dd></div>
+        <div><dt>Last rotation</dt><dd data-testid="last-rotated" data-iso={r.lastRotatedAt ?? ''}>{formatInstant(r.lastRotatedAt)}</dd></div>
         <div><dt>Next rotation</dt><dd>{r.isAutoRotationEnabled ? formatInstant(r.nextRotationAt) : 'none (auto-rotation off)'}</dd></div>
         <div><dt>Schedule</dt><dd>every {r.rotationInterval} day{r.rotationInterval === 1 ? '' : 's'} at {formatUtcTime(r.rotateAtUtc)}</dd></div>
         <div><dt>Connection</dt><dd><Link to={`/projects/${projectId}/connections/${r.connection.id}`}>{r.connection.name}</Link></dd></div>
