@@ -9,7 +9,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -22,6 +22,8 @@ export default [
             // Clients (the typed API client and what is built on it) run in browsers and in other teams' services;
             // they may read the event contracts (the Redis client that follows SecretsUpdated validates with them).
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:client', 'type:contracts', 'type:domain', 'type:util'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express'] },
+            // The console is a browser app: only the API client and the browser-safe domain rules.
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['type:client', 'type:domain', 'type:util'], bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'express', 'kafkajs', 'ioredis'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:domain', 'type:util', 'type:testing'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: IO_AND_FRAMEWORKS },
@@ -31,6 +33,7 @@ export default [
             // Developer commands (bench, chaos, migrate) drive the platform from outside, like the e2e suite.
             { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:contracts', 'type:util', 'type:client'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -49,7 +52,7 @@ export default [
     },
   },
   {
-    files: ['tools/**/*.ts', '**/*.spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
+    files: ['tools/**/*.ts', '**/*.spec.ts', '**/*.spec.tsx', 'apps/console/vite.config.mts', '**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -18,6 +18,12 @@ if [ -z "${ROTOR_ADMIN_TOKEN:-}" ]; then
 fi
 export ROTOR_ADMIN_TOKEN
 
+# The web console, served by the gateway at /console: rebuilt only when its sources changed.
+console_index=dist/apps/console/index.html
+if [ ! -f "$console_index" ] || [ -n "$(find apps/console libs/api-client/src libs/rotation-domain/src libs/util/src tsconfig.base.json -newer "$console_index" -type f -print -quit)" ]; then
+  node apps/console/build.cjs --quiet >&2
+fi
+
 apps=(secret-store redis-executor rotation-config rotation-scheduler gateway alerts)
 declare -A port=([gateway]=8080 [rotation-config]=8081 [rotation-scheduler]=8082 [redis-executor]=8083 [secret-store]=8084 [alerts]=8085)
 pids=()
@@ -65,6 +71,7 @@ done
 cat <<MSG
 
   Rotor is running.
+    Console:      http://127.0.0.1:8080/console
     API:          http://127.0.0.1:8080/api
     API docs:     http://127.0.0.1:8080/api/docs
     Admin token:  $ROTOR_ADMIN_TOKEN

@@ -7,6 +7,8 @@ cd "$root"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false KAFKAJS_NO_PARTITIONER_WARNING=1
 
 bash tools/install.sh
+# Chromium for the console's browser tests (Debian's package, installed when missing).
+bash tools/browser.sh
 # The tests get a broker of their own, fresh every run (as on a new machine): they never
 # share topics with a platform `npm start` runs on 9092, which would otherwise read the
 # tests' events. Jars are shared with the main broker (.kafka/lib).

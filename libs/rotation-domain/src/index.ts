@@ -7,3 +7,4 @@ export * from './naming';
 export * from './rotation';
 export * from './api-validation';
 export * from './retry';
+export * from './api-requests';

@@ -54,6 +54,8 @@ export interface PlatformOptions {
   readyTimeoutMs?: number;
   /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
   nodeArgs?: Partial<Record<Service, string[]>>;
+  /** How long a service may take to answer /health/ready after it is spawned (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export class Platform {

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { descriptionSchema, projectIdSchema, slugSchema } from '../validation/common.schemas';
-import { wholeNumberMessage } from '../validation/domain-issues';
-import { atLeastOneField } from '../validation/at-least-one-field';
+import { atLeastOneField, descriptionSchema, projectIdSchema, slugSchema, wholeNumberMessage } from '@rotor/rotation-domain';
 
 /** `/api/v1/app-connections/redis`: how Rotor reaches a Redis deployment as a user that may run ACL SETUSER. */
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { descriptionSchema, slugSchema } from '../validation/common.schemas';
+import { descriptionSchema, slugSchema } from '@rotor/rotation-domain';
 
 export const environmentInputSchema = z.strictObject({
   slug: slugSchema('Environment slug.'),

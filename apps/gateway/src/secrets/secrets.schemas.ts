@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { environmentSlugSchema, projectIdSchema, secretNameSchema, secretPathSchema } from '../validation/common.schemas';
+import { environmentSlugSchema, projectIdSchema, secretNameSchema, secretPathSchema } from '@rotor/rotation-domain';
 
 /** `/api/v3/secrets/raw`: ordinary secrets and the ones rotations maintain (read-only through the API). */
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeSecretPath, secretNameProblem, slugProblem } from '@rotor/rotation-domain';
+import { normalizeSecretPath, secretNameProblem, slugProblem } from '../api-validation';
 
 /** Checked for existence and access after the shape: unknown or foreign projects are a 404. */
 export const projectIdSchema = z.string().min(1).max(64).describe('Id of the project (UUID).');
