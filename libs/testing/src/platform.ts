@@ -50,8 +50,6 @@ export interface PlatformOptions {
   kafkaHome?: string;
   /** Where the services' logs go; emptied by the constructor (default tmp/e2e-logs). */
   logDir?: string;
-  /** How long each service may take to become ready (default 60 s; longer on a busy machine). */
-  readyTimeoutMs?: number;
   /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
   nodeArgs?: Partial<Record<Service, string[]>>;
   /** How long a service may take to answer /health/ready after it is spawned (default 60 s). */

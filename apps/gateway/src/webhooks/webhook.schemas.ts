@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WEBHOOK_EVENTS, createWebhookSchema, updateWebhookSchema } from '@rotor/webhooks';
-import { projectIdSchema } from '../validation/common.schemas';
+import { projectIdSchema } from '@rotor/rotation-domain';
 
 /** `/api/v1/webhooks`: project webhooks on rotation outcomes (served by the alerts service). */
 
