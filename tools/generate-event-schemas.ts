@@ -33,6 +33,7 @@ const SUMMARIES: Record<EventType, string> = {
   RotationTimedOut: "A requested job had no outcome within its lease; the secret store fences it unless its credential is already stored (rotation-scheduler).",
   RotationSecretsStored: 'The secret store wrote the new versions of a rotation\'s secrets (secret-store).',
   SecretsUpdated: 'Secrets have new versions; reload them through the secrets API. Keys and versions only, never values.',
+  AuditRecorded: "One audit record of the gateway, exactly as stored with its hash chain, for a SIEM; never a secret or token (gateway).",
 };
 
 /** The public payload's fields for consumers; a Record, so a field added to the contract must be explained here. */
@@ -46,7 +47,7 @@ const SECRETS_UPDATED_FIELDS: Record<keyof SecretsUpdated, [type: string, meanin
 };
 
 function isPublic(type: EventType): boolean {
-  return EVENTS[type].topic === TOPICS.secretsPublic;
+  return EVENTS[type].topic === TOPICS.secretsPublic || EVENTS[type].topic === TOPICS.audit;
 }
 
 /** The JSON Schema of one event's Kafka message value. */

@@ -6,3 +6,4 @@ export * from './events/rotation-events';
 export * from './events/executor-events';
 export * from './events/scheduler-events';
 export * from './events/secret-events';
+export * from './events/audit-events';

@@ -7,6 +7,7 @@ import {
 import { CredentialsRevokedV1, CredentialsRotatedV1, RotationFailedV1 } from './events/executor-events';
 import { RotationDueV1, RotationTimedOutV1 } from './events/scheduler-events';
 import { RotationSecretsStoredV1, SecretsUpdatedV1 } from './events/secret-events';
+import { AuditRecordedV1 } from './events/audit-events';
 
 interface EventDefinition {
   topic: Topic;
@@ -34,6 +35,7 @@ export const EVENTS = {
   RotationTimedOut: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: RotationTimedOutV1 },
   RotationSecretsStored: { topic: TOPICS.secretsInternal, schemaVersion: 1, payload: RotationSecretsStoredV1 },
   SecretsUpdated: { topic: TOPICS.secretsPublic, schemaVersion: 1, payload: SecretsUpdatedV1 },
+  AuditRecorded: { topic: TOPICS.audit, schemaVersion: 1, payload: AuditRecordedV1 },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

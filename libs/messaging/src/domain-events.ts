@@ -31,6 +31,7 @@ export class RotationDueEvent extends DomainEvent<'RotationDue'> {}
 export class RotationTimedOutEvent extends DomainEvent<'RotationTimedOut'> {}
 export class RotationSecretsStoredEvent extends DomainEvent<'RotationSecretsStored'> {}
 export class SecretsUpdatedEvent extends DomainEvent<'SecretsUpdated'> {}
+export class AuditRecordedEvent extends DomainEvent<'AuditRecorded'> {}
 
 /** Exhaustive: a new event type in the contracts does not compile until it has a class here. */
 export const DOMAIN_EVENT_CLASSES = {
@@ -48,6 +49,7 @@ export const DOMAIN_EVENT_CLASSES = {
   RotationTimedOut: RotationTimedOutEvent,
   RotationSecretsStored: RotationSecretsStoredEvent,
   SecretsUpdated: SecretsUpdatedEvent,
+  AuditRecorded: AuditRecordedEvent,
 } as const satisfies { [T in EventType]: new (envelope: Envelope<T>) => DomainEvent<T> };
 
 export type DomainEventOf<T extends EventType> = InstanceType<(typeof DOMAIN_EVENT_CLASSES)[T]>;
