@@ -33,4 +33,7 @@ export const ROUTES: [string, string][] = [
   ['POST', '/api/v3/secrets/raw/X'],
   ['PATCH', '/api/v3/secrets/raw/X'],
   ['DELETE', '/api/v3/secrets/raw/X'],
+  ['GET', '/api/v1/audit-logs'],
+  ['GET', '/api/v1/audit-logs/export'],
+  ['GET', '/api/v1/audit-logs/verify'],
 ];
