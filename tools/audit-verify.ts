@@ -28,6 +28,7 @@ async function main(): Promise<number> {
       const b = result.firstBroken;
       console.log(`\nfirst broken link: chain ${b.chain}, record ${b.recordId ?? '(missing)'}, sequence ${b.sequence}, ${b.reason}`);
       console.log(`  expected ${b.expected}\n  found    ${b.actual}`);
+      for (const d of b.differences ?? []) console.log(`  ${d.field}: published ${JSON.stringify(d.published)}, stored ${JSON.stringify(d.stored)}`);
       return 1;
     }
     return 0;

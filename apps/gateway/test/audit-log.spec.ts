@@ -273,7 +273,10 @@ describe('audit log', () => {
 
     const broken = await request(h.http).get('/api/v1/audit-logs/verify').query({ projectId: project.id }).auth(h.adminToken, { type: 'bearer' }).expect(200);
     expect(broken.body.ok).toBe(false);
-    expect(broken.body.firstBroken).toMatchObject({ chain: project.id, recordId: victim.id, sequence: Number(victim.sequence), reason: 'content-changed' });
+    expect(broken.body.firstBroken).toMatchObject({
+      chain: project.id, recordId: victim.id, sequence: Number(victim.sequence), reason: 'content-changed',
+      differences: [{ field: 'outcome.statusCode', published: 200, stored: 404 }],
+    });
     const direct = await verifyAuditLog(db);
     expect(direct.firstBroken?.recordId).toBe(victim.id);
     expect(direct.chains.find((c) => c.chain === 'global')?.ok).toBe(true);

@@ -1,5 +1,5 @@
 import { AuditRecordRow, recordOf } from './audit-rows';
-import { ChainVerification, ChainVerifier } from './verify-chain';
+import { ChainVerification, ChainVerifier, FieldDifference } from './verify-chain';
 
 /** What verification reads through: a pg client, a TypeORM DataSource or EntityManager. */
 export interface SqlQueryable {
@@ -47,7 +47,44 @@ export async function verifyAuditLog(db: SqlQueryable, opts: { projectId?: strin
     chains.push(verifier.finish({ sequence: Number(head.sequence), hash: head.hash }));
   }
   const broken = chains.find((c): c is Extract<ChainVerification, { ok: false }> => !c.ok);
+  if (broken?.broken.reason === 'content-changed' && broken.broken.recordId) {
+    const differences = await differencesFromPublished(db, broken.broken.recordId);
+    if (differences) broken.broken.differences = differences;
+  }
   return { ok: !broken, chains, firstBroken: broken?.broken ?? null };
+}
+
+/**
+ * What differs between a changed record and the copy published with it (the outbox row of
+ * its AuditRecorded event, while the outbox keeps it): field paths with both values. Null
+ * when that copy is gone.
+ */
+async function differencesFromPublished(db: SqlQueryable, recordId: string): Promise<FieldDifference[] | null> {
+  try {
+    const [stored] = rowsOf<AuditRecordRow>(await db.query('SELECT * FROM audit_records WHERE id = $1', [recordId]));
+    const [published] = rowsOf<{ envelope: { payload: Record<string, unknown> } }>(
+      await db.query(`SELECT envelope FROM outbox WHERE topic = 'rotor.audit.v1' AND envelope->>'eventId' = $1 LIMIT 1`, [recordId]),
+    );
+    if (!stored || !published) return null;
+    return diff(published.envelope.payload, recordOf(stored) as unknown as Record<string, unknown>, '');
+  } catch {
+    return null;
+  }
+}
+
+function diff(published: Record<string, unknown>, stored: Record<string, unknown>, prefix: string): FieldDifference[] {
+  const out: FieldDifference[] = [];
+  for (const key of new Set([...Object.keys(published), ...Object.keys(stored)])) {
+    const a = published[key];
+    const b = stored[key];
+    if (isObject(a) && isObject(b)) out.push(...diff(a, b, `${prefix}${key}.`));
+    else if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ field: `${prefix}${key}`, published: a ?? null, stored: b ?? null });
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** pg's client answers `{ rows }`, TypeORM's `query` the rows themselves. */

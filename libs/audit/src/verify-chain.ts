@@ -14,6 +14,14 @@ export interface BrokenLink {
   expected: string;
   actual: string;
   message: string;
+  /** For `content-changed`, when the published copy is still at hand: which fields differ. */
+  differences?: FieldDifference[];
+}
+
+export interface FieldDifference {
+  field: string;
+  published: unknown;
+  stored: unknown;
 }
 
 export type ChainVerification = { ok: true; chain: string; records: number; headHash: string } | { ok: false; chain: string; records: number; broken: BrokenLink };

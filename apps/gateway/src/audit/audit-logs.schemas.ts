@@ -56,6 +56,10 @@ const brokenLink = z.object({
   expected: z.string(),
   actual: z.string(),
   message: z.string(),
+  differences: z
+    .array(z.object({ field: z.string(), published: z.unknown(), stored: z.unknown() }))
+    .optional()
+    .describe('For content-changed, while the published copy is still in the outbox: the fields that differ'),
 });
 
 export const auditLogVerificationResponseSchema = z.object({

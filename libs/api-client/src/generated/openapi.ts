@@ -1682,6 +1682,12 @@ export interface operations {
                             broken?: {
                                 actual: string;
                                 chain: string;
+                                /** @description For content-changed, while the published copy is still in the outbox: the fields that differ */
+                                differences?: {
+                                    field: string;
+                                    published: unknown;
+                                    stored: unknown;
+                                }[];
                                 expected: string;
                                 message: string;
                                 /** @enum {string} */
@@ -1697,6 +1703,12 @@ export interface operations {
                         firstBroken: {
                             actual: string;
                             chain: string;
+                            /** @description For content-changed, while the published copy is still in the outbox: the fields that differ */
+                            differences?: {
+                                field: string;
+                                published: unknown;
+                                stored: unknown;
+                            }[];
                             expected: string;
                             message: string;
                             /** @enum {string} */
