@@ -241,6 +241,17 @@ describe('audit log', () => {
     expect(notAdmin.status).toBe(403);
   });
 
+  it('keeps one unbroken chain, one record per read, under a burst of concurrent reads', async () => {
+    const me = await tokenWith(other.id);
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, () => send('get', `/api/v3/secrets/raw/BURST?projectId=${other.id}&environment=dev&secretPath=/`, me.token)),
+    );
+    expect(burst.every((b) => b.status === 200)).toBe(true);
+    const rows = await db.query('SELECT correlation_id FROM audit_records WHERE correlation_id = ANY($1)', [burst.map((b) => b.correlationId)]);
+    expect(rows.rowCount).toBe(40);
+    expect(await verifyAuditLog(db, { projectId: other.id })).toMatchObject({ ok: true });
+  });
+
   it('never holds a secret value, password or token: rows, export and outbox scanned', async () => {
     const tables = await dumpTables(h.databaseUrl);
     const auditRows = JSON.stringify((await db.query('SELECT * FROM audit_records')).rows);

@@ -7,6 +7,15 @@ import { DataSource, EntityManager } from 'typeorm';
 
 export type NewAuditRecord = Omit<AuditRecordFields, 'sequence' | 'previousHash' | 'chain'>;
 
+interface Pending {
+  fields: NewAuditRecord;
+  resolve: (record: AuditRecord) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Records committed together at most (keeps one transaction's lock short). */
+const MAX_GROUP = 64;
+
 /**
  * Appends records to their project's hash chain. The chain's head row is locked (upsert) for
  * the rest of the transaction, so appends to one chain queue up and each links to the one
@@ -16,9 +25,44 @@ export type NewAuditRecord = Omit<AuditRecordFields, 'sequence' | 'previousHash'
 export class AuditLogWriter {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** In its own transaction. */
+  /** Per project: records waiting for the transaction in flight to finish. */
+  private readonly queues = new Map<string, { busy: boolean; waiting: Pending[] }>();
+
+  /**
+   * In a transaction of its own, shared with the records of the same project that arrive
+   * meanwhile (group commit): a burst of reads in one project waits on one chain head, so
+   * what queues behind a commit goes in the next one instead of a commit each. Resolves once
+   * the record is committed; a failed commit rejects every record of it.
+   */
   append(record: NewAuditRecord): Promise<AuditRecord> {
-    return this.ds.transaction((tx) => this.appendIn(tx, record));
+    const key = record.projectId ?? GLOBAL_CHAIN;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = { busy: false, waiting: [] };
+      this.queues.set(key, queue);
+    }
+    const done = new Promise<AuditRecord>((resolve, reject) => queue.waiting.push({ fields: record, resolve, reject }));
+    if (!queue.busy) void this.flush(key, queue);
+    return done;
+  }
+
+  private async flush(key: string, queue: { busy: boolean; waiting: Pending[] }): Promise<void> {
+    queue.busy = true;
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0, MAX_GROUP);
+      try {
+        const records = await this.ds.transaction(async (tx) => {
+          const out: AuditRecord[] = [];
+          for (const p of batch) out.push(await this.appendIn(tx, p.fields));
+          return out;
+        });
+        batch.forEach((p, i) => p.resolve(records[i] as AuditRecord));
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    queue.busy = false;
+    this.queues.delete(key);
   }
 
   /** In the caller's transaction (the gateway's own change, which it then records with). */
