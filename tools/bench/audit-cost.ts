@@ -35,14 +35,14 @@ export async function measureAuditCost(
 ): Promise<AuditCostReport> {
   let api = makeApi();
   try {
-    await readBurst(api, secretsPath, Math.min(200, opts.reads), opts.concurrency); // warm-up
+    await readBurst(api, secretsPath, Math.min(50, opts.reads), opts.concurrency); // warm-up
     const audited = await readBurst(api, secretsPath, opts.reads, opts.concurrency);
     opts.log(`audit cost: ${opts.reads} reads audited → ${audited.perSecond}/s, p99 ${audited.latencyMs.p99} ms; restarting the gateway without read auditing`);
     api.close();
     await platform.stop('gateway');
     await platform.start('gateway', { GATEWAY_AUDIT_READS: 'false' });
     api = makeApi();
-    await readBurst(api, secretsPath, Math.min(200, opts.reads), opts.concurrency);
+    await readBurst(api, secretsPath, Math.min(50, opts.reads), opts.concurrency);
     const unaudited = await readBurst(api, secretsPath, opts.reads, opts.concurrency);
     opts.log(`audit cost: ${opts.reads} reads not audited → ${unaudited.perSecond}/s, p99 ${unaudited.latencyMs.p99} ms`);
     return {

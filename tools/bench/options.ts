@@ -63,7 +63,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     pgLogStatements: false,
     env: {},
     heapSnapshot: [],
-    auditReads: smoke ? 300 : 5000,
+    auditReads: smoke ? 100 : 5000,
     auditReadConcurrency: 16,
   };
   const num = (flag: string, v: string | undefined): number => {
