@@ -37,6 +37,7 @@ const SUMMARIES: Record<EventType, string> = {
   CredentialsVerified: "A check of a rotation's served credential (and the one it replaced) on every node: healthy, drifted or unverifiable; no secret (redis-executor).",
   RotationDrifted: 'A served credential stopped authenticating somewhere (which user, node and what Redis answered); a heal rotation follows (rotation-config).',
   RotationHealed: 'A drifted rotation authenticates on every node again (rotation-config).',
+  AuditRecorded: "One audit record of the gateway, exactly as stored with its hash chain, for a SIEM; never a secret or token (gateway).",
 };
 
 /** The public payload's fields for consumers; a Record, so a field added to the contract must be explained here. */
@@ -50,7 +51,7 @@ const SECRETS_UPDATED_FIELDS: Record<keyof SecretsUpdated, [type: string, meanin
 };
 
 function isPublic(type: EventType): boolean {
-  return EVENTS[type].topic === TOPICS.secretsPublic;
+  return EVENTS[type].topic === TOPICS.secretsPublic || EVENTS[type].topic === TOPICS.audit;
 }
 
 /** The JSON Schema of one event's Kafka message value. */

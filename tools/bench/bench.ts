@@ -27,6 +27,7 @@ import { BenchOptions, parseOptions } from './options';
 import { allPids, cmdline, Sampler, Window } from './proc-stats';
 import { BenchReport, PhaseReport, ResourceReport, printReport, ratio } from './report';
 import { BenchRotation, RotationRun, RotorDriver, Semaphore, StoredWatcher } from './rotor-load';
+import { measureAuditCost } from './audit-cost';
 import { round, sleep, summarize } from './stats';
 
 const ROOT = join(__dirname, '..', '..');
@@ -159,6 +160,15 @@ async function main(): Promise<number> {
       fixed.report.targetRate = opts.rate;
       log(`fixed rate: ${fixed.report.completed}/${fixed.report.requested}, p99 ${fixed.report.latencyMs.readable.p99} ms`);
     }
+    // 5. What the audit log costs on secret reads (the gateway restarted without read auditing, then back).
+    await sleep(opts.smoke ? 300 : 1000);
+    const auditPath = `/api/v3/secrets/raw?projectId=${driver.projectId}&environment=dev&secretPath=${encodeURIComponent(rotations[0]?.path ?? '/')}`;
+    const auditCost = await measureAuditCost(
+      platform,
+      () => new BenchHttp(platform.url(), platform.adminToken, opts.auditReadConcurrency + 4),
+      auditPath,
+      { reads: opts.auditReads, concurrency: opts.auditReadConcurrency, log },
+    );
     sampler.stop();
 
     const report: BenchReport = {
@@ -180,6 +190,7 @@ async function main(): Promise<number> {
         },
         burst: burst.report,
         fixedRate: fixed?.report ?? null,
+        auditCost,
       },
       ratios: [],
       goals: [],

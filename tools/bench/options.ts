@@ -29,12 +29,15 @@ export interface BenchOptions {
   env: Record<string, string>;
   /** Services that write a V8 heap snapshot (into tmp/bench/profiles) right after the burst. */
   heapSnapshot: Service[];
+  /** Audit-cost phase: secret reads per burst (each burst runs audited, then not), and how many in flight. */
+  auditReads: number;
+  auditReadConcurrency: number;
 }
 
 const USAGE = `usage: npm run bench -- [--smoke] [--rotations N] [--rate R] [--rate-seconds S]
   [--create-concurrency N] [--request-concurrency N] [--verify-concurrency N] [--timeout-ms MS]
   [--base-port P] [--kafka-port P] [--database-suffix _bench] [--log-level info|warn] [--profile service[,service]] [--heap-snapshot service[,service]] [--out DIR]
-  [--pg-log-statements] [--env KEY=VALUE ...]`;
+  [--pg-log-statements] [--env KEY=VALUE ...] [--audit-reads N] [--audit-read-concurrency N]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
@@ -60,6 +63,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     pgLogStatements: false,
     env: {},
     heapSnapshot: [],
+    auditReads: smoke ? 100 : 5000,
+    auditReadConcurrency: 16,
   };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
@@ -92,6 +97,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--ceiling-seconds': o.ceilingSeconds = num(flag, value()); break;
       case '--out': o.out = value() ?? o.out; break;
       case '--pg-log-statements': o.pgLogStatements = true; break;
+      case '--audit-reads': o.auditReads = Math.max(1, Math.floor(num(flag, value()))); break;
+      case '--audit-read-concurrency': o.auditReadConcurrency = Math.max(1, Math.floor(num(flag, value()))); break;
       case '--env': {
         const [key, ...rest] = (value() ?? '').split('=');
         if (!key || rest.length === 0) throw new Error(`--env needs KEY=VALUE\n${USAGE}`);

@@ -1,6 +1,7 @@
 /** The JSON the bench writes, and the table it prints. */
 import type { Service } from '@rotor/testing';
 import type { KafkaCeiling, PostgresCeiling, RedisCeiling } from './ceilings';
+import { AuditCostReport, auditCostLines } from './audit-cost';
 import { LatencySummary, round } from './stats';
 
 export interface ResourceReport {
@@ -61,6 +62,7 @@ export interface BenchReport {
     create: { requested: number; created: number; errors: string[]; seconds: number; perSecond: number; resources: ResourceReport };
     burst: PhaseReport;
     fixedRate: PhaseReport | null;
+    auditCost?: AuditCostReport;
   };
   ratios: Ratio[];
   goals: Array<{ goal: string; target: string; value: number; met: boolean }>;
@@ -132,6 +134,7 @@ export function printReport(r: BenchReport): void {
     '',
     phaseRows(r.rotor.burst),
     ...(r.rotor.fixedRate ? ['', phaseRows(r.rotor.fixedRate)] : []),
+    ...(r.rotor.auditCost ? ['', ...auditCostLines(r.rotor.auditCost)] : []),
     '',
     'Rotor beside its ceilings',
     table(r.ratios.map((x) => [x.name, `${x.rotor} ${x.unit}`, `${x.ceiling} ${x.unit}`, x.ratio]), ['figure', 'Rotor', 'ceiling', 'ratio']),

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { postgresCheck, ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { RedisConnectionsController } from './app-connections/redis-connections.controller';
 import { RedisConnectionsService } from './app-connections/redis-connections.service';
+import { AuditModule } from './audit/audit.module';
 import { AccessService } from './auth/access.service';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { IdentityResolver } from './auth/identity-resolver.service';
@@ -28,7 +29,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
-  imports: [ServiceRuntimeModule.forRoot({ name: 'gateway' }), GatewayConfigModule, DatabaseModule],
+  imports: [ServiceRuntimeModule.forRoot({ name: 'gateway' }), GatewayConfigModule, DatabaseModule, AuditModule],
   controllers: [
     ProjectsController,
     IdentitiesController,

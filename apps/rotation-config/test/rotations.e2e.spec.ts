@@ -1,4 +1,5 @@
-import { PayloadOf } from '@rotor/contracts';
+import { Actor, PayloadOf } from '@rotor/contracts';
+import { ACTOR_HEADER, CORRELATION_ID_HEADER, encodeActorHeader } from '@rotor/service-runtime';
 import { rotorUsernames } from '@rotor/rotation-domain';
 import { Harness, newProjectId } from './harness';
 import { ROTATIONS, ROTOR_ADDED_FIELDS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
@@ -173,6 +174,32 @@ describe('rotating', () => {
     const requests = h.eventsOf(rotation.id).filter((e) => e.type === 'RotationRequested');
     expect(requests).toHaveLength(2); // the initial one and one scheduled
   });
+  it('names who asked for a manual rotation and Rotor for a scheduled one, in the events and the history', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const actor = { type: 'identity', id: 'b7e7d0b2-6a3e-4f0e-9d57-2f1a7c3e9a10', name: 'ci-deployer', tokenId: '5d1c9a3e-2b4f-4e6a-8c7d-9e0f1a2b3c4d' };
+    const correlationId = 'a0d3c0c1-7e2f-4b9a-8c6d-5e4f3a2b1c0d';
+    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`)
+      .set(ACTOR_HEADER, encodeActorHeader(actor as Actor)).set(CORRELATION_ID_HEADER, correlationId).expect(200);
+    const manual = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
+    expect(manual.requestedBy).toEqual(actor);
+    expect(h.eventsOf(rotation.id).find((e) => e.type === 'RotationRequested' && e.payload.jobId === manual.jobId)?.correlationId).toBe(correlationId);
+    await h.storeSecretsFor(manual);
+    const done = await h.waitForEvent('RotationCompleted', (p) => p.jobId === manual.jobId);
+
+    await h.publish('RotationDue', rotation.id, {
+      rotationId: rotation.id, dueAt: done.nextRotationAt as string, reason: 'scheduled', attempt: 1, emittedAt: new Date().toISOString(),
+    });
+    const scheduled = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'scheduled');
+    expect(scheduled.requestedBy).toEqual({ type: 'rotor' });
+
+    const history = (await h.http().get(`${ROTATIONS}/${rotation.id}/history`).expect(200)).body.history as { type: string; jobId: string | null; actor: unknown }[];
+    const manualEntry = history.find((e) => e.type === 'RotationRequested' && e.jobId === manual.jobId);
+    expect(manualEntry?.actor).toEqual({ type: 'identity', id: actor.id, name: actor.name, tokenId: actor.tokenId });
+    expect(history.find((e) => e.type === 'RotationCompleted' && e.jobId === manual.jobId)?.actor).toEqual({ type: 'rotor', name: 'Rotor' });
+    expect(history.find((e) => e.type === 'RotationRequested' && e.jobId === scheduled.jobId)?.actor).toEqual({ type: 'rotor', name: 'Rotor' });
+  });
+
   it('starts one rotation when manual requests race each other and a due time (the others get 409 or are ignored)', async () => {
     const { projectId, connection } = await setup();
     const { rotation } = await createIssuedRotation(h, projectId, connection.id);

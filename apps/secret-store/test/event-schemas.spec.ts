@@ -17,13 +17,14 @@ describe('event JSON Schemas in docs/events', () => {
     expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 0, stderr: 'docs/events is up to date' });
   });
 
-  it('describe the whole message of every event, public only on the public topic', () => {
+  it('describe the whole message of every event, public only on the public topics', () => {
     for (const type of EVENT_TYPES) {
       const schema = readSchema(type);
       expect(schema.properties.type.const).toBe(type);
       expect(schema.properties.schemaVersion.const).toBe(EVENTS[type].schemaVersion);
       expect(schema['x-rotor-topic']).toBe(EVENTS[type].topic);
-      expect(schema['x-rotor-visibility']).toBe(EVENTS[type].topic === TOPICS.secretsPublic ? 'public' : 'internal');
+      const isPublic = EVENTS[type].topic === TOPICS.secretsPublic || EVENTS[type].topic === TOPICS.audit;
+      expect(schema['x-rotor-visibility']).toBe(isPublic ? 'public' : 'internal');
     }
   });
 
@@ -32,5 +33,11 @@ describe('event JSON Schemas in docs/events', () => {
     expect(Object.keys(payload.properties).sort()).toEqual(['environment', 'projectId', 'rotationId', 'secretPath', 'secrets', 'updatedAt']);
     expect(payload.additionalProperties).toBe(false);
     expect(JSON.stringify(payload)).not.toMatch(/value|password/i);
+  });
+
+  it('give AuditRecorded ids, names, codes and hashes, and no field that could hold a value or a token', () => {
+    const payload = readSchema('AuditRecorded').properties.payload;
+    expect(payload.additionalProperties).toBe(false);
+    expect(JSON.stringify(payload)).not.toMatch(/value|password|secret"|token"/i);
   });
 });

@@ -7,3 +7,4 @@ export * from './events/executor-events';
 export * from './events/scheduler-events';
 export * from './events/secret-events';
 export * from './events/verification-events';
+export * from './events/audit-events';

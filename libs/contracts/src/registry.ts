@@ -8,6 +8,7 @@ import { CredentialsRevokedV1, CredentialsRotatedV1, RotationFailedV1 } from './
 import { RotationDueV1, RotationGaveUpV1, RotationTimedOutV1 } from './events/scheduler-events';
 import { RotationSecretsStoredV1, SecretsUpdatedV1 } from './events/secret-events';
 import { CredentialsVerifiedV1, RotationDriftedV1, RotationHealedV1 } from './events/verification-events';
+import { AuditRecordedV1 } from './events/audit-events';
 
 interface EventDefinition {
   topic: Topic;
@@ -40,6 +41,7 @@ export const EVENTS = {
   CredentialsVerified: { topic: TOPICS.executorEvents, schemaVersion: 1, payload: CredentialsVerifiedV1 },
   RotationDrifted: { topic: TOPICS.rotationEvents, schemaVersion: 1, payload: RotationDriftedV1 },
   RotationHealed: { topic: TOPICS.rotationEvents, schemaVersion: 1, payload: RotationHealedV1 },
+  AuditRecorded: { topic: TOPICS.audit, schemaVersion: 1, payload: AuditRecordedV1 },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

@@ -18,6 +18,11 @@ export const TOPICS = {
   secretsInternal: 'rotor.secrets.internal.v1',
   /** Public integration events for services in other teams. */
   secretsPublic: 'rotor.secrets.public.v1',
+  /**
+   * The gateway's audit records, for a SIEM: one per API request, key = the record's chain
+   * (its project's id, or `global`), so each chain arrives in order.
+   */
+  audit: 'rotor.audit.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

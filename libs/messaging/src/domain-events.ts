@@ -35,6 +35,7 @@ export class SecretsUpdatedEvent extends DomainEvent<'SecretsUpdated'> {}
 export class CredentialsVerifiedEvent extends DomainEvent<'CredentialsVerified'> {}
 export class RotationDriftedEvent extends DomainEvent<'RotationDrifted'> {}
 export class RotationHealedEvent extends DomainEvent<'RotationHealed'> {}
+export class AuditRecordedEvent extends DomainEvent<'AuditRecorded'> {}
 
 /** Exhaustive: a new event type in the contracts does not compile until it has a class here. */
 export const DOMAIN_EVENT_CLASSES = {
@@ -56,6 +57,7 @@ export const DOMAIN_EVENT_CLASSES = {
   CredentialsVerified: CredentialsVerifiedEvent,
   RotationDrifted: RotationDriftedEvent,
   RotationHealed: RotationHealedEvent,
+  AuditRecorded: AuditRecordedEvent,
 } as const satisfies { [T in EventType]: new (envelope: Envelope<T>) => DomainEvent<T> };
 
 export type DomainEventOf<T extends EventType> = InstanceType<(typeof DOMAIN_EVENT_CLASSES)[T]>;

@@ -7,3 +7,4 @@ export * from './internal-token';
 export * from './json-logger';
 export * from './readiness-checks';
 export * from './postgres-kafka-readiness';
+export * from './request-origin';

@@ -252,8 +252,9 @@ export class Platform {
     await this.start(service);
   }
 
-  async start(service: Service): Promise<void> {
-    this.spawn(service);
+  /** `env`: variables for this start of the service only (e.g. to measure a setting both ways). */
+  async start(service: Service, env: Record<string, string> = {}): Promise<void> {
+    this.spawn(service, env);
     await this.waitReady(service);
   }
 
@@ -310,11 +311,11 @@ export class Platform {
     };
   }
 
-  private spawn(service: Service): void {
+  private spawn(service: Service, env: Record<string, string> = {}): void {
     const log = createWriteStream(join(this.logDir, `${service}.log`), { flags: 'a' });
     const child = spawn('node', [...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs?.[service] ?? []), '-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
       cwd: ROOT,
-      env: this.env(service),
+      env: { ...this.env(service), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RotorError } from '@rotor/util';
+import { noteAuditProject } from '../audit/audit-context';
 import { isUuid } from '../projects/ids';
 import { ProjectView } from '../projects/project.views';
 import { ProjectsService } from '../projects/projects.service';
@@ -34,6 +35,7 @@ export class AccessService {
     permission: Permission,
     notFound: ErrorOrMaker = () => projectNotFound(projectId),
   ): Promise<ProjectView> {
+    if (isUuid(projectId)) noteAuditProject(projectId, this.canSee(identity, projectId));
     if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw made(notFound);
     const project = await this.projects.find(projectId);
     if (!project) throw made(notFound);

@@ -19,6 +19,10 @@ export interface GatewayConfig {
    * through another gateway instance within this time.
    */
   authCacheMs: number;
+  /** Record successful reads too (GATEWAY_AUDIT_READS, default true; false only to measure their cost). */
+  auditReads: boolean;
+  /** Publish audit records to `rotor.audit.v1` from the gateway's outbox (GATEWAY_AUDIT_RELAY, default true). */
+  auditRelay: boolean;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -41,5 +45,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
       perSecond: envInt('GATEWAY_RATE_LIMIT_PER_SECOND', 20, env),
     },
     authCacheMs: envInt('GATEWAY_AUTH_CACHE_MS', 2_000, env),
+    auditReads: env['GATEWAY_AUDIT_READS'] !== 'false',
+    auditRelay: env['GATEWAY_AUDIT_RELAY'] !== 'false',
   };
 }

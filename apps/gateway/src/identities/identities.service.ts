@@ -9,6 +9,7 @@ import { generateToken, hashToken } from '../auth/tokens';
 import { IdentityResolver } from '../auth/identity-resolver.service';
 import { isUuid } from '../projects/ids';
 import { VALIDATION_ERROR_CODE } from '../validation/parse-request';
+import { AuditRecorder } from '../audit/audit-recorder.service';
 import { identityView, IdentityView, IssuedToken, tokenView, TokenView } from './identity.views';
 
 export interface RoleInput {
@@ -32,6 +33,7 @@ export class IdentitiesService {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly resolver: IdentityResolver,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /** Creates the identity and its first token; the token is in the answer and nowhere else. */
@@ -42,6 +44,7 @@ export class IdentitiesService {
       await m.insert(IdentityEntity, identity);
       await this.writeRoles(m, identity.id, input.roles ?? []);
       const issued = await this.insertToken(m, identity.id, 'initial', token);
+      await this.audit.recordChangeIn(m, 201, identity.id);
       return { identity: await this.view(m, identity.id), token: issued };
     };
     return tx ? run(tx) : this.ds.transaction(run);
@@ -69,7 +72,9 @@ export class IdentitiesService {
   async issueToken(identityId: string, name: string): Promise<IssuedToken> {
     return this.ds.transaction(async (m) => {
       await this.requireIdentity(m, identityId);
-      return this.insertToken(m, identityId, name, generateToken());
+      const issued = await this.insertToken(m, identityId, name, generateToken());
+      await this.audit.recordChangeIn(m, 201, issued.id);
+      return issued;
     });
   }
 
@@ -87,7 +92,11 @@ export class IdentitiesService {
     if (!token) throw notFound;
     if (!token.revokedAt) {
       token.revokedAt = this.clock.now();
-      await this.ds.manager.update(IdentityTokenEntity, { id: tokenId, revokedAt: IsNull() }, { revokedAt: token.revokedAt });
+      const revokedAt = token.revokedAt;
+      await this.ds.transaction(async (m) => {
+        await m.update(IdentityTokenEntity, { id: tokenId, revokedAt: IsNull() }, { revokedAt });
+        await this.audit.recordChangeIn(m, 200);
+      });
       this.resolver.invalidate(); // committed: the next request with it is refused
     }
     return tokenView(token);
@@ -99,6 +108,7 @@ export class IdentitiesService {
       await m.delete(IdentityRoleEntity, { identityId });
       await this.writeRoles(m, identityId, roles);
       await m.update(IdentityEntity, { id: identityId }, { updatedAt: this.clock.now() });
+      await this.audit.recordChangeIn(m, 200);
       return this.view(m, identityId);
     });
     this.resolver.invalidate(); // after the commit, so no request caches the old roles again
@@ -113,6 +123,7 @@ export class IdentitiesService {
         throw RotorError.conflict('IDENTITY.LAST_ADMIN', 'the last admin identity cannot be deleted');
       }
       await m.delete(IdentityEntity, { id: identityId });
+      await this.audit.recordChangeIn(m, 204);
     });
     this.resolver.invalidate();
   }

@@ -8,6 +8,7 @@ import { DEFAULT_ENVIRONMENTS } from './default-environments';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 import { TtlCache } from '../auth/ttl-cache';
 import { isUuid } from './ids';
+import { AuditRecorder } from '../audit/audit-recorder.service';
 import { projectView, ProjectView } from './project.views';
 
 export interface NewProject {
@@ -39,6 +40,7 @@ export class ProjectsService {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly audit: AuditRecorder,
   ) {
     this.cache = new TtlCache(config.authCacheMs);
   }
@@ -66,6 +68,7 @@ export class ProjectsService {
       m.create(EnvironmentEntity, { id: randomUUID(), projectId: project.id, slug: e.slug, name: e.name, position, createdAt: now }),
     );
     await m.insert(EnvironmentEntity, environments);
+    await this.audit.recordChangeIn(m, 201, project.id);
     return projectView(project, environments);
   }
 
@@ -112,6 +115,7 @@ export class ProjectsService {
       const position = existing.reduce((max, e) => Math.max(max, e.position + 1), 0);
       await m.insert(EnvironmentEntity, { id: randomUUID(), projectId, slug: env.slug, name: env.name, position, createdAt: this.clock.now() });
       await m.update(ProjectEntity, { id: projectId }, { updatedAt: this.clock.now() });
+      await this.audit.recordChangeIn(m, 201);
     });
     this.cache.invalidate();
     return (await this.find(projectId)) as ProjectView;

@@ -64,5 +64,19 @@ export const generatedCredentialsResponseSchema = z.object({
   type: z.literal('redis-credentials'),
 });
 export const historyResponseSchema = z.object({
-  history: z.array(z.object({ type: z.string(), occurredAt: z.string(), jobId: z.string().nullable().optional() }).loose()),
+  history: z.array(
+    z.object({
+      type: z.string(),
+      occurredAt: z.string(),
+      jobId: z.string().nullable().optional(),
+      actor: z
+        .union([
+          z.object({ type: z.literal('identity'), id: z.string(), name: z.string(), tokenId: z.string().nullable() }),
+          z.object({ type: z.literal('rotor'), name: z.literal('Rotor') }),
+        ])
+        .nullable()
+        .optional()
+        .describe('Who made it happen: the identity that asked, or Rotor itself (schedules, retries, outcomes); null for requests recorded before requesters were'),
+    }).loose(),
+  ),
 });

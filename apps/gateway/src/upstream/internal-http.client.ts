@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Agent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@rotor/service-runtime';
+import { auditHeaders } from '../audit/audit-headers';
 import { RotorError } from '@rotor/util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
 
@@ -102,6 +103,7 @@ export class InternalHttpClient implements OnModuleDestroy {
           agent: https ? this.agents.https : this.agents.http,
           headers: {
             [INTERNAL_TOKEN_HEADER]: this.token,
+            ...auditHeaders(),
             accept: 'application/json',
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },

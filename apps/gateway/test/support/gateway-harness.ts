@@ -76,6 +76,8 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
       GATEWAY_RATE_LIMIT_BURST: '100000',
       GATEWAY_RATE_LIMIT_PER_SECOND: '100000',
       GATEWAY_UPSTREAM_TIMEOUT_MS: '1500',
+      // Audit records wait in the outbox; tests of the topic turn the relay on.
+      GATEWAY_AUDIT_RELAY: 'false',
       ...opts.env,
     },
     async () => {

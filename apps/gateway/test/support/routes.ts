@@ -40,4 +40,7 @@ export const ROUTES: [string, string][] = [
   ['DELETE', '/api/v1/webhooks/x'],
   ['POST', '/api/v1/webhooks/x/test'],
   ['GET', '/api/v1/webhooks/x/deliveries'],
+  ['GET', '/api/v1/audit-logs'],
+  ['GET', '/api/v1/audit-logs/export'],
+  ['GET', '/api/v1/audit-logs/verify'],
 ];

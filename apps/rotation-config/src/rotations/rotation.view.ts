@@ -1,4 +1,4 @@
-import type { RotateAtUtc, RotationParameters, RotationSecretsMapping } from '@rotor/rotation-domain';
+import type { RequestedBy, RotateAtUtc, RotationParameters, RotationSecretsMapping } from '@rotor/rotation-domain';
 
 /** One rotation exactly as the seed's API answers it (same fields, same order). */
 export interface SecretRotationView {
@@ -42,7 +42,24 @@ export interface RotationHistoryEntry {
   type: string;
   occurredAt: string;
   jobId: string | null;
+  /**
+   * Who made it happen: the identity that asked through the API, or Rotor itself (schedules,
+   * retries, outcomes of its own work); null for a request recorded before requesters were.
+   */
+  actor: HistoryActor | null;
   details: Record<string, unknown>;
+}
+
+export type HistoryActor = { type: 'identity'; id: string; name: string; tokenId: string | null } | { type: 'rotor'; name: 'Rotor' };
+
+/** Events that only ever come from Rotor's own work, whoever asked for it. */
+const ROTOR_OUTCOMES = new Set(['RotationCompleted', 'RotationAttemptFailed']);
+
+export function historyActor(type: string, details: Record<string, unknown>): HistoryActor | null {
+  const by = details['requestedBy'] as RequestedBy | undefined;
+  if (by?.type === 'identity') return { type: 'identity', id: by.id, name: by.name, tokenId: by.tokenId ?? null };
+  if (by?.type === 'rotor' || ROTOR_OUTCOMES.has(type)) return { type: 'rotor', name: 'Rotor' };
+  return null;
 }
 
 export interface RotationRow {

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { InternalTokenGuard } from '@rotor/service-runtime';
+import { InternalTokenGuard, readRequestOrigin } from '@rotor/service-runtime';
 import { parseBody } from '../http/parse-body';
 import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
 import { CreateRotationCommand } from './commands/create-rotation.command';
@@ -15,6 +15,8 @@ import { CreateRotationBody, UpdateRotationBody } from './rotation.schemas';
 import type { RotationHistoryEntry, SecretRotationView } from './rotation.view';
 
 type One = { secretRotation: SecretRotationView };
+/** Request headers as Nest hands them to a handler. */
+type Headers = Record<string, string | string[] | undefined>;
 
 /**
  * Redis credential rotations, behind the gateway, in the seed API's response shapes.
@@ -30,8 +32,8 @@ export class RotationsController {
 
   @Post()
   @HttpCode(200)
-  async create(@Body() body: unknown): Promise<One> {
-    return { secretRotation: await this.commands.execute(new CreateRotationCommand(parseBody(CreateRotationBody, body))) };
+  async create(@Body() body: unknown, @Headers() headers: Headers): Promise<One> {
+    return { secretRotation: await this.commands.execute(new CreateRotationCommand(parseBody(CreateRotationBody, body), readRequestOrigin(headers))) };
   }
 
   @Get()
@@ -61,9 +63,10 @@ export class RotationsController {
   }
 
   @Patch(':id')
-  async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown): Promise<One> {
+  async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown, @Headers() headers: Headers): Promise<One> {
     const changes = parseBody(UpdateRotationBody, body);
-    return { secretRotation: await this.commands.execute(new UpdateRotationCommand(id, optionalQueryString(projectId, 'projectId'), changes)) };
+    const command = new UpdateRotationCommand(id, optionalQueryString(projectId, 'projectId'), changes, readRequestOrigin(headers));
+    return { secretRotation: await this.commands.execute(command) };
   }
 
   @Delete(':id')
@@ -72,20 +75,23 @@ export class RotationsController {
     @Query('projectId') projectId: unknown,
     @Query('deleteSecrets') deleteSecrets: unknown,
     @Query('revokeGeneratedCredentials') revoke: unknown,
+    @Headers() headers: Headers,
   ): Promise<One> {
     const command = new DeleteRotationCommand(
       id,
       optionalQueryString(projectId, 'projectId'),
       queryBoolean(deleteSecrets, 'deleteSecrets'),
       queryBoolean(revoke, 'revokeGeneratedCredentials'),
+      readRequestOrigin(headers),
     );
     return { secretRotation: await this.commands.execute(command) };
   }
 
   @Post(':id/rotate-secrets')
   @HttpCode(200)
-  async rotate(@Param('id') id: string, @Query('projectId') projectId: unknown): Promise<One> {
-    return { secretRotation: await this.commands.execute(new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId'))) };
+  async rotate(@Param('id') id: string, @Query('projectId') projectId: unknown, @Headers() headers: Headers): Promise<One> {
+    const command = new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId'), readRequestOrigin(headers));
+    return { secretRotation: await this.commands.execute(command) };
   }
 
   @Get(':id/history')

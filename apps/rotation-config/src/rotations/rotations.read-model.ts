@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { rotationNotFound } from '@rotor/rotation-domain';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../connections/connections.repository';
-import { RotationHistoryEntry, RotationRow, SecretRotationView, toRotationView } from './rotation.view';
+import { RotationHistoryEntry, RotationRow, SecretRotationView, historyActor, toRotationView } from './rotation.view';
 
 const SELECT_ROTATION = `
   SELECT r.*, c.name AS connection_name
@@ -53,6 +53,7 @@ export class RotationsReadModel {
       type: r.type,
       occurredAt: r.occurred_at.toISOString(),
       jobId: r.job_id,
+      actor: historyActor(r.type, r.details),
       details: r.details,
     }));
   }

@@ -43,6 +43,57 @@ export interface paths {
         patch: operations["RedisConnectionsController_update"];
         trace?: never;
     };
+    "/api/v1/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit records, newest first, filtered and paginated by cursor (admin only) */
+        get: operations["AuditLogsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every matching record, oldest first, one JSON object per line (admin only) */
+        get: operations["AuditLogsController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-logs/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the hash chains; reports the first broken link (admin only) */
+        get: operations["AuditLogsController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/identities": {
         parameters: {
             query?: never;
@@ -1198,6 +1249,474 @@ export interface operations {
                             updatedAt: string;
                             username: string;
                         };
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named in `details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description No or unknown bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description The identity lacks the permission in this project. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Not found, or in a project the identity has no role in. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Rate limit of the identity exceeded (see Retry-After). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An internal service is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+        };
+    };
+    AuditLogsController_list: {
+        parameters: {
+            query?: {
+                action?: string;
+                actorId?: string;
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                projectId?: string;
+                result?: "success" | "denied" | "failed" | "error";
+                targetId?: string;
+                targetType?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Newest first */
+                        auditLogs: {
+                            action: string;
+                            actor: {
+                                identityId: string | null;
+                                identityName: string | null;
+                                tokenId: string | null;
+                                /** @enum {string} */
+                                type: "identity" | "anonymous";
+                            };
+                            chain: string;
+                            correlationId: string;
+                            hash: string;
+                            id: string;
+                            occurredAt: string;
+                            outcome: {
+                                errorCode: string | null;
+                                /** @enum {string} */
+                                result: "success" | "denied" | "failed" | "error";
+                                statusCode: number;
+                            };
+                            previousHash: string;
+                            projectId: string | null;
+                            request: {
+                                method: string;
+                                route: string;
+                            };
+                            sequence: number;
+                            source: {
+                                ip: string | null;
+                                userAgent: string | null;
+                            };
+                            target: {
+                                id: string | null;
+                                type: string;
+                            };
+                        }[];
+                        /** @description Pass as `cursor` for the next (older) page; null at the end */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named in `details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description No or unknown bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description The identity lacks the permission in this project. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Not found, or in a project the identity has no role in. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Rate limit of the identity exceeded (see Retry-After). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An internal service is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+        };
+    };
+    AuditLogsController_export: {
+        parameters: {
+            query?: {
+                action?: string;
+                actorId?: string;
+                from?: string;
+                projectId?: string;
+                result?: "success" | "denied" | "failed" | "error";
+                targetId?: string;
+                targetType?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON: one record per line, as on the rotor.audit.v1 topic */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": Record<string, never>;
+                };
+            };
+            /** @description Invalid request: every bad field is named in `details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description No or unknown bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description The identity lacks the permission in this project. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Not found, or in a project the identity has no role in. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+            /** @description Rate limit of the identity exceeded (see Retry-After). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An internal service is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @description Every bad field, named as in the request (e.g. rotateAtUtc.hours). */
+                        details: {
+                            field: string;
+                            message: string;
+                        }[];
+                        /** @description Stable code, e.g. REQUEST.VALIDATION_FAILED or SECRET_ROTATION.NOT_FOUND. */
+                        error: string;
+                        message: string;
+                        statusCode: number;
+                    };
+                };
+            };
+        };
+    };
+    AuditLogsController_verify: {
+        parameters: {
+            query?: {
+                projectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification of each chain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chains: {
+                            broken?: {
+                                actual: string;
+                                chain: string;
+                                /** @description For content-changed, while the published copy is still in the outbox: the fields that differ */
+                                differences?: {
+                                    field: string;
+                                    published: unknown;
+                                    stored: unknown;
+                                }[];
+                                expected: string;
+                                message: string;
+                                /** @enum {string} */
+                                reason: "content-changed" | "previous-hash-mismatch" | "sequence-gap" | "missing-tail";
+                                recordId: string | null;
+                                sequence: number;
+                            };
+                            chain: string;
+                            headHash?: string;
+                            ok: boolean;
+                            records: number;
+                        }[];
+                        firstBroken: {
+                            actual: string;
+                            chain: string;
+                            /** @description For content-changed, while the published copy is still in the outbox: the fields that differ */
+                            differences?: {
+                                field: string;
+                                published: unknown;
+                                stored: unknown;
+                            }[];
+                            expected: string;
+                            message: string;
+                            /** @enum {string} */
+                            reason: "content-changed" | "previous-hash-mismatch" | "sequence-gap" | "missing-tail";
+                            recordId: string | null;
+                            sequence: number;
+                        } | null;
+                        ok: boolean;
                     };
                 };
             };
@@ -4481,6 +5000,19 @@ export interface operations {
                 content: {
                     "application/json": {
                         history: ({
+                            /** @description Who made it happen: the identity that asked, or Rotor itself (schedules, retries, outcomes); null for requests recorded before requesters were */
+                            actor?: ({
+                                id: string;
+                                name: string;
+                                tokenId: string | null;
+                                /** @enum {string} */
+                                type: "identity";
+                            } | {
+                                /** @enum {string} */
+                                name: "Rotor";
+                                /** @enum {string} */
+                                type: "rotor";
+                            }) | null;
                             jobId?: string | null;
                             occurredAt: string;
                             type: string;

@@ -73,6 +73,16 @@ export const RedisConnectionRef = z.object({
 /** 'heal': requested by rotation-config when continuous verification found the served credential broken. */
 export const RotationReason = z.enum(['initial', 'manual', 'scheduled', 'retry', 'heal']);
 
+/**
+ * Who asked for a change: an identity through the API (never its token, only the token's
+ * id), or Rotor itself (schedules, retries, undoing a failed create).
+ */
+export const Actor = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('identity'), id: Id, name: z.string().min(1), tokenId: Id.nullable().optional() }).strict(),
+  z.object({ type: z.literal('rotor') }).strict(),
+]);
+export type Actor = z.infer<typeof Actor>;
+
 export type RotateAtUtc = z.infer<typeof RotateAtUtc>;
 export type PasswordRequirements = z.infer<typeof PasswordRequirements>;
 export type RotationParameters = z.infer<typeof RotationParameters>;

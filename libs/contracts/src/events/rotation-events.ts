@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  Id, IsoTime, PasswordRequirements, RedisConnectionRef, RotateAtUtc, RotationParameters, RotationReason, SecretsMapping,
+  Actor, Id, IsoTime, PasswordRequirements, RedisConnectionRef, RotateAtUtc, RotationParameters, RotationReason, SecretsMapping,
 } from './common';
 
 /** Events of the Rotation aggregate (rotation-config), on TOPICS.rotationEvents. */
@@ -27,6 +27,8 @@ export const RotationCreatedV1 = z.object({
    */
   description: z.string().nullable().optional(),
   parameters: RotationParameters.optional(),
+  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
+  requestedBy: Actor.optional(),
 }).strict();
 
 export const RotationUpdatedV1 = z.object({
@@ -47,6 +49,8 @@ export const RotationUpdatedV1 = z.object({
   description: z.string().nullable().optional(),
   parameters: RotationParameters.optional(),
   secretsMapping: SecretsMapping.optional(),
+  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
+  requestedBy: Actor.optional(),
 }).strict();
 
 export const RotationDeletedV1 = z.object({
@@ -56,6 +60,8 @@ export const RotationDeletedV1 = z.object({
   deleteSecrets: z.boolean(),
   revokeGeneratedCredentials: z.boolean(),
   deletedAt: IsoTime,
+  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
+  requestedBy: Actor.optional(),
 }).strict();
 
 export const RotationRequestedV1 = z.object({
@@ -74,6 +80,8 @@ export const RotationRequestedV1 = z.object({
   permissionScope: z.array(z.string()),
   passwordRequirements: PasswordRequirements,
   secretsMapping: SecretsMapping,
+  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
+  requestedBy: Actor.optional(),
 }).strict();
 
 export const RotationCompletedV1 = z.object({

@@ -2,7 +2,7 @@ import { RotorError } from '@rotor/util';
 import { decide } from './rotation.decide';
 import { rehydrate, evolve } from './rotation.evolve';
 import { initialState } from './rotation.state';
-import type { CreateRotation, RotationCommand, RotationEvent, RotationState } from './rotation.types';
+import type { CreateRotation, RequestRotation, RotationCommand, RotationEvent, RotationState } from './rotation.types';
 
 const ID = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
 const USER_0 = 'rotor_3c90c3cc0d444b5088888dd25736052a_0';
@@ -193,6 +193,18 @@ describe('requesting a rotation', () => {
     const failed = events(when(given(...issued(), ...requested), fail('job-2', '2026-03-03T11:29:02Z')));
     const [retry] = events(when(given(...issued(), ...requested, ...failed), requestRetry('job-3', '2026-03-03T11:29:00Z', '2026-03-03T11:30:00Z')));
     expect(retry.data).toMatchObject({ reason: 'retry', attempt: 2, dueAt: '2026-03-03T11:29:00.000Z', generation: 3, targetIndex: 1 });
+  });
+
+  it('names who asked for a manual rotation, and Rotor itself for a scheduled one, on the event', () => {
+    const alice = { type: 'identity' as const, id: 'identity-1', name: 'ci-deployer', tokenId: 'token-1' };
+    const [manual] = events(when(given(...issued()), { ...(requestManual('job-2', '2026-03-01T12:00:00Z') as RequestRotation), requestedBy: alice }));
+    expect(manual.data).toMatchObject({ reason: 'manual', requestedBy: alice });
+    const [scheduled] = events(
+      when(given(...issued()), { ...(requestScheduled('job-2', '2026-03-03T11:29:00Z', '2026-03-03T11:29:00Z') as RequestRotation), requestedBy: { type: 'rotor' } }),
+    );
+    expect(scheduled.data).toMatchObject({ reason: 'scheduled', requestedBy: { type: 'rotor' } });
+    const [unnamed] = events(when(given(...issued()), requestManual('job-2', '2026-03-01T12:00:00Z')));
+    expect(unnamed.data).not.toHaveProperty('requestedBy');
   });
 
   it('ignores a retry when the last attempt succeeded', () => {

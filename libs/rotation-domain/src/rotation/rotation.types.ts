@@ -40,15 +40,28 @@ export interface RotationSettings {
   secretsMapping: RotationSecretsMapping;
 }
 
+/**
+ * Who asked for a change: an identity through the API (its token's id, never the token), or
+ * Rotor itself (schedules, retries, undoing a create that could not issue).
+ */
+export type RequestedBy = { type: 'identity'; id: string; name: string; tokenId?: string | null } | { type: 'rotor' };
+
+export const ROTOR_ITSELF: RequestedBy = { type: 'rotor' };
+
+/** Optional on events: those written before it existed have none. */
+interface Requested {
+  requestedBy?: RequestedBy;
+}
+
 // ---------------------------------------------------------------- events
 
-export interface RotationCreated extends RotationLocation, RotationSettings {
+export interface RotationCreated extends RotationLocation, RotationSettings, Requested {
   rotationId: string;
   connectionId: string;
   createdAt: string;
 }
 
-export interface RotationUpdated extends RotationSettings {
+export interface RotationUpdated extends RotationSettings, Requested {
   rotationId: string;
   changedFields: (keyof RotationSettings)[];
   /** The next regular due time under the new settings; null when auto-rotation is off. */
@@ -56,7 +69,7 @@ export interface RotationUpdated extends RotationSettings {
   updatedAt: string;
 }
 
-export interface RotationDeleted extends RotationLocation {
+export interface RotationDeleted extends RotationLocation, Requested {
   rotationId: string;
   secretsMapping: RotationSecretsMapping;
   deleteSecrets: boolean;
@@ -65,7 +78,7 @@ export interface RotationDeleted extends RotationLocation {
 }
 
 /** The connection (with its sealed admin password) is added by the app, which owns it. */
-export interface RotationRequested extends RotationLocation {
+export interface RotationRequested extends RotationLocation, Requested {
   rotationId: string;
   jobId: string;
   generation: number;
@@ -131,7 +144,7 @@ export type RotationEventType = RotationEvent['type'];
 
 // ---------------------------------------------------------------- commands
 
-export interface CreateRotation extends RotationLocation {
+export interface CreateRotation extends RotationLocation, Requested {
   type: 'CreateRotation';
   rotationId: string;
   connectionId: string;
@@ -145,7 +158,7 @@ export interface CreateRotation extends RotationLocation {
   now: Date;
 }
 
-export interface UpdateRotation {
+export interface UpdateRotation extends Requested {
   type: 'UpdateRotation';
   changes: Partial<RotationSettings>;
   now: Date;
@@ -153,7 +166,7 @@ export interface UpdateRotation {
   unit?: ScheduleUnit;
 }
 
-export interface DeleteRotation {
+export interface DeleteRotation extends Requested {
   type: 'DeleteRotation';
   deleteSecrets: boolean;
   revokeGeneratedCredentials: boolean;
@@ -162,7 +175,7 @@ export interface DeleteRotation {
   now: Date;
 }
 
-export interface RequestRotation {
+export interface RequestRotation extends Requested {
   type: 'RequestRotation';
   reason: RotationReason;
   jobId: string;

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '@rotor/service-runtime';
 import { Command } from '@nestjs/cqrs';
 import type { SecretRotationView } from '../rotation.view';
 
@@ -8,6 +9,7 @@ export class DeleteRotationCommand extends Command<SecretRotationView> {
     readonly projectId: string | undefined,
     readonly deleteSecrets: boolean,
     readonly revokeGeneratedCredentials: boolean,
+    readonly origin: RequestOrigin = {},
   ) {
     super();
   }

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '@rotor/service-runtime';
 import { Command } from '@nestjs/cqrs';
 import type { SecretRotationView } from '../rotation.view';
 
@@ -6,6 +7,7 @@ export class RotateSecretsCommand extends Command<SecretRotationView> {
   constructor(
     readonly rotationId: string,
     readonly projectId: string | undefined,
+    readonly origin: RequestOrigin = {},
   ) {
     super();
   }

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '@rotor/service-runtime';
 import { Command } from '@nestjs/cqrs';
 import type { UpdateRotationInput } from '../rotation.schemas';
 import type { SecretRotationView } from '../rotation.view';
@@ -7,6 +8,7 @@ export class UpdateRotationCommand extends Command<SecretRotationView> {
     readonly rotationId: string,
     readonly projectId: string | undefined,
     readonly changes: UpdateRotationInput,
+    readonly origin: RequestOrigin = {},
   ) {
     super();
   }

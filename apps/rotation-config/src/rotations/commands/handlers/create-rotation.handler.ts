@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  CreateRotation, DEFAULT_PASSWORD_REQUIREMENTS, DEFAULT_PERMISSION_SCOPE, ROTATION_ERRORS, decideRotation,
+  CreateRotation, DEFAULT_PASSWORD_REQUIREMENTS, ROTOR_ITSELF, DEFAULT_PERMISSION_SCOPE, ROTATION_ERRORS, decideRotation,
   initialRotationState, normalizeSecretPath,
 } from '@rotor/rotation-domain';
 import { CLOCK, Clock, RotorError, sleep } from '@rotor/util';
@@ -35,7 +35,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
     @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
   ) {}
 
-  async execute({ input }: CreateRotationCommand): Promise<SecretRotationView> {
+  async execute({ input, origin }: CreateRotationCommand): Promise<SecretRotationView> {
     const folderPath = normalizeSecretPath(input.folder.path);
     if (!folderPath.ok) throw RotorError.validation(ROTATION_ERRORS.invalid, [{ field: 'folder.path', message: folderPath.message }]);
     const echoed = input.secretPath === undefined ? null : normalizeSecretPath(input.secretPath);
@@ -64,6 +64,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
       },
       secretsMapping: input.secretsMapping,
       now,
+      requestedBy: origin.actor,
     };
     // The aggregate's own rules first, so a bad field is reported before any lookup.
     const validated = decideRotation(create, initialRotationState());
@@ -80,8 +81,8 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
     try {
       await this.store.execute(
         rotationId,
-        [create, { type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now }],
-        { placement: { environmentId: input.environment.id, environmentName: input.environment.name, folderId: input.folder.id } },
+        [create, { type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now, requestedBy: origin.actor }],
+        { envelope: { correlationId: origin.correlationId }, placement: { environmentId: input.environment.id, environmentName: input.environment.name, folderId: input.folder.id } },
       );
     } catch (e) {
       throw translateRotationWriteError(e);
@@ -122,6 +123,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
         revokeGeneratedCredentials: true,
         revocationJobId: randomUUID(),
         now: this.clock.now(),
+        requestedBy: ROTOR_ITSELF,
       }]);
     } catch (e) {
       if (!(e instanceof RotorError && e.code === ROTATION_ERRORS.notFound)) throw e;

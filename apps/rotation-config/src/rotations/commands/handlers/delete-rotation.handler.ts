@@ -29,8 +29,9 @@ export class DeleteRotationHandler implements ICommandHandler<DeleteRotationComm
         revokeGeneratedCredentials: c.revokeGeneratedCredentials,
         revocationJobId: randomUUID(),
         now: this.clock.now(),
+        requestedBy: c.origin.actor,
       }],
-      { projectId: c.projectId },
+      { projectId: c.projectId, envelope: { correlationId: c.origin.correlationId } },
     );
     return before;
   }

@@ -1,6 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { causedBy } from '@rotor/contracts';
+import { ROTOR_ITSELF } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { RotationStore } from '../../rotation.store';
@@ -22,7 +23,7 @@ export class RequestDueRotationHandler implements ICommandHandler<RequestDueRota
     await ignoringUnknownRotation(this.logger, `RotationDue ${event.eventId}`, () =>
       this.store.execute(
         p.rotationId,
-        [{ type: 'RequestRotation', reason: p.reason, jobId: randomUUID(), dueAt: new Date(p.dueAt), now: this.clock.now() }],
+        [{ type: 'RequestRotation', reason: p.reason, jobId: randomUUID(), dueAt: new Date(p.dueAt), now: this.clock.now(), requestedBy: ROTOR_ITSELF }],
         { tx, envelope: causedBy(event) },
       ),
     );

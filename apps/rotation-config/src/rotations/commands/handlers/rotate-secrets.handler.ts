@@ -16,11 +16,11 @@ export class RotateSecretsHandler implements ICommandHandler<RotateSecretsComman
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ rotationId, projectId }: RotateSecretsCommand): Promise<SecretRotationView> {
+  async execute({ rotationId, projectId, origin }: RotateSecretsCommand): Promise<SecretRotationView> {
     await this.store.execute(
       rotationId,
-      [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: this.clock.now() }],
-      { projectId },
+      [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: this.clock.now(), requestedBy: origin.actor }],
+      { projectId, envelope: { correlationId: origin.correlationId } },
     );
     return this.readModel.get(rotationId);
   }

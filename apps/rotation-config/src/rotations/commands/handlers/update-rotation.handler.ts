@@ -19,7 +19,7 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
     @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
   ) {}
 
-  async execute({ rotationId, projectId, changes }: UpdateRotationCommand): Promise<SecretRotationView> {
+  async execute({ rotationId, projectId, changes, origin }: UpdateRotationCommand): Promise<SecretRotationView> {
     const row = await this.readModel.findRow(rotationId, projectId);
     if (!row) throw rotationNotFound();
     const location = { projectId: row.project_id, environment: row.environment_slug, secretPath: row.secret_path };
@@ -41,9 +41,9 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
             secretsMapping: changes.secretsMapping,
             parameters: changes.parameters && state.settings ? mergeParameters(state.settings.parameters, changes.parameters) : undefined,
           };
-          return [{ type: 'UpdateRotation', changes: settings, now: this.clock.now(), unit: this.settings.scheduleUnit }];
+          return [{ type: 'UpdateRotation', changes: settings, now: this.clock.now(), unit: this.settings.scheduleUnit, requestedBy: origin.actor }];
         },
-        { projectId },
+        { projectId, envelope: { correlationId: origin.correlationId } },
       );
     } catch (e) {
       throw translateRotationWriteError(e);
