@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
+import type { Response } from 'express';
 import { parseBody } from '../http/parse-body';
 import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
 import { CreateRotationCommand } from './commands/create-rotation.command';
@@ -82,10 +83,16 @@ export class RotationsController {
     return { secretRotation: await this.commands.execute(command) };
   }
 
+  /** 200 with the rotation after its job; 202 when the job is still in flight after the wait. */
   @Post(':id/rotate-secrets')
-  @HttpCode(200)
-  async rotate(@Param('id') id: string, @Query('projectId') projectId: unknown): Promise<One> {
-    return { secretRotation: await this.commands.execute(new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId'))) };
+  async rotate(
+    @Param('id') id: string,
+    @Query('projectId') projectId: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<One & { jobId: string }> {
+    const outcome = await this.commands.execute(new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId')));
+    res.status(outcome.settled ? 200 : 202);
+    return { secretRotation: outcome.secretRotation, jobId: outcome.jobId };
   }
 
   @Get(':id/history')
