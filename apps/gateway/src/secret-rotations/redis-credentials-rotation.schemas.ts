@@ -109,7 +109,10 @@ export const deleteRotationQuerySchema = z.strictObject({
 
 export const emptyBodySchema = z.strictObject({});
 
-/** The seed's sample response, field for field (documentation of what rotation-config answers). */
+/**
+ * The Infisical-compatible response, field for field in its order, then the fields Rotor adds
+ * (documentation of what rotation-config answers).
+ */
 const secretRotationSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -142,8 +145,14 @@ const secretRotationSchema = z.object({
     permissionScope: z.string(),
   }),
   secretsMapping: z.object({ username: z.string(), password: z.string() }),
+  isRotationInFlight: z.boolean().describe('Added by Rotor: a rotation job is requested and its outcome not yet recorded.'),
+  inFlightJobId: z.string().nullable().describe('Added by Rotor: the id of that job; null when none is in flight.'),
 });
 export const rotationResponseSchema = z.object({ secretRotation: secretRotationSchema });
+export const rotateResponseSchema = z.object({
+  secretRotation: secretRotationSchema,
+  jobId: z.string().describe('The rotation job this request started.'),
+});
 export const rotationListResponseSchema = z.object({ secretRotations: z.array(secretRotationSchema) });
 export const generatedCredentialsResponseSchema = z.object({
   generatedCredentials: z.array(z.object({ username: z.string(), password: z.string() })).describe('Both credential sets, by index.'),
