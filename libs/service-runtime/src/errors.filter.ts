@@ -79,12 +79,16 @@ const BODY_READ_ERRORS: Record<string, { statusCode: number; error: string; mess
 const UNREADABLE_BODY = { statusCode: 400, error: 'REQUEST.MALFORMED_BODY', message: 'request body could not be read', detail: 'could not be read' };
 
 function bodyReadError(e: unknown): ErrorBody | null {
-  const { type, status } = typeof e === 'object' && e !== null ? (e as { type?: unknown; status?: unknown }) : {};
-  const fromBodyParser = typeof type === 'string' && typeof status === 'number' && /^(entity|request|stream|charset|encoding|parameters|querystring)\./.test(type);
+  const { type, status, expose } = typeof e === 'object' && e !== null ? (e as { type?: unknown; status?: unknown; expose?: unknown }) : {};
+  // Typed errors name what failed; a decompression failure (a "gzip" body that is not) comes as
+  // a bare http-error: status 400, exposable, no type.
+  const typed = typeof type === 'string' && typeof status === 'number' && /^(entity|request|stream|charset|encoding|parameters|querystring)\./.test(type);
+  const exposedClientError = expose === true && typeof status === 'number' && status >= 400 && status < 500;
+  const fromBodyParser = typed || exposedClientError;
   // As Nest's router re-throws a JSON SyntaxError: a BadRequestException carrying only its
   // text (our own code raises RotorErrors, never a bare 400).
   const parseFailed = e instanceof BadRequestException && /JSON/.test(e.message);
-  const known = parseFailed ? BODY_READ_ERRORS['entity.parse.failed'] : fromBodyParser ? (BODY_READ_ERRORS[type] ?? UNREADABLE_BODY) : null;
+  const known = parseFailed ? BODY_READ_ERRORS['entity.parse.failed'] : fromBodyParser ? (BODY_READ_ERRORS[String(type)] ?? UNREADABLE_BODY) : null;
   if (!known) return null;
   return { statusCode: known.statusCode, error: known.error, message: known.message, details: [{ field: 'body', message: known.detail }] };
 }

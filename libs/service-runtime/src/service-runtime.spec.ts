@@ -109,6 +109,17 @@ describe('service runtime', () => {
     expect(res.body).toEqual({ statusCode: status, error: code, message: expect.any(String), details: [{ field: 'body', message: expect.any(String) }] });
   });
 
+  it.each(['gzip', 'deflate', 'br'])('answers a body that claims %s but is not with 400, not 500', async (encoding) => {
+    const res = await request(app.getHttpServer())
+      .post('/probe/echo')
+      .set(INTERNAL_TOKEN_HEADER, token)
+      .set('content-type', 'application/json')
+      .set('content-encoding', encoding)
+      .send('{"a":1}')
+      .expect(400);
+    expect(res.body).toEqual({ statusCode: 400, error: 'REQUEST.MALFORMED_BODY', message: expect.any(String), details: [{ field: 'body', message: expect.any(String) }] });
+  });
+
   it('answers a compression it does not know with 415', async () => {
     const res = await request(app.getHttpServer())
       .post('/probe/echo')
