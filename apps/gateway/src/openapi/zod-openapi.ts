@@ -25,7 +25,7 @@ export function ApiJsonBody(schema: z.ZodType, description?: string): MethodDeco
     ApiResponse({ status: 413, description: 'The body is larger than the limit (100 kB): REQUEST.TOO_LARGE.', schema: error }),
     ApiResponse({
       status: 415,
-      description: 'The body is not application/json in UTF-8, or is compressed: REQUEST.UNSUPPORTED_MEDIA_TYPE.',
+      description: 'The body is not application/json in UTF-8, or is compressed other than gzip, deflate or br: REQUEST.UNSUPPORTED_MEDIA_TYPE.',
       schema: error,
     }),
   );
