@@ -204,7 +204,7 @@ export class RotorDriver {
         run.attempts++;
         try {
           const res = await this.api.call('POST', `${ROTATIONS}/${rotation.id}/rotate-secrets`, undefined, o.timeoutMs);
-          if (res.status === 200) return true;
+          if (res.status === 200 || res.status === 202) return true; // 202: the job outlived rotate-secrets' wait
           if ((res.status !== 429 && res.status !== 503) || performance.now() > deadline) {
             run.error = `rotate-secrets answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`;
             return false;

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { postgresCheck, ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
+import { AppConnectionsController } from './app-connections/app-connections.controller';
 import { RedisConnectionsController } from './app-connections/redis-connections.controller';
 import { RedisConnectionsService } from './app-connections/redis-connections.service';
 import { AuditModule } from './audit/audit.module';
@@ -22,6 +23,7 @@ import { ProjectsService } from './projects/projects.service';
 import { RedisCredentialsRotationsController } from './secret-rotations/redis-credentials-rotations.controller';
 import { RedisCredentialsRotationsService } from './secret-rotations/redis-credentials-rotations.service';
 import { SecretRotationOptionsController } from './secret-rotations/secret-rotation-options.controller';
+import { SecretRotationsController } from './secret-rotations/secret-rotations.controller';
 import { SecretsController } from './secrets/secrets.controller';
 import { SecretsService } from './secrets/secrets.service';
 import { InternalHttpClient } from './upstream/internal-http.client';
@@ -33,8 +35,10 @@ import { WebhooksService } from './webhooks/webhooks.service';
   controllers: [
     ProjectsController,
     IdentitiesController,
+    AppConnectionsController,
     RedisConnectionsController,
     SecretRotationOptionsController,
+    SecretRotationsController,
     RedisCredentialsRotationsController,
     SecretsController,
     WebhooksController,

@@ -1,11 +1,12 @@
 import request from 'supertest';
 import { connectionRequest, Harness, INTERNAL_TOKEN, Project, seedRequest, startGateway } from './support/gateway-harness';
 
-/** Every field of the seed's sample response. */
+/** Every field of the seed's sample response, then the ones Rotor adds. */
 const SEED_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
+  'isRotationInFlight', 'inFlightJobId',
 ];
 
 describe('forwarding to the internal services', () => {
@@ -83,6 +84,7 @@ describe('forwarding to the internal services', () => {
 
     const rotated = await request(h.http).post(`${R}/${id}/rotate-secrets`).auth(h.adminToken, auth).expect(200);
     expect(rotated.body.secretRotation.activeIndex).toBe(1);
+    expect(rotated.body.jobId).toBe(rotated.body.secretRotation.lastRotationJobId);
     expect(h.rotationConfig.last('POST', `/internal/secret-rotations/redis-credentials/${id}/rotate-secrets`)?.query).toEqual({ projectId: project.id });
 
     const history = await request(h.http).get(`${R}/${id}/history`).auth(h.adminToken, auth).expect(200);
@@ -130,6 +132,43 @@ describe('forwarding to the internal services', () => {
     const res = await request(h.http).get(R).query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
     expect(res.body.secretRotations.length).toBeGreaterThan(0);
     expect(h.rotationConfig.last('GET', '/internal/secret-rotations/redis-credentials')?.query).toEqual({ projectId: project.id });
+  });
+
+  it('relays 202 with the rotation and the job id when the job is still in flight after rotation-config\'s wait', async () => {
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'slow-job' }).expect(200);
+    const id = created.body.secretRotation.id as string;
+    const routes = h.rotationConfig.routeCount;
+    h.rotationConfig.on('POST', new RegExp(`/${id}/rotate-secrets$`), () => ({
+      status: 202,
+      body: { secretRotation: { ...created.body.secretRotation, isRotationInFlight: true, inFlightJobId: 'job-1' }, jobId: 'job-1' },
+    }));
+    try {
+      const res = await request(h.http).post(`${R}/${id}/rotate-secrets`).auth(h.adminToken, auth).expect(202);
+      expect(res.body).toMatchObject({ jobId: 'job-1', secretRotation: { id, isRotationInFlight: true, inFlightJobId: 'job-1' } });
+    } finally {
+      h.rotationConfig.resetTo(routes);
+    }
+  });
+
+  it('lists every rotation of a project, whatever its type, at /api/v2/secret-rotations', async () => {
+    const res = await request(h.http).get('/api/v2/secret-rotations').query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
+    const perType = await request(h.http).get(R).query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
+    expect(Object.keys(res.body)).toEqual(['secretRotations']);
+    expect(res.body.secretRotations.length).toBeGreaterThan(0);
+    expect(res.body).toEqual(perType.body);
+    expect(res.body.secretRotations.every((r: { type: string; projectId: string }) => r.type === 'redis-credentials' && r.projectId === project.id)).toBe(true);
+    expect(h.rotationConfig.last('GET', '/internal/secret-rotations/redis-credentials')?.query).toEqual({ projectId: project.id });
+    const missing = await request(h.http).get('/api/v2/secret-rotations').auth(h.adminToken, auth).expect(400);
+    expect(missing.body.details.map((d: { field: string }) => d.field)).toEqual(['projectId']);
+  });
+
+  it('lists every app connection of a project at /api/v1/app-connections, without passwords', async () => {
+    const res = await request(h.http).get('/api/v1/app-connections').query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
+    const perApp = await request(h.http).get('/api/v1/app-connections/redis').query({ projectId: project.id }).auth(h.adminToken, auth).expect(200);
+    expect(Object.keys(res.body)).toEqual(['appConnections']);
+    expect(res.body.appConnections.map((c: { id: string }) => c.id)).toContain(connectionId);
+    expect(res.body).toEqual(perApp.body);
+    expect(JSON.stringify(res.body)).not.toContain(connectionRequest(project.id)['password'] as string);
   });
 
   it('drops items of other projects from a list, whatever the service answers', async () => {

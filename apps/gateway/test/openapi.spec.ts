@@ -74,6 +74,38 @@ describe('OpenAPI document', () => {
     if (committed !== served) throw new Error('libs/api-client/openapi.json is stale: run `npm run api:generate` and commit the result');
   });
 
+  it('documents the lists of every rotation and every connection of a project, in the shapes of the per-type lists', () => {
+    type Op = { responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown> } }> }>; parameters?: { name: string; in: string }[] };
+    const ops = doc.paths as unknown as Record<string, Record<string, Op>>;
+    const all = ops['/api/v2/secret-rotations']?.['get'];
+    const perType = ops['/api/v2/secret-rotations/redis-credentials']?.['get'];
+    expect(all?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:projectId']);
+    expect(all?.responses['200']?.content?.['application/json']?.schema).toEqual(perType?.responses['200']?.content?.['application/json']?.schema);
+    const connections = ops['/api/v1/app-connections']?.['get'];
+    expect(Object.keys(connections?.responses['200']?.content?.['application/json']?.schema.properties ?? {})).toEqual(['appConnections']);
+  });
+
+  it('documents the answers of rotate-secrets: 200 after the job, 202 while it is still in flight, 409', () => {
+    type Op = { description: string; responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
+    const rotate = (doc.paths as unknown as Record<string, Record<string, Op>>)['/api/v2/secret-rotations/redis-credentials/{rotationId}/rotate-secrets']?.['post'];
+    expect(Object.keys(rotate?.responses ?? {})).toEqual(expect.arrayContaining(['200', '202', '409']));
+    for (const status of ['200', '202']) {
+      expect(Object.keys(rotate?.responses[status]?.content?.['application/json']?.schema.properties ?? {})).toEqual(['secretRotation', 'jobId']);
+    }
+    const rotation = rotate?.responses['200']?.content?.['application/json']?.schema.properties['secretRotation'] as { properties: Record<string, unknown> };
+    const fields = Object.keys(rotation.properties);
+    expect(fields.slice(fields.indexOf('secretsMapping') + 1, fields.indexOf('secretsMapping') + 3)).toEqual(['isRotationInFlight', 'inFlightJobId']);
+  });
+
+  it('documents 413 and 415 on every route that takes a JSON body', () => {
+    type Op = { requestBody?: unknown; responses: Record<string, unknown> };
+    const withBody = Object.entries(doc.paths as unknown as Record<string, Record<string, Op>>).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([, op]) => op.requestBody).map(([method, op]) => ({ route: `${method} ${path}`, statuses: Object.keys(op.responses) })),
+    );
+    expect(withBody.length).toBeGreaterThan(5);
+    for (const { route, statuses } of withBody) expect({ route, has: ['413', '415'].every((s) => statuses.includes(s)) }).toEqual({ route, has: true });
+  });
+
   it('serves the UI at /api/docs', async () => {
     const res = await request(h.http).get('/api/docs').redirects(1).expect(200);
     expect(res.text).toContain('swagger');

@@ -142,6 +142,31 @@ describe('request validation', () => {
       expect(res.body).toMatchObject({ error: 'REQUEST.MALFORMED_JSON', details: [{ field: 'body' }] });
     });
 
+    it.each([
+      ['a JSON body in a charset other than UTF-8', 'application/json; charset=latin1', '{"name":"x"}', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'body'],
+      ['a form body', 'application/x-www-form-urlencoded', 'name=x', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'content-type'],
+      ['a text body', 'text/plain', '{"name":"x"}', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'content-type'],
+      ['a body over the limit', 'application/json', JSON.stringify({ name: 'x'.repeat(200_000) }), 413, 'REQUEST.TOO_LARGE', 'body'],
+    ])('answers %s with %s and the error shape', async (_what, contentType, body, status, code, field) => {
+      const res = await request(h.http)
+        .post('/api/v2/secret-rotations/redis-credentials')
+        .auth(h.adminToken, auth())
+        .set('content-type', contentType as string)
+        .send(body as string)
+        .expect(status as number);
+      expect(res.body).toEqual({ statusCode: status, error: code, message: expect.any(String), details: [{ field, message: expect.any(String) }] });
+    });
+
+    it('takes a JSON body with a +json media type and UTF-8 named', async () => {
+      const res = await request(h.http)
+        .post('/api/v2/secret-rotations/redis-credentials')
+        .auth(h.adminToken, auth())
+        .set('content-type', 'application/json; charset=UTF-8')
+        .send('[1,2]')
+        .expect(400);
+      expect(fields(res)).toContain('body');
+    });
+
     it('answers a body that is not an object with 400', async () => {
       const res = await request(h.http)
         .post('/api/v2/secret-rotations/redis-credentials')

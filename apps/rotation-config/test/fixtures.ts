@@ -6,11 +6,12 @@ import { REDIS } from './harness';
 export const CONNECTIONS = '/internal/app-connections/redis';
 export const ROTATIONS = '/internal/secret-rotations/redis-credentials';
 
-/** Every field of the seed's sample response, in its order. */
+/** Every field of the seed's sample response, in its order, then the ones Rotor adds after them. */
 export const SEED_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
+  'isRotationInFlight', 'inFlightJobId',
 ];
 /** Fields Rotor adds after the seed's, in their order (continuous verification). */
 export const ROTOR_ADDED_FIELDS = ['verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];

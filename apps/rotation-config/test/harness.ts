@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../src/config/rotation-config.config';
+import { SecretStoreStub } from './secret-store-stub';
 
 export const INTERNAL_TOKEN = `test-internal-token-${randomBytes(8).toString('hex')}`;
 process.env['ROTOR_INTERNAL_TOKEN'] = INTERNAL_TOKEN;
@@ -35,6 +36,7 @@ export class Harness {
   private redis!: Redis;
   private readonly redisUsers: string[] = [];
   private inboundTopic!: Topic;
+  readonly secretStore = new SecretStoreStub(INTERNAL_TOKEN);
   readonly admin = { username: `rotor_test_admin_${uniqueSuffix()}`, password: `Adm1n-${randomBytes(18).toString('base64url')}` };
 
   constructor(private readonly name: string, private readonly overrides: Partial<RotationConfigSettings> = {}) {}
@@ -42,6 +44,7 @@ export class Harness {
   async start(): Promise<void> {
     const brokers = await kafkaBrokers();
     this.databaseUrl = await testDatabaseUrl(this.name);
+    await this.secretStore.start();
     this.redis = new Redis({ ...REDIS, lazyConnect: true, maxRetriesPerRequest: 1 });
     await this.redis.connect();
     // A Redis admin of our own, so the connection check runs against a real server.
@@ -59,7 +62,11 @@ export class Harness {
       consumerGroupId: `rotation-config-test-${this.name}-${uniqueSuffix()}`,
       inboundTopics: [this.inboundTopic],
       initialIssueTimeoutMs: 20_000,
-      initialIssuePollMs: 50,
+      rotateWaitMs: 5_000,
+      settleWaitMs: 5_000,
+      outcomePollMs: 1_000,
+      secretStoreUrl: this.secretStore.url,
+      secretStoreTimeoutMs: 2_000,
       scheduleUnit: 'days',
       ...this.overrides,
     };
@@ -76,6 +83,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await this.app?.close();
+    await this.secretStore.stop().catch(() => undefined);
     await this.collector?.stop();
     await this.producer?.disconnect();
     if (this.inboundTopic) {
@@ -150,6 +158,7 @@ export class Harness {
 
   /** The secret store's acknowledgement for a RotationRequested. */
   async storeSecretsFor(requested: PayloadOf<'RotationRequested'>, storedAt = new Date()): Promise<string> {
+    this.secretStore.storedJobIds.add(requested.jobId);
     return this.publish('RotationSecretsStored', requested.rotationId, {
       rotationId: requested.rotationId,
       projectId: requested.projectId,

@@ -1,6 +1,7 @@
 import { Actor, PayloadOf } from '@rotor/contracts';
 import { ACTOR_HEADER, CORRELATION_ID_HEADER, encodeActorHeader } from '@rotor/service-runtime';
 import { rotorUsernames } from '@rotor/rotation-domain';
+import { waitFor } from '@rotor/testing';
 import { Harness, newProjectId } from './harness';
 import { ROTATIONS, ROTOR_ADDED_FIELDS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
 
@@ -112,6 +113,31 @@ describe('creating a rotation', () => {
     expect(sameSecret.body.details).toEqual([{ field: 'secretsMapping.password', message: expect.stringContaining('my-redis-rotation') }]);
   });
 
+  it('refuses a mapped secret that already exists as a user\'s own secret, before anything is requested', async () => {
+    const { projectId, connection } = await setup();
+    h.secretStore.addSecret({ projectId, environment: 'dev', secretPath: '/' }, 'REDIS_PASSWORD');
+    const res = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'ROTATION.LOCATION_CONFLICT' });
+    expect(res.body.details).toEqual([{ field: 'secretsMapping.password', message: expect.stringContaining('already exists') }]);
+    // Nothing was appended, so nothing was asked of Redis: no RotationCreated, no RotationRequested.
+    expect(await h.query('SELECT 1 FROM rotations WHERE project_id = $1', [projectId])).toEqual([]);
+    expect(await h.query("SELECT 1 FROM es_events WHERE payload->>'projectId' = $1", [projectId])).toEqual([]);
+  });
+
+  it('refuses to create while the secret store cannot be asked (503), writing nothing', async () => {
+    const { projectId, connection } = await setup();
+    h.secretStore.failWith = 503;
+    try {
+      const res = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id));
+      expect(res.status).toBe(503);
+      expect(res.body.error).toBe('SECRET_STORE.UNAVAILABLE');
+    } finally {
+      h.secretStore.failWith = null;
+    }
+    expect(await h.query('SELECT 1 FROM rotations WHERE project_id = $1', [projectId])).toEqual([]);
+  });
+
   it('answers 404 for a connection of another project', async () => {
     const { connection } = await setup();
     const res = await h.http().post(ROTATIONS).send(rotationBody(newProjectId(), connection.id));
@@ -121,39 +147,98 @@ describe('creating a rotation', () => {
 });
 
 describe('rotating', () => {
-  it('refuses a manual rotation while one is in flight with 409, and completes it on the secret store’s word', async () => {
+  /** A manual rotate-secrets, sent now and answered later (it waits for its job's outcome). */
+  function rotate(rotationId: string) {
+    return h.http().post(`${ROTATIONS}/${rotationId}/rotate-secrets`).then((r) => r);
+  }
+
+  it('answers rotate-secrets once the job completed, with the rotation in its new state; 409 to another one meanwhile', async () => {
     const { projectId, connection } = await setup();
     const { rotation } = await createIssuedRotation(h, projectId, connection.id);
 
-    const first = await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`);
-    expect(first.status).toBe(200);
-    expect(first.body.secretRotation.lastRotationJobId).not.toBe(rotation.lastRotationJobId);
-    const second = await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`);
+    const mark = h.mark();
+    const first = rotate(rotation.id);
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual', mark);
+    expect(requested).toMatchObject({ targetIndex: 1, generation: 2, username: rotorUsernames(rotation.id)[1] });
+    const during = await h.http().get(`${ROTATIONS}/${rotation.id}`);
+    expect(during.body.secretRotation).toMatchObject({ activeIndex: 0, isRotationInFlight: true, inFlightJobId: requested.jobId });
+    const second = await rotate(rotation.id);
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ statusCode: 409, error: 'ROTATION.IN_FLIGHT' });
 
-    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
-    expect(requested).toMatchObject({ targetIndex: 1, generation: 2, username: rotorUsernames(rotation.id)[1] });
     await h.storeSecretsFor(requested);
-    const completed = await h.waitForEvent('RotationCompleted', (p) => p.jobId === requested.jobId);
-    expect(completed).toMatchObject({ activeIndex: 1, reason: 'manual' });
-    const after = await h.http().get(`${ROTATIONS}/${rotation.id}`);
-    expect(after.body.secretRotation).toMatchObject({ activeIndex: 1, rotationStatus: 'success', lastRotationJobId: requested.jobId });
+    const res = await first;
+    expect(res.status).toBe(200);
+    expect(res.body.jobId).toBe(requested.jobId);
+    expect(Object.keys(res.body.secretRotation)).toEqual(SEED_RESPONSE_FIELDS);
+    expect(res.body.secretRotation).toMatchObject({
+      activeIndex: 1, rotationStatus: 'success', lastRotationMessage: null, lastRotationJobId: requested.jobId,
+      isRotationInFlight: false, inFlightJobId: null,
+    });
+    expect(Date.parse(res.body.secretRotation.lastRotatedAt)).toBeGreaterThan(Date.parse(rotation.lastRotatedAt));
   });
 
-  it('records a failed attempt with its message and keeps the active credential', async () => {
+  it('answers a failed attempt with its message, and keeps the active credential', async () => {
     const { projectId, connection } = await setup();
     const { rotation } = await createIssuedRotation(h, projectId, connection.id);
-    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
-    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
+    const mark = h.mark();
+    const answer = rotate(rotation.id);
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual', mark);
     await h.failRequest(requested, 'verification failed on 127.0.0.1:6379');
 
-    await h.waitForEvent('RotationAttemptFailed', (p) => p.jobId === requested.jobId);
-    const after = (await h.http().get(`${ROTATIONS}/${rotation.id}`)).body.secretRotation;
-    expect(after).toMatchObject({ rotationStatus: 'failed', lastRotationMessage: 'verification failed on 127.0.0.1:6379', activeIndex: 0 });
-    expect(after.lastRotatedAt).toBe(rotation.lastRotatedAt);
-    // Not in flight any more: a new manual request is accepted.
-    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(res.body.secretRotation).toMatchObject({
+      rotationStatus: 'failed', lastRotationMessage: 'verification failed on 127.0.0.1:6379', activeIndex: 0, isRotationInFlight: false,
+    });
+    expect(res.body.secretRotation.lastRotatedAt).toBe(rotation.lastRotatedAt);
+  });
+
+  it('answers 202 with the rotation and the job id when the job is still in flight after the wait', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const started = Date.now();
+    const res = await rotate(rotation.id);
+    expect(res.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_500); // the harness's rotateWaitMs, 5 s
+    expect(res.body.secretRotation).toMatchObject({ activeIndex: 0, isRotationInFlight: true, inFlightJobId: res.body.jobId, lastRotationJobId: res.body.jobId });
+
+    const requested = await h.waitForEvent('RotationRequested', (p) => p.jobId === res.body.jobId);
+    await h.consumed(await h.storeSecretsFor(requested));
+    const after = await h.http().get(`${ROTATIONS}/${rotation.id}`);
+    expect(after.body.secretRotation).toMatchObject({ activeIndex: 1, rotationStatus: 'success', isRotationInFlight: false });
+  });
+
+  it('never answers 409 for a job the secret store already serves: it waits for that completion, then rotates', async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    let mark = h.mark();
+    let pending = rotate(rotation.id);
+    let requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual', mark);
+    for (let i = 0; i < 5; i++) {
+      // The store has the job's credential (a client can read it); its RotationSecretsStored is
+      // published only once the read and the next rotate-secrets below have asked the store.
+      h.secretStore.storedJobIds.add(requested.jobId);
+      const calls = h.secretStore.calls.length;
+      mark = h.mark();
+      const next = rotate(rotation.id);
+      const [read] = await Promise.all([
+        h.http().get(`${ROTATIONS}/${rotation.id}`).then((r) => r),
+        (async () => {
+          await waitFor(async () => h.secretStore.calls.length >= calls + 2, { timeoutMs: 5_000, message: 'both requests to ask the secret store' });
+          await h.storeSecretsFor(requested);
+        })(),
+      ]);
+      expect(read.body.secretRotation).toMatchObject({ activeIndex: requested.targetIndex, rotationStatus: 'success', lastRotationJobId: requested.jobId });
+      const answered = await pending;
+      expect(answered.status).toBe(200);
+      expect(answered.body.secretRotation).toMatchObject({ activeIndex: requested.targetIndex, isRotationInFlight: false });
+      // The next request was accepted as a rotation of its own, not refused as in flight.
+      requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.jobId !== requested.jobId && p.reason === 'manual', mark);
+      pending = next;
+    }
+    await h.storeSecretsFor(requested);
+    expect((await pending).status).toBe(200);
   });
 
   it('requests a scheduled rotation when it is due, and ignores a second due while that one is in flight', async () => {
@@ -210,9 +295,10 @@ describe('rotating', () => {
       Promise.all(Array.from({ length: 4 }, () => h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).then((r) => r))),
       h.publish('RotationDue', rotation.id, due),
     ]);
+    // An accepted request waits for its job, which nobody stores here: 202 after the wait.
     const statuses = answers.map((r) => r.status).sort();
-    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+    expect(statuses.every((s) => s === 202 || s === 409)).toBe(true);
+    expect(statuses.filter((s) => s === 202).length).toBeLessThanOrEqual(1);
 
     // The due time was consumed: it became the one rotation, or was ignored.
     await h.consumed(dueEventId);
@@ -280,10 +366,10 @@ describe('reading and changing', () => {
   it('lists the history with times and job ids, and no secret', async () => {
     const { projectId, connection } = await setup();
     const { rotation, requested } = await createIssuedRotation(h, projectId, connection.id);
-    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+    const answer = h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).then((r) => r);
     const manual = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
     await h.failRequest(manual, 'NOAUTH on 127.0.0.1:6379');
-    await h.waitForEvent('RotationAttemptFailed', (p) => p.jobId === manual.jobId);
+    expect((await answer).status).toBe(200);
 
     const res = await h.http().get(`${ROTATIONS}/${rotation.id}/history`).expect(200);
     const history = res.body.history as { type: string; jobId: string | null; occurredAt: string; version: number }[];

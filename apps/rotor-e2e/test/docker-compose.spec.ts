@@ -55,17 +55,19 @@ describe('docker-compose.yml', () => {
     const env = compose.services[app].environment ?? {};
     const required = ['PORT', 'HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'ROTOR_ROOT_KEY', 'ROTOR_INTERNAL_TOKEN'];
     if (app === 'gateway') required.push('ROTATION_CONFIG_URL', 'SECRET_STORE_URL', 'ALERTS_URL', 'ROTOR_ADMIN_TOKEN');
+    if (app === 'rotation-config') required.push('SECRET_STORE_URL');
     for (const name of required) expect({ app, name, set: name in env }).toEqual({ app, name, set: true });
     const code = sourceOf(join(ROOT, 'apps', app, 'src')) + libsSource;
     for (const name of Object.keys(env)) expect({ app, name, read: code.includes(`'${name}'`) }).toEqual({ app, name, read: true });
     expect(String(env['DATABASE_URL'])).toMatch(new RegExp(`@postgres:5432/rotor_`));
   });
 
-  it('points the gateway at the services by their compose names and ports', () => {
+  it('points the gateway and rotation-config at the services by their compose names and ports', () => {
     const env = compose.services['gateway'].environment ?? {};
     expect(env['ROTATION_CONFIG_URL']).toBe(`http://rotation-config:${defaultPort('rotation-config')}`);
     expect(env['SECRET_STORE_URL']).toBe(`http://secret-store:${defaultPort('secret-store')}`);
     expect(env['ALERTS_URL']).toBe(`http://alerts:${defaultPort('alerts')}`);
+    expect(compose.services['rotation-config'].environment?.['SECRET_STORE_URL']).toBe(`http://secret-store:${defaultPort('secret-store')}`);
     expect(compose.services['gateway'].ports).toEqual([`${defaultPort('gateway')}:${defaultPort('gateway')}`]);
   });
 });

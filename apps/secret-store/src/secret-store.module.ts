@@ -19,7 +19,7 @@ import { SecretQueryHandlers } from './secrets/queries/handlers';
 import { SecretReader } from './secrets/secret-reader';
 import { SecretSealer } from './secrets/secret-sealer';
 import { SecretRepository } from './secrets/secret.repository';
-import { SecretsController } from './secrets/secrets.controller';
+import { SecretKeysController, SecretsController } from './secrets/secrets.controller';
 
 export const SECRET_STORE_NAME = 'secret-store';
 
@@ -36,7 +36,7 @@ export class SecretStoreModule {
         TypeOrmModule.forRootAsync({ useFactory: () => ({ ...createAppDataSource(config.databaseUrl).options, retryAttempts: 3 }) }),
         MessagingModule.forRoot({ clientId: SECRET_STORE_NAME }),
       ],
-      controllers: [SecretsController, GeneratedCredentialsController],
+      controllers: [SecretsController, SecretKeysController, GeneratedCredentialsController],
       providers: [
         { provide: SECRET_STORE_CONFIG, useValue: config },
         { provide: CLOCK, useValue: config.clock },

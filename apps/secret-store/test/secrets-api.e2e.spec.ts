@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { INTERNAL_TOKEN_HEADER } from '@rotor/service-runtime';
 import { waitUntilConsumed } from './support/consumed';
 import { Rotation, credentialsRotated, newRotation, uniquePassword, usernameFor } from './support/events';
@@ -29,6 +29,8 @@ describe('secret store: internal HTTP API', () => {
       ['patch', '/internal/secrets/raw/KEY'],
       ['delete', '/internal/secrets/raw/KEY'],
       ['get', '/internal/rotations/r1/generated-credentials?projectId=p'],
+      ['get', '/internal/secrets/keys?projectId=p&environment=dev'],
+      ['post', '/internal/rotations/stored-jobs'],
     ];
     for (const [method, path] of routes) {
       const none = await h.app.http()[method](path).send({});
@@ -36,6 +38,42 @@ describe('secret store: internal HTTP API', () => {
       const wrong = await h.app.http()[method](path).set(INTERNAL_TOKEN_HEADER, 'not-the-token').send({});
       expect({ method, path, status: wrong.status }).toEqual({ method, path, status: 401 });
     }
+  });
+
+  it('lists the keys of a folder with the rotation managing each, and never a value', async () => {
+    const r = newRotation({ secretPath: '/keys' });
+    const f = { projectId: r.projectId, environment: r.environment, secretPath: r.secretPath };
+    await h.app.post('/internal/secrets/raw/USER_OWN').send({ ...f, secretValue: 'own-value' }).expect(200);
+    const secret = uniquePassword();
+    await rotate(r, 1, secret);
+    const res = await h.app.get(`/internal/secrets/keys?${query(f)}`).expect(200);
+    expect(res.body).toEqual({
+      secrets: [
+        { secretKey: 'REDIS_PASSWORD', rotationId: r.rotationId },
+        { secretKey: 'REDIS_USERNAME', rotationId: r.rotationId },
+        { secretKey: 'USER_OWN', rotationId: null },
+      ],
+    });
+    expect(JSON.stringify(res.body)).not.toContain(secret);
+    expect(JSON.stringify(res.body)).not.toContain('own-value');
+    const elsewhere = await h.app.get(`/internal/secrets/keys?${query({ ...f, projectId: project() })}`).expect(200);
+    expect(elsewhere.body).toEqual({ secrets: [] });
+    const bad = await h.app.get('/internal/secrets/keys?environment=dev').expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['projectId']);
+  });
+
+  it('tells which rotation jobs it has stored, in the project asked about only', async () => {
+    const r = newRotation({ secretPath: '/jobs' });
+    const event = credentialsRotated(h.stack.cipher, r, 1, uniquePassword());
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(event));
+    const stored = event.payload.jobId;
+    const unknown = randomUUID();
+    const res = await h.app.post('/internal/rotations/stored-jobs').send({ projectId: r.projectId, jobIds: [stored, unknown] }).expect(200);
+    expect(res.body).toEqual({ storedJobIds: [stored] });
+    const other = await h.app.post('/internal/rotations/stored-jobs').send({ projectId: project(), jobIds: [stored] }).expect(200);
+    expect(other.body).toEqual({ storedJobIds: [] });
+    const bad = await h.app.post('/internal/rotations/stored-jobs').send({ projectId: r.projectId, jobIds: 'x' }).expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toEqual(['jobIds']);
   });
 
   it('creates, reads, versions, updates and deletes an ordinary secret', async () => {

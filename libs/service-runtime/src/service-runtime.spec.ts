@@ -95,6 +95,42 @@ describe('service runtime', () => {
     expect(res.body.error).toBe('REQUEST.MALFORMED_JSON');
   });
 
+  it.each([
+    ['a charset the JSON parser cannot decode', 'application/json; charset=latin1', '{"a":1}', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE'],
+    ['an unknown charset', 'application/json; charset=x-no-such', '{"a":1}', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE'],
+    ['a body over the limit', 'application/json', JSON.stringify({ a: 'x'.repeat(200_000) }), 413, 'REQUEST.TOO_LARGE'],
+  ])('answers %s with a 4xx in the error shape, naming the body', async (_what, contentType, body, status, code) => {
+    const res = await request(app.getHttpServer())
+      .post('/probe/echo')
+      .set(INTERNAL_TOKEN_HEADER, token)
+      .set('content-type', contentType)
+      .send(body)
+      .expect(status);
+    expect(res.body).toEqual({ statusCode: status, error: code, message: expect.any(String), details: [{ field: 'body', message: expect.any(String) }] });
+  });
+
+  it.each(['gzip', 'deflate', 'br'])('answers a body that claims %s but is not with 400, not 500', async (encoding) => {
+    const res = await request(app.getHttpServer())
+      .post('/probe/echo')
+      .set(INTERNAL_TOKEN_HEADER, token)
+      .set('content-type', 'application/json')
+      .set('content-encoding', encoding)
+      .send('{"a":1}')
+      .expect(400);
+    expect(res.body).toEqual({ statusCode: 400, error: 'REQUEST.MALFORMED_BODY', message: expect.any(String), details: [{ field: 'body', message: expect.any(String) }] });
+  });
+
+  it('answers a compression it does not know with 415', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/probe/echo')
+      .set(INTERNAL_TOKEN_HEADER, token)
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'x-unknown')
+      .send('{"a":1}')
+      .expect(415);
+    expect(res.body.error).toBe('REQUEST.UNSUPPORTED_MEDIA_TYPE');
+  });
+
   it('refuses internal calls without the internal token', async () => {
     await request(app.getHttpServer()).post('/probe/echo').send({ a: 1 }).expect(401);
     await request(app.getHttpServer()).post('/probe/echo').set(INTERNAL_TOKEN_HEADER, 'wrong').send({ a: 1 }).expect(401);

@@ -10,6 +10,8 @@ export type RotorErrorKind =
   | 'unauthorized'
   | 'forbidden'
   | 'rate-limited'
+  | 'too-large'
+  | 'unsupported-media-type'
   | 'unavailable'
   | 'internal';
 

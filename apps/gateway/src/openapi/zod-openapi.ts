@@ -17,8 +17,18 @@ export const errorBodySchema = z.object({
   details: z.array(z.object({ field: z.string(), message: z.string() })).describe('Every bad field, named as in the request (e.g. rotateAtUtc.hours).'),
 });
 
+/** The JSON body a route takes, and the answers to a body that cannot be read as one. */
 export function ApiJsonBody(schema: z.ZodType, description?: string): MethodDecorator {
-  return ApiBody({ schema: openApiSchema(schema), description });
+  const error = openApiSchema(errorBodySchema);
+  return applyDecorators(
+    ApiBody({ schema: openApiSchema(schema), description }),
+    ApiResponse({ status: 413, description: 'The body is larger than the limit (100 kB): REQUEST.TOO_LARGE.', schema: error }),
+    ApiResponse({
+      status: 415,
+      description: 'The body is not application/json in UTF-8, or is compressed other than gzip, deflate or br: REQUEST.UNSUPPORTED_MEDIA_TYPE.',
+      schema: error,
+    }),
+  );
 }
 
 /** One ApiQuery per key of a zod object schema. */

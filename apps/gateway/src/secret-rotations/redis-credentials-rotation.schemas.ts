@@ -16,7 +16,10 @@ export {
 } from '@rotor/rotation-domain';
 export type { CreateRotationRequest } from '@rotor/rotation-domain';
 
-/** The seed's sample response, field for field (documentation of what rotation-config answers). */
+/**
+ * The Infisical-compatible response, field for field in its order, then the fields Rotor adds
+ * (documentation of what rotation-config answers).
+ */
 const secretRotationSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -49,6 +52,8 @@ const secretRotationSchema = z.object({
     permissionScope: z.string(),
   }),
   secretsMapping: z.object({ username: z.string(), password: z.string() }),
+  isRotationInFlight: z.boolean().describe('Added by Rotor: a rotation job is requested and its outcome not yet recorded.'),
+  inFlightJobId: z.string().nullable().describe('Added by Rotor: the id of that job; null when none is in flight.'),
   // Added by Rotor: continuous verification of the served credential (after the seed's fields).
   verificationStatus: z.enum(['healthy', 'drifted', 'unverifiable']).nullable()
     .describe('Last check of the served credential (and the one it replaced) on every node: healthy, drifted (rejected somewhere; being healed), unverifiable (a node could not be asked); null before the first check.'),
@@ -56,6 +61,10 @@ const secretRotationSchema = z.object({
   lastVerificationMessage: z.string().nullable().describe('What the last check found: nodes, users and what Redis answered; never a secret.'),
 });
 export const rotationResponseSchema = z.object({ secretRotation: secretRotationSchema });
+export const rotateResponseSchema = z.object({
+  secretRotation: secretRotationSchema,
+  jobId: z.string().describe('The rotation job this request started.'),
+});
 export const rotationListResponseSchema = z.object({ secretRotations: z.array(secretRotationSchema) });
 export const generatedCredentialsResponseSchema = z.object({
   generatedCredentials: z.array(z.object({ username: z.string(), password: z.string() })).describe('Both credential sets, by index.'),

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthenticatedIdentity, CurrentIdentity } from '../auth/authenticated-identity';
-import { ApiAnswers, ApiIdParam, ApiJsonBody, ApiQueryFrom } from '../openapi/zod-openapi';
+import { ApiAnswers, ApiIdParam, ApiJsonBody, ApiQueryFrom, errorBodySchema, openApiSchema } from '../openapi/zod-openapi';
 import { relay } from '../upstream/relay';
 import {
   createRotationSchema,
@@ -10,6 +10,7 @@ import {
   generatedCredentialsResponseSchema,
   historyResponseSchema,
   listRotationsQuerySchema,
+  rotateResponseSchema,
   rotationByNameQuerySchema,
   rotationListResponseSchema,
   rotationResponseSchema,
@@ -93,9 +94,19 @@ export class RedisCredentialsRotationsController {
   }
 
   @Post(':rotationId/rotate-secrets')
-  @ApiOperation({ summary: 'Rotate now (permission: rotate)', description: '409 while a rotation of this configuration is in flight.' })
+  @ApiOperation({
+    summary: 'Rotate now (permission: rotate)',
+    description:
+      'Waits (bounded, 20 s by default) for the rotation job to complete or fail, and answers 200 with the rotation in its new state: ' +
+      '`activeIndex`, `lastRotatedAt`, `rotationStatus` and `lastRotationMessage` reflect the job. When the job is still in flight ' +
+      'after the wait, answers 202 with the rotation (`isRotationInFlight: true`, `inFlightJobId`) and the job id: follow it with ' +
+      'GET. 409 ROTATION.IN_FLIGHT while another job of this rotation is in flight; never once the mapped secrets already hold ' +
+      "that job's credential.",
+  })
   @ApiIdParam('rotationId', 'Rotation id')
-  @ApiAnswers(200, 'The updated rotation', rotationResponseSchema)
+  @ApiAnswers(200, 'The job completed or failed: the rotation after it, and the job id', rotateResponseSchema)
+  @ApiResponse({ status: 202, description: 'The job is still in flight after the wait: the rotation as it stands, and the job id', schema: openApiSchema(rotateResponseSchema) })
+  @ApiResponse({ status: 409, description: 'Another rotation job is in flight: ROTATION.IN_FLIGHT.', schema: openApiSchema(errorBodySchema) })
   async rotate(
     @CurrentIdentity() identity: AuthenticatedIdentity,
     @Param('rotationId') id: string,

@@ -75,6 +75,8 @@ export function fakeRotationConfig(): StubService & { connections: Map<string, I
         type: 'redis-credentials',
         parameters: body['parameters'],
         secretsMapping: body['secretsMapping'],
+        isRotationInFlight: false,
+        inFlightJobId: null,
       };
       rotations.set(id, item);
       return { status: 200, body: { secretRotation: item } };
@@ -110,7 +112,8 @@ export function fakeRotationConfig(): StubService & { connections: Map<string, I
       const item = rotations.get(id as string);
       if (!item) return notFound('SECRET_ROTATION');
       item['activeIndex'] = item['activeIndex'] === 0 ? 1 : 0;
-      return { status: 200, body: { secretRotation: item } };
+      item['lastRotationJobId'] = randomUUID();
+      return { status: 200, body: { secretRotation: item, jobId: item['lastRotationJobId'] } };
     })
     .on('GET', new RegExp(`^${R}/([^/]+)/history$`), (_req, [id]) =>
       rotations.has(id as string)

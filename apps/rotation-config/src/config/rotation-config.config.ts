@@ -17,8 +17,23 @@ export interface RotationConfigSettings {
   inboundTopics: Topic[];
   /** How long POST (create) waits for the first credential set before giving up. */
   initialIssueTimeoutMs: number;
-  /** How often that wait looks at the read model. */
-  initialIssuePollMs: number;
+  /** How long rotate-secrets waits for its job's outcome before answering 202 with the job. */
+  rotateWaitMs: number;
+  /**
+   * How long a read or a rotate request waits for a job the secret store has already stored
+   * to be recorded here (the RotationSecretsStored on its way), so the answer agrees with the
+   * secrets a client can already read.
+   */
+  settleWaitMs: number;
+  /**
+   * How often those waits look at the read model themselves. Each wakes at once when the read
+   * model announces a settled job (Postgres NOTIFY); this is the fallback.
+   */
+  outcomePollMs: number;
+  /** The secret store's internal API: which jobs it has stored, which secrets exist. */
+  secretStoreUrl: string;
+  /** How long a call to the secret store may take. */
+  secretStoreTimeoutMs: number;
   /** What rotation intervals count: days, or minutes under ROTOR_DEV_MINUTES=1 (demos). */
   scheduleUnit: ScheduleUnit;
 }
@@ -31,7 +46,11 @@ export function readRotationConfigSettings(env: NodeJS.ProcessEnv = process.env)
     consumerGroupId: envString('ROTATION_CONFIG_GROUP_ID', 'rotation-config', env),
     inboundTopics: [TOPICS.schedulerEvents, TOPICS.executorEvents, TOPICS.secretsInternal],
     initialIssueTimeoutMs: envInt('ROTATION_INITIAL_ISSUE_TIMEOUT_MS', 20_000, env),
-    initialIssuePollMs: envInt('ROTATION_INITIAL_ISSUE_POLL_MS', 100, env),
+    rotateWaitMs: envInt('ROTATION_ROTATE_WAIT_MS', 20_000, env),
+    settleWaitMs: envInt('ROTATION_SETTLE_WAIT_MS', 5_000, env),
+    outcomePollMs: envInt('ROTATION_OUTCOME_POLL_MS', 1_000, env),
+    secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
+    secretStoreTimeoutMs: envInt('SECRET_STORE_TIMEOUT_MS', 5_000, env),
     scheduleUnit: envBool('ROTOR_DEV_MINUTES', false, env) ? 'minutes' : 'days',
   };
 }

@@ -1,6 +1,9 @@
 import type { RequestedBy, RotateAtUtc, RotationParameters, RotationSecretsMapping } from '@rotor/rotation-domain';
 
-/** One rotation exactly as the seed's API answers it (same fields, same order). */
+/**
+ * One rotation as the Infisical-compatible API answers it: its fields, in its order, then the
+ * fields Rotor adds after them.
+ */
 export interface SecretRotationView {
   id: string;
   name: string;
@@ -26,6 +29,10 @@ export interface SecretRotationView {
   type: 'redis-credentials';
   parameters: RotationParameters;
   secretsMapping: RotationSecretsMapping;
+  /** Added by Rotor: a job of this rotation is in flight (requested, outcome not yet recorded). */
+  isRotationInFlight: boolean;
+  /** Added by Rotor: that job's id (null when none is in flight). */
+  inFlightJobId: string | null;
   /**
    * Added by Rotor (continuous verification): does the served credential — and the one it
    * replaced — still authenticate on every node? null until the first check.
@@ -122,6 +129,8 @@ export function toRotationView(r: RotationRow): SecretRotationView {
     type: 'redis-credentials',
     parameters: r.parameters,
     secretsMapping: r.secrets_mapping,
+    isRotationInFlight: r.in_flight_job_id !== null,
+    inFlightJobId: r.in_flight_job_id,
     verificationStatus: r.verification_status ?? null,
     lastVerifiedAt: iso(r.last_verified_at ?? null),
     lastVerificationMessage: r.last_verification_message ?? null,

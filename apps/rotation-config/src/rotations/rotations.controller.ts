@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard, readRequestOrigin } from '@rotor/service-runtime';
+import type { Response } from 'express';
 import { parseBody } from '../http/parse-body';
 import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
 import { CreateRotationCommand } from './commands/create-rotation.command';
@@ -87,11 +88,18 @@ export class RotationsController {
     return { secretRotation: await this.commands.execute(command) };
   }
 
+  /** 200 with the rotation after its job; 202 when the job is still in flight after the wait. */
   @Post(':id/rotate-secrets')
-  @HttpCode(200)
-  async rotate(@Param('id') id: string, @Query('projectId') projectId: unknown, @Headers() headers: Headers): Promise<One> {
+  async rotate(
+    @Param('id') id: string,
+    @Query('projectId') projectId: unknown,
+    @Headers() headers: Headers,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<One & { jobId: string }> {
     const command = new RotateSecretsCommand(id, optionalQueryString(projectId, 'projectId'), readRequestOrigin(headers));
-    return { secretRotation: await this.commands.execute(command) };
+    const outcome = await this.commands.execute(command);
+    res.status(outcome.settled ? 200 : 202);
+    return { secretRotation: outcome.secretRotation, jobId: outcome.jobId };
   }
 
   @Get(':id/history')

@@ -3,10 +3,14 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { RotationCommandHandlers } from './commands/handlers';
 import { RotationResultsConsumer } from './consumers/rotation-results.consumer';
 import { RotationQueryHandlers } from './queries/handlers';
+import { JobOutcomes } from './job-outcomes';
+import { LocationChecks } from './location-checks';
 import { RotationStore } from './rotation.store';
 import { RotationsController } from './rotations.controller';
 import { RotationsProjection } from './rotations.projection';
 import { RotationsReadModel } from './rotations.read-model';
+import { SecretStoreClient } from '../secret-store/secret-store.client';
+import { StoredJobs } from './stored-jobs';
 
 @Module({
   imports: [ConnectionsModule],
@@ -15,6 +19,10 @@ import { RotationsReadModel } from './rotations.read-model';
     RotationStore,
     RotationsProjection,
     RotationsReadModel,
+    JobOutcomes,
+    SecretStoreClient,
+    StoredJobs,
+    LocationChecks,
     RotationResultsConsumer,
     ...RotationCommandHandlers,
     ...RotationQueryHandlers,

@@ -27,18 +27,16 @@ export class RotationsReadModel {
     return toRotationView(row);
   }
 
-  async listByProject(projectId: string): Promise<SecretRotationView[]> {
-    const rows: RotationRow[] = await this.ds.query(`${SELECT_ROTATION} WHERE r.project_id = $1 ORDER BY r.created_at, r.id`, [projectId]);
-    return rows.map(toRotationView);
+  async listRows(projectId: string): Promise<RotationRow[]> {
+    return this.ds.query(`${SELECT_ROTATION} WHERE r.project_id = $1 ORDER BY r.created_at, r.id`, [projectId]);
   }
 
-  async getByName(projectId: string, environment: string, secretPath: string, name: string): Promise<SecretRotationView> {
+  async findRowByName(projectId: string, environment: string, secretPath: string, name: string): Promise<RotationRow | null> {
     const rows: RotationRow[] = await this.ds.query(
       `${SELECT_ROTATION} WHERE r.project_id = $1 AND r.environment_slug = $2 AND r.secret_path = $3 AND r.name = $4`,
       [projectId, environment, secretPath, name],
     );
-    if (!rows[0]) throw rotationNotFound();
-    return toRotationView(rows[0]);
+    return rows[0] ?? null;
   }
 
   async history(rotationId: string): Promise<RotationHistoryEntry[]> {
@@ -56,6 +54,17 @@ export class RotationsReadModel {
       actor: historyActor(r.type, r.details),
       details: r.details,
     }));
+  }
+
+  /** How a job ended, from the history: its RotationCompleted or last RotationAttemptFailed. */
+  async jobEnding(rotationId: string, jobId: string): Promise<{ type: 'RotationCompleted' | 'RotationAttemptFailed'; message: string | null } | null> {
+    const rows: { type: 'RotationCompleted' | 'RotationAttemptFailed'; message: string | null }[] = await this.ds.query(
+      `SELECT type, details->>'message' AS message FROM rotation_history
+        WHERE rotation_id = $1 AND job_id = $2 AND type IN ('RotationCompleted', 'RotationAttemptFailed')
+        ORDER BY version DESC LIMIT 1`,
+      [rotationId, jobId],
+    );
+    return rows[0] ?? null;
   }
 
   /** Names already taken at a location, for answers that name the field. */

@@ -118,6 +118,25 @@ export class SecretRepository {
     return rows.map(toStoredVersion);
   }
 
+  /** The keys of a folder's secrets and the rotation managing each (no values). */
+  async keysAt(folder: SecretFolder): Promise<{ secretKey: string; rotationId: string | null }[]> {
+    const rows: { secret_key: string; rotation_id: string | null }[] = await this.ds.query(
+      'SELECT secret_key, rotation_id FROM secrets WHERE project_id = $1 AND environment = $2 AND secret_path = $3 ORDER BY secret_key',
+      [folder.projectId, folder.environment, folder.secretPath],
+    );
+    return rows.map((r) => ({ secretKey: r.secret_key, rotationId: r.rotation_id }));
+  }
+
+  /** The ids among `jobIds` that wrote a version of a secret of the project (a stored rotation job). */
+  async jobsWithVersions(projectId: string, jobIds: string[]): Promise<string[]> {
+    const rows: { job_id: string }[] = await this.ds.query(
+      `SELECT DISTINCT v.job_id FROM secret_versions v JOIN secrets s ON s.id = v.secret_id
+        WHERE v.job_id = ANY($2::text[]) AND s.project_id = $1`,
+      [projectId, jobIds],
+    );
+    return rows.map((r) => r.job_id);
+  }
+
   /** One version of a secret (the current one when `version` is omitted); null when absent. */
   async findVersion(loc: SecretLocation, version?: number): Promise<StoredSecretVersion | null> {
     const rows: VersionRecord[] = await this.ds.query(

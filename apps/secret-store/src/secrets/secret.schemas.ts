@@ -28,3 +28,4 @@ export const SecretNameParam = z.object({ secretName: SecretKey });
 
 export const GeneratedCredentialsQuery = z.object({ projectId: ProjectId });
 export const RotationIdParam = z.object({ id: z.string().min(1).max(128) });
+export const StoredJobsBody = z.object({ projectId: ProjectId, jobIds: z.array(z.string().min(1).max(128)).max(1_000) });

@@ -6,6 +6,7 @@ import { CreateSecretCommand } from './commands/create-secret.command';
 import { DeleteSecretCommand } from './commands/delete-secret.command';
 import { UpdateSecretCommand } from './commands/update-secret.command';
 import { GetSecretQuery } from './queries/get-secret.query';
+import { ListSecretKeysQuery, SecretKeyView } from './queries/list-secret-keys.query';
 import { ListSecretsQuery } from './queries/list-secrets.query';
 import { FolderQuery, SecretNameParam, SecretQuery, WriteSecretBody } from './secret.schemas';
 import { SecretView } from './secret.view';
@@ -58,5 +59,18 @@ export class SecretsController {
     const hasBody = typeof body === 'object' && body !== null && Object.keys(body).length > 0;
     const folder = parseInput(FolderQuery, hasBody ? body : query, 'SECRET.INVALID');
     return { secret: await this.commands.execute(new DeleteSecretCommand({ ...folder, secretKey: secretName })) };
+  }
+}
+
+/** The keys of a folder's secrets and the rotation managing each, never a value (rotation-config checks a mapping with it). */
+@Controller('internal/secrets/keys')
+@UseGuards(InternalTokenGuard)
+export class SecretKeysController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  async list(@Query() query: unknown): Promise<{ secrets: SecretKeyView[] }> {
+    const folder = parseInput(FolderQuery, query, 'SECRET.INVALID');
+    return { secrets: await this.queries.execute(new ListSecretKeysQuery(folder)) };
   }
 }

@@ -4,15 +4,16 @@ import {
   CreateRotation, DEFAULT_PASSWORD_REQUIREMENTS, ROTOR_ITSELF, DEFAULT_PERMISSION_SCOPE, ROTATION_ERRORS, decideRotation,
   initialRotationState, normalizeSecretPath,
 } from '@rotor/rotation-domain';
-import { CLOCK, Clock, RotorError, sleep } from '@rotor/util';
+import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
 import { ConnectionsRepository } from '../../../connections/connections.repository';
 import { UnprocessableError } from '../../../http/unprocessable.error';
-import { locationConflicts, translateRotationWriteError } from '../../rotation-errors';
+import { LocationChecks } from '../../location-checks';
+import { translateRotationWriteError } from '../../rotation-errors';
+import { JobOutcomes } from '../../job-outcomes';
 import { RotationStore } from '../../rotation.store';
 import { SecretRotationView, toRotationView } from '../../rotation.view';
-import { RotationsReadModel } from '../../rotations.read-model';
 import { CreateRotationCommand } from '../create-rotation.command';
 
 type InitialOutcome = { ok: true; view: SecretRotationView } | { ok: false; reason: 'failed' | 'timeout' | 'gone'; message: string };
@@ -29,7 +30,8 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
 
   constructor(
     private readonly store: RotationStore,
-    private readonly readModel: RotationsReadModel,
+    private readonly locationChecks: LocationChecks,
+    private readonly outcomes: JobOutcomes,
     private readonly connections: ConnectionsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
@@ -74,9 +76,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
       throw RotorError.notFound('CONNECTION.NOT_FOUND', 'the Redis connection does not exist in this project');
     }
     const location = { projectId: input.projectId, environment: input.environment.slug, secretPath: folderPath.path };
-    const taken = await this.readModel.conflicts(location, input.name, [input.secretsMapping.username, input.secretsMapping.password], null);
-    const conflict = locationConflicts(input.name, taken.nameTaken, input.secretsMapping, taken.mappedBy);
-    if (conflict) throw conflict;
+    await this.locationChecks.assertFree(location, input.name, input.secretsMapping, null);
 
     try {
       await this.store.execute(
@@ -95,19 +95,13 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
   }
 
   private async awaitInitialIssue(rotationId: string, jobId: string): Promise<InitialOutcome> {
-    const deadline = Date.now() + this.settings.initialIssueTimeoutMs;
-    for (;;) {
-      const row = await this.readModel.findRow(rotationId);
-      if (!row) return { ok: false, reason: 'gone', message: 'the secret rotation was deleted while its first credential set was being issued' };
-      if (row.last_rotation_job_id === jobId && row.in_flight_job_id === null) {
-        if (row.rotation_status === 'success') return { ok: true, view: toRotationView(row) };
-        return { ok: false, reason: 'failed', message: row.last_rotation_message ?? 'the rotation failed' };
-      }
-      if (Date.now() >= deadline) {
-        return { ok: false, reason: 'timeout', message: `the first credential set was not issued within ${this.settings.initialIssueTimeoutMs} ms` };
-      }
-      await sleep(this.settings.initialIssuePollMs);
+    const wait = await this.outcomes.waitFor(rotationId, jobId, this.settings.initialIssueTimeoutMs);
+    if (wait.state === 'gone') return { ok: false, reason: 'gone', message: 'the secret rotation was deleted while its first credential set was being issued' };
+    if (wait.state === 'in-flight') {
+      return { ok: false, reason: 'timeout', message: `the first credential set was not issued within ${this.settings.initialIssueTimeoutMs} ms` };
     }
+    if (wait.outcome.completed) return { ok: true, view: toRotationView(wait.row) };
+    return { ok: false, reason: 'failed', message: wait.outcome.message };
   }
 
   /**

@@ -3,7 +3,8 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DEFAULT_PERMISSION_SCOPE, RotationParameters, RotationSettings, rotationNotFound } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
-import { locationConflicts, translateRotationWriteError } from '../../rotation-errors';
+import { LocationChecks } from '../../location-checks';
+import { translateRotationWriteError } from '../../rotation-errors';
 import { RotationStore } from '../../rotation.store';
 import { SecretRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
@@ -15,6 +16,7 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
   constructor(
     private readonly store: RotationStore,
     private readonly readModel: RotationsReadModel,
+    private readonly locationChecks: LocationChecks,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
   ) {}
@@ -23,10 +25,7 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
     const row = await this.readModel.findRow(rotationId, projectId);
     if (!row) throw rotationNotFound();
     const location = { projectId: row.project_id, environment: row.environment_slug, secretPath: row.secret_path };
-    const secretNames = changes.secretsMapping ? [changes.secretsMapping.username, changes.secretsMapping.password] : [];
-    const taken = await this.readModel.conflicts(location, changes.name, secretNames, rotationId);
-    const conflict = locationConflicts(changes.name, taken.nameTaken, changes.secretsMapping, taken.mappedBy);
-    if (conflict) throw conflict;
+    await this.locationChecks.assertFree(location, changes.name, changes.secretsMapping, rotationId);
 
     try {
       await this.store.execute(

@@ -1,13 +1,17 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { SecretRotationView } from '../../rotation.view';
+import { SecretRotationView, toRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
+import { StoredJobs } from '../../stored-jobs';
 import { ListRotationsQuery } from '../list-rotations.query';
 
 @QueryHandler(ListRotationsQuery)
 export class ListRotationsHandler implements IQueryHandler<ListRotationsQuery> {
-  constructor(private readonly readModel: RotationsReadModel) {}
+  constructor(
+    private readonly readModel: RotationsReadModel,
+    private readonly storedJobs: StoredJobs,
+  ) {}
 
-  execute({ projectId }: ListRotationsQuery): Promise<SecretRotationView[]> {
-    return this.readModel.listByProject(projectId);
+  async execute({ projectId }: ListRotationsQuery): Promise<SecretRotationView[]> {
+    return (await this.storedJobs.settle(await this.readModel.listRows(projectId))).map(toRotationView);
   }
 }
