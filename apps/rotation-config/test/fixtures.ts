@@ -11,10 +11,9 @@ export const SEED_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
-  'isRotationInFlight', 'inFlightJobId',
 ];
-/** Fields Rotor adds after the seed's, in their order (continuous verification). */
-export const ROTOR_ADDED_FIELDS = ['verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
+/** Fields Rotor adds after the seed's, in their order: the job in flight, continuous verification. */
+export const ROTOR_ADDED_FIELDS = ['isRotationInFlight', 'inFlightJobId', 'verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
 
 export function connectionBody(h: Harness, projectId: string, overrides: Record<string, unknown> = {}) {
   return {

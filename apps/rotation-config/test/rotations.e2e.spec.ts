@@ -170,7 +170,7 @@ describe('rotating', () => {
     const res = await first;
     expect(res.status).toBe(200);
     expect(res.body.jobId).toBe(requested.jobId);
-    expect(Object.keys(res.body.secretRotation)).toEqual(SEED_RESPONSE_FIELDS);
+    expect(Object.keys(res.body.secretRotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(res.body.secretRotation).toMatchObject({
       activeIndex: 1, rotationStatus: 'success', lastRotationMessage: null, lastRotationJobId: requested.jobId,
       isRotationInFlight: false, inFlightJobId: null,
@@ -264,13 +264,15 @@ describe('rotating', () => {
     const { rotation } = await createIssuedRotation(h, projectId, connection.id);
     const actor = { type: 'identity', id: 'b7e7d0b2-6a3e-4f0e-9d57-2f1a7c3e9a10', name: 'ci-deployer', tokenId: '5d1c9a3e-2b4f-4e6a-8c7d-9e0f1a2b3c4d' };
     const correlationId = 'a0d3c0c1-7e2f-4b9a-8c6d-5e4f3a2b1c0d';
-    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`)
-      .set(ACTOR_HEADER, encodeActorHeader(actor as Actor)).set(CORRELATION_ID_HEADER, correlationId).expect(200);
+    // Answered once its job completed (below): sent now, awaited after the secrets are stored.
+    const answer = h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`)
+      .set(ACTOR_HEADER, encodeActorHeader(actor as Actor)).set(CORRELATION_ID_HEADER, correlationId).then((r) => r);
     const manual = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
     expect(manual.requestedBy).toEqual(actor);
     expect(h.eventsOf(rotation.id).find((e) => e.type === 'RotationRequested' && e.payload.jobId === manual.jobId)?.correlationId).toBe(correlationId);
     await h.storeSecretsFor(manual);
     const done = await h.waitForEvent('RotationCompleted', (p) => p.jobId === manual.jobId);
+    expect((await answer).status).toBe(200);
 
     await h.publish('RotationDue', rotation.id, {
       rotationId: rotation.id, dueAt: done.nextRotationAt as string, reason: 'scheduled', attempt: 1, emittedAt: new Date().toISOString(),

@@ -97,10 +97,11 @@ describe('healing a drifted credential', () => {
     await verified(requested, 'unverifiable');
     expect(await view(rotation.id)).toMatchObject({ verificationStatus: 'unverifiable' });
 
-    await h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).expect(200);
+    const answer = h.http().post(`${ROTATIONS}/${rotation.id}/rotate-secrets`).then((r) => r); // answered once its job completed
     const manual = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual');
     await h.storeSecretsFor(manual);
     await h.waitForEvent('RotationCompleted', (p) => p.jobId === manual.jobId);
+    expect((await answer).status).toBe(200);
     await verified(requested, 'drifted', 1);
 
     expect(await view(rotation.id)).toMatchObject({ verificationStatus: 'unverifiable', activeIndex: 1 });

@@ -1,15 +1,15 @@
 import { Redis } from 'ioredis';
 import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, Service, waitFor } from '@rotor/testing';
 
-/** Every field of the seed's sample response, in its order, then the two Rotor adds. */
+/** Every field of the Infisical-compatible API's sample response, in its order. */
 const SEED_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt',
   'updatedAt', 'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId',
   'nextRotationAt', 'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type',
-  'parameters', 'secretsMapping', 'isRotationInFlight', 'inFlightJobId',
+  'parameters', 'secretsMapping',
 ];
-/** Fields Rotor adds after the seed's, in their order. */
-const ROTOR_ADDED_FIELDS = ['verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
+/** Fields Rotor adds after those, in their order: the job in flight, continuous verification. */
+const ROTOR_ADDED_FIELDS = ['isRotationInFlight', 'inFlightJobId', 'verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
 
 interface Rotation {
   id: string;
