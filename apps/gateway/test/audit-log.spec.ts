@@ -316,6 +316,7 @@ function routePattern(path: string): string {
     '/api/v2/secret-rotations/redis-credentials/rotation-name/:rotationName', '/api/v2/secret-rotations/redis-credentials/:rotationId/rotate-secrets',
     '/api/v2/secret-rotations/redis-credentials/:rotationId/generated-credentials', '/api/v2/secret-rotations/redis-credentials/:rotationId/history',
     '/api/v2/secret-rotations/redis-credentials/:rotationId', '/api/v3/secrets/raw/:secretName',
+    '/api/v1/webhooks/:webhookId/test', '/api/v1/webhooks/:webhookId/deliveries', '/api/v1/webhooks/:webhookId',
   ];
   if (['/api/v1/identities/me', '/api/v2/secret-rotations/options', '/api/v1/audit-logs/export', '/api/v1/audit-logs/verify'].includes(path)) return path;
   return patterns.find((p) => new RegExp(`^${p.replace(/:\w+/g, '[^/]+')}$`).test(path)) ?? path;

@@ -37,6 +37,15 @@ const NAMED_ACTIONS: Record<string, string> = {
   'POST /api/v3/secrets/raw/:secretName': 'secret.create',
   'PATCH /api/v3/secrets/raw/:secretName': 'secret.update',
   'DELETE /api/v3/secrets/raw/:secretName': 'secret.delete',
+  'GET /api/v1/app-connections': 'app-connection.list-all',
+  'GET /api/v2/secret-rotations': 'secret-rotation.list-all',
+  'POST /api/v1/webhooks': 'webhook.create',
+  'GET /api/v1/webhooks': 'webhook.list',
+  'GET /api/v1/webhooks/:webhookId': 'webhook.read',
+  'PATCH /api/v1/webhooks/:webhookId': 'webhook.update',
+  'DELETE /api/v1/webhooks/:webhookId': 'webhook.delete',
+  'POST /api/v1/webhooks/:webhookId/test': 'webhook.test',
+  'GET /api/v1/webhooks/:webhookId/deliveries': 'webhook.read-deliveries',
   'GET /api/v1/audit-logs': 'audit-log.list',
   'GET /api/v1/audit-logs/export': 'audit-log.export',
   'GET /api/v1/audit-logs/verify': 'audit-log.verify',
@@ -51,6 +60,7 @@ const PARAM_TARGETS: Record<string, string> = {
   rotationId: 'secret-rotation',
   rotationName: 'secret-rotation',
   secretName: 'secret',
+  webhookId: 'webhook',
 };
 
 export function isNamedRoute(method: string, route: string): boolean {
