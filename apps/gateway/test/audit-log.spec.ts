@@ -201,6 +201,16 @@ describe('audit log', () => {
     expect(JSON.stringify(actor)).not.toContain(me.token);
   });
 
+  it('records a request whose path carries U+0000 (which Postgres text refuses), and answers it, alone or in a burst', async () => {
+    const sent = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      send(i % 2 ? 'get' : 'put', i % 2 ? `/api/v1/identities/a%00${i}` : '/api/v1/identities/%00/roles', h.adminToken, i % 2 ? undefined : { roles: [] })));
+    for (const s of sent) expect(s.status).toBeLessThan(500);
+    const record = await recordOf(sent[0] as Sent);
+    expect(record.target?.id).toBe('\uFFFD');
+    const verified = await request(h.http).get('/api/v1/audit-logs/verify').auth(h.adminToken, { type: 'bearer' }).expect(200);
+    expect(verified.body.ok).toBe(true);
+  });
+
   it('audits every route, including any added later, under an action name', async () => {
     for (const [method, path] of ROUTES) {
       const sent = await send(method.toLowerCase() as 'get', path, null);

@@ -1,4 +1,4 @@
-import { AuditRecord, AuditRecordFields, GENESIS_HASH, canonicalJson, chainRecord, hashRecord, resultOf, verifyChain } from './index';
+import { AuditRecord, AuditRecordFields, GENESIS_HASH, canonicalJson, chainRecord, hashRecord, resultOf, storableText, verifyChain } from './index';
 
 function fields(n: number): Omit<AuditRecordFields, 'sequence' | 'previousHash'> {
   return {
@@ -77,5 +77,12 @@ describe('result of a status', () => {
   it('calls 401, 403 and a cross-project 404 denied', () => {
     expect([200, 401, 403, 404, 409, 503].map((s) => resultOf(s))).toEqual(['success', 'denied', 'denied', 'failed', 'failed', 'error']);
     expect(resultOf(404, true)).toBe('denied');
+  });
+});
+
+describe('storableText', () => {
+  it('replaces U+0000, which Postgres text refuses, in every string of a record, nested ones too', () => {
+    const fields = { action: 'identity.set-roles', target: { type: 'identity', id: 'a\u0000b' }, userAgent: '\u0000', count: 3, at: null };
+    expect(storableText(fields)).toEqual({ action: 'identity.set-roles', target: { type: 'identity', id: 'a\uFFFDb' }, userAgent: '\uFFFD', count: 3, at: null });
   });
 });

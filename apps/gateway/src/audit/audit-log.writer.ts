@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AUDIT_COLUMNS, AuditRecord, AuditRecordFields, GLOBAL_CHAIN, chainRecord, recordValues } from '@rotor/audit';
+import { AUDIT_COLUMNS, AuditRecord, AuditRecordFields, GLOBAL_CHAIN, chainRecord, recordValues, storableText } from '@rotor/audit';
 import { createEnvelope } from '@rotor/contracts';
 import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
 import { DataSource, EntityManager } from 'typeorm';
@@ -32,7 +32,8 @@ export class AuditLogWriter {
    * In a transaction of its own, shared with the records of the same project that arrive
    * meanwhile (group commit): a burst of reads in one project waits on one chain head, so
    * what queues behind a commit goes in the next one instead of a commit each. Resolves once
-   * the record is committed; a failed commit rejects every record of it.
+   * the record is committed. When a grouped commit fails, each of its records is tried alone,
+   * so one record the database refuses never costs the others their answer.
    */
   append(record: NewAuditRecord): Promise<AuditRecord> {
     const key = record.projectId ?? GLOBAL_CHAIN;
@@ -58,7 +59,8 @@ export class AuditLogWriter {
         });
         batch.forEach((p, i) => p.resolve(records[i] as AuditRecord));
       } catch (e) {
-        for (const p of batch) p.reject(e);
+        if (batch.length === 1) batch[0]?.reject(e);
+        else for (const p of batch) await this.ds.transaction((tx) => this.appendIn(tx, p.fields)).then(p.resolve, p.reject);
       }
     }
     queue.busy = false;
@@ -66,7 +68,8 @@ export class AuditLogWriter {
   }
 
   /** In the caller's transaction (the gateway's own change, which it then records with). */
-  async appendIn(tx: EntityManager, fields: NewAuditRecord): Promise<AuditRecord> {
+  async appendIn(tx: EntityManager, given: NewAuditRecord): Promise<AuditRecord> {
+    const fields = storableText(given);
     // A project id the client made up does not get a chain of its own.
     const projectId = fields.projectId === null ? null : await this.existingProject(tx, fields.projectId);
     const chain = projectId ?? GLOBAL_CHAIN;
