@@ -4,7 +4,7 @@
  * hashed, so what is stored is exactly what was chained.
  */
 export function storableText<T>(value: T): T {
-  if (typeof value === 'string') return (value.includes('\u0000') ? value.replace(/\u0000/g, '\uFFFD') : value) as T;
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
   if (Array.isArray(value)) return value.map((v) => storableText(v)) as T;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, storableText(v)])) as T;
