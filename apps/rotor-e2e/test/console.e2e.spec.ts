@@ -208,7 +208,9 @@ describe('the console, served by the gateway', () => {
     await signIn(page, platform.adminToken);
     await open(page, `/projects/${projectId}/rotations/new?env=dev&path=%2F&type=redis-credentials&step=configuration`);
     await page.getByRole('heading', { name: '1. Configuration' }).waitFor();
-    await page.getByLabel('Redis connection').focus();
+    const connections = page.getByLabel('Redis connection');
+    await connections.locator('option', { hasText: 'local-redis' }).waitFor({ state: 'attached' }); // the list has loaded
+    await connections.focus();
     await page.keyboard.press('ArrowDown'); // the first connection
     await page.getByLabel('Rotation interval (days)').focus();
     await page.keyboard.press('Enter'); // submits the step: Next

@@ -143,8 +143,12 @@ describe('project webhooks, end to end', () => {
     await collectCredentials();
     await api.ok('POST', `${ROTATIONS}/${rotationId}/rotate-secrets`);
 
-    await waitFor(async () => alerts('rotation.succeeded').length >= 2 && alerts('secrets.updated').length >= 2, {
-      timeoutMs: 60_000, intervalMs: 250, message: 'rotation.succeeded and secrets.updated for the initial and the manual rotation',
+    const retriedOnce = () => {
+      const ids = received.map((r) => r.headers['x-rotor-delivery']);
+      return new Set(ids).size < ids.length;
+    };
+    await waitFor(async () => alerts('rotation.succeeded').length >= 2 && alerts('secrets.updated').length >= 2 && retriedOnce(), {
+      timeoutMs: 60_000, intervalMs: 250, message: 'rotation.succeeded and secrets.updated for the initial and the manual rotation, and the refused delivery again',
     });
     await collectCredentials();
     const succeeded = alerts('rotation.succeeded');

@@ -125,8 +125,8 @@ export function rotationCommands(program: Command): void {
     .action(async (rotationId: string, o: { wait?: boolean; timeout: number }, command: Command) => {
       const { rotor, out } = contextOf(command);
       if (!o.wait) {
-        const { secretRotation } = await ok(rotor.api.POST(`${ROTATION}/rotate-secrets`, { params: { path: { rotationId } } }));
-        return out.done(`Rotation requested (job ${secretRotation.lastRotationJobId})`, { secretRotation });
+        const { secretRotation, jobId } = await ok(rotor.api.POST(`${ROTATION}/rotate-secrets`, { params: { path: { rotationId } } }));
+        return out.done(`Rotation requested (job ${jobId})`, { secretRotation, jobId });
       }
       const controller = new AbortController();
       const stop = () => controller.abort();

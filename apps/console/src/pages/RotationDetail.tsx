@@ -57,11 +57,12 @@ export function RotationDetailPage() {
   const r = rotation.data;
 
   async function rotateNow() {
-    setMessage(undefined);
+    // The API answers once the job settled (or 202 while it still runs): say so meanwhile.
+    setMessage({ kind: 'info', text: 'Rotating: setting a new password on every node…' });
     try {
       const res = await ok(api.POST('/api/v2/secret-rotations/redis-credentials/{rotationId}/rotate-secrets', { params: { path: { rotationId } } }));
-      setJob(res.secretRotation.lastRotationJobId ?? undefined);
-      setMessage({ kind: 'info', text: `Rotation job ${res.secretRotation.lastRotationJobId} is running…` });
+      setJob(res.jobId);
+      setMessage({ kind: 'info', text: `Rotation job ${res.jobId} is running…` });
     } catch (e) {
       setMessage({ kind: 'error', text: errorText(e) });
     }
