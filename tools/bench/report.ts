@@ -139,7 +139,7 @@ export function printReport(r: BenchReport): void {
     'Rotor beside its ceilings',
     table(r.ratios.map((x) => [x.name, `${x.rotor} ${x.unit}`, `${x.ceiling} ${x.unit}`, x.ratio]), ['figure', 'Rotor', 'ceiling', 'ratio']),
     '',
-    'Goals (issue 8)',
+    'Goals',
     table(r.goals.map((g) => [g.goal, g.target, g.value, g.met ? 'met' : 'NOT met']), ['goal', 'target', 'measured', '']),
     '',
   ];

@@ -1,5 +1,5 @@
 /**
- * npm run chaos — fault injection with an invariant checker running throughout (issue 8).
+ * npm run chaos — fault injection with an invariant checker running throughout.
  *
  * Starts a platform of its own (five service processes on ports 24080–24084, `_chaos`
  * databases, a Kafka broker on 24092 — below the kernel's ephemeral range, 32768+, so no

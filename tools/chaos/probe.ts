@@ -1,5 +1,5 @@
 /**
- * The invariant checker that runs throughout (DESIGN.md §5.1): for every rotation, read its
+ * The invariant checker that runs throughout (docs/architecture.md, invariant 1): for every rotation, read its
  * mapped secrets through the public API, then AUTH to Redis with them, pause, again.
  *
  * A read is judged only when the platform answered: an API that is down (a service being
@@ -31,7 +31,7 @@ export interface ProbeCounts {
   reads: number;
   authenticated: number;
   apiUnavailable: number;
-  /** 500 answers: an outage must be a 503, never a 500 (DESIGN.md §5.7). Counted apart, and a failure. */
+  /** 500 answers: an outage must be a 503, never a 500 (docs/architecture.md, invariant 7). Counted apart, and a failure. */
   apiInternalErrors: number;
   redisUnavailable: number;
   staleReads: number;

@@ -1,5 +1,5 @@
 /**
- * The module boundaries of DESIGN.md §3 are enforced by lint, not by good intentions: the
+ * The module boundaries of docs/architecture.md are enforced by lint, not by good intentions: the
  * domain may not import a framework or I/O package, nor a library other than util, and
  * libraries never import apps. These run the workspace's own ESLint config on code that
  * breaks each rule.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { EVENTS, EventType, PayloadOf, isEventType } from './registry';
 
-/** The envelope every event travels in (DESIGN.md §3). */
+/** The envelope every event travels in (docs/architecture.md). */
 export const EnvelopeSchema = z.object({
   eventId: z.uuid(),
   type: z.string().min(1),

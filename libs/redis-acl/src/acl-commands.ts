@@ -1,7 +1,7 @@
 import { RedisAclError } from './redis-acl.error';
 
 /**
- * Rotor only ever touches users it created (DESIGN.md §5.6): 'rotor_<32 hex>_<slot>'. The
+ * Rotor only ever touches users it created (docs/architecture.md, invariant 6): 'rotor_<32 hex>_<slot>'. The
  * same rule lives in @rotor/rotation-domain (rotorUsername); it is repeated here on purpose,
  * as the last check before a command reaches Redis.
  */

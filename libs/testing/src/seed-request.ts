@@ -1,6 +1,6 @@
 /**
  * The seed's sample request for `POST /api/v2/secret-rotations/redis-credentials`
- * (../shared/seed), with its times made whole (the seed's 11.5 / 29.5 are refused). Tests,
+ * (the Infisical-compatible API's documented sample request), with its times made whole (the seed's 11.5 / 29.5 are refused). Tests,
  * the e2e suite and the bench start from it and override what they need.
  */
 export function seedRotationRequest(projectId: string, connectionId: string) {

@@ -1,4 +1,4 @@
-/** Time is injected everywhere so that tests never sleep for days (DESIGN.md §6). */
+/** Time is injected everywhere so that tests never sleep for days (docs/architecture.md, schedule rule). */
 export interface Clock {
   now(): Date;
 }

@@ -1,4 +1,4 @@
-/** Every new project starts with these, in this order (issue 4). */
+/** Every new project starts with these, in this order. */
 export const DEFAULT_ENVIRONMENTS = [
   { slug: 'dev', name: 'Development' },
   { slug: 'staging', name: 'Staging' },

@@ -16,7 +16,7 @@ type RevocationRequested = Envelope<'RevocationRequested'>;
  * RevocationRequested → ACL DELUSER on every node, then persist → CredentialsRevoked.
  *
  * Only the two users Rotor created for this rotation are ever deleted; any other name in the
- * request is left alone and logged (DESIGN.md §5.6). A failure is thrown, not turned into an
+ * request is left alone and logged (docs/architecture.md, invariant 6). A failure is thrown, not turned into an
  * event: the ConsumerRunner retries with backoff and then parks the message on the DLQ
  * (deleting a user that is already gone is not an error, so retries are safe). The
  * executor_jobs row marks the rotation revoked, so a RotationRequested that turns up later

@@ -39,7 +39,7 @@ const UNTOUCHED = new Set([
  *   committed. The password set by the lost attempt was never sealed, stored or sent
  *   anywhere. That is harmless because the target slot is never the active one: the secret
  *   store keeps serving the other slot's credential, which nothing here touches, until a
- *   committed CredentialsRotated names the new one (DESIGN.md §5.1).
+ *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
  * - Outbox.enqueue takes the event store's global append lock, so it runs last, after the
  *   Redis work: the lock is held for milliseconds, not for a round of network calls.
  */
@@ -102,7 +102,7 @@ export class RotationRequestedHandler {
         ),
       };
     }
-    // Rotor only changes users it created for this very rotation and slot (DESIGN.md §5.6).
+    // Rotor only changes users it created for this very rotation and slot (docs/architecture.md, invariant 6).
     const expected = rotorUsername(p.rotationId, p.targetIndex);
     if (p.username !== expected) {
       return {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id, IsoTime } from './common';
 
 /**
- * Continuous verification of a rotation's served credentials (DESIGN.md §5.8).
+ * Continuous verification of a rotation's served credentials (docs/architecture.md, invariant 8).
  * `CredentialsVerified` comes from redis-executor (TOPICS.executorEvents); `RotationDrifted`
  * and `RotationHealed` from rotation-config (TOPICS.rotationEvents), once per transition, for
  * services that alert on them. None of them carries a credential.

@@ -1,7 +1,7 @@
 /**
  * Secret paths name a folder inside an environment: absolute, `/`-separated, no `.` or `..`.
  *
- * Decision (issue 4, "absolute, normalized"): repeated slashes and a trailing slash are
+ * Decision ("absolute, normalized"): repeated slashes and a trailing slash are
  * *normalized* (`/a//b/` → `/a/b`), because they cannot be mistaken for another folder;
  * `.` and `..` segments are *rejected*, because resolving them would let a client address a
  * folder it did not name. Segments use letters, digits, `_`, `-` and `.` (not alone).

@@ -11,7 +11,7 @@ const ROTOR_USERNAME = /^rotor_[0-9a-f]{32}_[01]$/;
  * A uuid rotation id gives its own 32 hex digits (lowercased, so the name is the same
  * whatever case the id came in); any other id gives the first 32 hex digits of its SHA-256.
  * The prefix and fixed shape let Rotor recognise, and only ever touch, users it created
- * (DESIGN.md §5, invariant 6).
+ * (docs/architecture.md, invariant 6).
  */
 export function rotorUsername(rotationId: string, index: CredentialIndex): string {
   if (typeof rotationId !== 'string' || rotationId === '') {

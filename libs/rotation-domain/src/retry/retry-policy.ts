@@ -4,7 +4,7 @@ import { RotorError } from '@rotor/util';
  * How a failed rotation is retried: capped exponential backoff with full jitter
  * (delay drawn uniformly from [0, min(maxDelay, baseDelay × 2^(attempt-1))]), a bounded
  * number of attempts, and never at or after the next regular due time, so retries never
- * move or overtake the regular chain (DESIGN.md §6).
+ * move or overtake the regular chain (docs/architecture.md, schedule rule).
  */
 export interface RetryPolicy {
   /** Ceiling of the delay before the second attempt. */

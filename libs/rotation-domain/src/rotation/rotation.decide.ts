@@ -97,7 +97,7 @@ function update(c: UpdateRotation, state: ActiveState): Decision {
 
 /**
  * New schedule settings apply from the last rotation: the first rotate-at instant at least
- * `interval` days after it (DESIGN.md §6), or after create when nothing was issued yet. That
+ * `interval` days after it (docs/architecture.md, schedule rule), or after create when nothing was issued yet. That
  * instant may already be past (a shorter interval, or auto-rotation turned back on): then the
  * rotation is simply due now.
  */
@@ -225,7 +225,7 @@ function recordSuccess(c: RecordRotationSuccess, state: ActiveState): Decision {
 }
 
 /**
- * DESIGN.md §6: after a scheduled rotation (or a retry of one) the chain continues from the
+ * docs/architecture.md, schedule rule: after a scheduled rotation (or a retry of one) the chain continues from the
  * due time, not from when the work finished; after create or manual, from the rotation.
  * A chain that fell behind (Rotor was down) skips the slots already past instead of
  * rotating several times in a row, which would invalidate the overlapping credential.

@@ -19,7 +19,7 @@ export const ROTATION_INTERVAL_MAX = 365;
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
-/** Field names as the API reports them (DESIGN.md §6). */
+/** Field names as the API reports them (docs/architecture.md, schedule rule). */
 export function validateSchedule(intervalDays: number, at?: RotateAtUtc): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (!isWholeIn(intervalDays, ROTATION_INTERVAL_MIN, ROTATION_INTERVAL_MAX)) {

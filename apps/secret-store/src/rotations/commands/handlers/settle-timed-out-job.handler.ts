@@ -18,7 +18,7 @@ import { SettleTimedOutJobCommand, SettleTimedOutJobOutcome } from '../settle-ti
  *   store goes on serving the other slot's credential.
  *
  * rotation-config ending the job on the timeout alone would let it request the same slot again
- * while this store goes on to serve the credential that request replaces (DESIGN.md §5.1).
+ * while this store goes on to serve the credential that request replaces (docs/architecture.md, invariant 1).
  */
 @CommandHandler(SettleTimedOutJobCommand)
 export class SettleTimedOutJobHandler implements ICommandHandler<SettleTimedOutJobCommand> {
