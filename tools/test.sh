@@ -28,7 +28,8 @@ rm -rf tmp/jest && mkdir -p tmp/jest
 npx nx run-many -t lint typecheck --parallel=2 --output-style=static
 status=0
 npx nx run-many -t test --parallel=2 --output-style=static || status=$?
-# The end-to-end suite last, alone: five service processes and a broker of its own.
+# The end-to-end suite last: two files at a time, each starting a platform of its own (six
+# service processes and a broker; the second Jest worker moves its ports, libs/testing lane.ts).
 npx nx run rotor-e2e:e2e --output-style=static || status=$?
 node tools/test-summary.cjs tmp/jest
 exit $status

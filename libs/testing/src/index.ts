@@ -2,7 +2,7 @@ export { testDatabaseUrl, testPostgresUrl } from './database';
 export { kafkaBrokers, topicOffsets, startCollecting, collectMessages } from './kafka';
 export type { CollectedMessage, CollectOptions, Collector, TopicOffsets } from './kafka';
 export { uniqueSuffix } from './unique';
-export { testLane, lanePort, laneSuffix } from './lane';
+export { testLane, lanePort, laneSuffix, testWorker, workerPort, workerSuffix } from './lane';
 export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export * from './redis-servers';

@@ -22,3 +22,26 @@ export function laneSuffix(suffix: string): string {
   const lane = testLane();
   return lane === 0 ? suffix : `${suffix}_l${lane}`;
 }
+
+/**
+ * The Jest worker running this test file: 1 in band or outside Jest, 1…N when Jest runs
+ * files in parallel (the end-to-end suite does, two at a time).
+ */
+export function testWorker(): number {
+  const id = Number(process.env['JEST_WORKER_ID'] ?? '1');
+  return Number.isInteger(id) && id >= 1 ? id : 1;
+}
+
+/**
+ * `port` moved into this lane and this Jest worker: worker w adds (w − 1) × 1000, so two
+ * platforms of one suite, started by two workers at once, never share a port.
+ */
+export function workerPort(port: number): number {
+  return lanePort(port) + (testWorker() - 1) * 1000;
+}
+
+/** `suffix` marked with this lane and, past the first, this Jest worker (`_e2e_w2`). */
+export function workerSuffix(suffix: string): string {
+  const worker = testWorker();
+  return laneSuffix(worker === 1 ? suffix : `${suffix}_w${worker}`);
+}

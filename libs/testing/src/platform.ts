@@ -1,7 +1,8 @@
 /**
  * The whole platform for end-to-end tests: the six services as separate Node processes
  * (exactly as `npm start` runs them), on their own ports and their own `_e2e` databases,
- * against the real Postgres and a real Kafka broker of their own (fresh data, port 19092),
+ * against the real Postgres and a real Kafka broker of their own (fresh data, port 19092;
+ * each Jest worker past the first moves ports by 1000 and names by `_w<N>`),
  * so nothing a developer's running platform published can reach them. The options move all
  * of that (ports, database suffix, broker, log directory), so a benchmark or a chaos run can
  * have a platform of its own beside the end-to-end suite's. A service can be
@@ -12,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@rotor/util';
-import { lanePort, laneSuffix } from './lane';
+import { testWorker, workerPort, workerSuffix } from './lane';
 
 export const SERVICES = ['secret-store', 'redis-executor', 'rotation-config', 'rotation-scheduler', 'gateway', 'alerts'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -68,11 +69,14 @@ export class Platform {
   private readonly logDir: string;
 
   constructor(private readonly options: PlatformOptions = {}) {
-    this.basePort = options.basePort ?? lanePort(18080);
-    this.suffix = options.databaseSuffix ?? laneSuffix('_e2e');
-    this.kafkaPort = options.kafkaPort ?? lanePort(19092);
-    this.kafkaHome = options.kafkaHome ?? join(ROOT, 'tmp', 'e2e-kafka');
-    this.logDir = options.logDir ?? join(ROOT, 'tmp', 'e2e-logs');
+    // The defaults belong to this lane and this Jest worker: the end-to-end suite runs two
+    // files at once, each with a platform of its own.
+    const worker = testWorker() === 1 ? '' : `-w${testWorker()}`;
+    this.basePort = options.basePort ?? workerPort(18080);
+    this.suffix = options.databaseSuffix ?? workerSuffix('_e2e');
+    this.kafkaPort = options.kafkaPort ?? workerPort(19092);
+    this.kafkaHome = options.kafkaHome ?? join(ROOT, 'tmp', `e2e-kafka${worker}`);
+    this.logDir = options.logDir ?? join(ROOT, 'tmp', `e2e-logs${worker}`);
     rmSync(this.logDir, { recursive: true, force: true });
     mkdirSync(this.logDir, { recursive: true });
   }

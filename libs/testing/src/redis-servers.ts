@@ -116,34 +116,31 @@ export class RedisFleet {
       await mkdir(join(dir, 'acl'));
       await writeFile(aclfilePath, users.join('\n') + '\n');
     }
-    const port = await freePort(opts.cluster ? 10_000 : 0);
     const tls = opts.tls;
-    const conf = [
-      `bind ${REDIS_HOST}`,
-      tls ? 'port 0' : `port ${port}`,
-      ...(tls
-        ? [...tlsConfig(tls, port), 'tls-replication yes']
-        : []),
-      'daemonize no',
-      `dir ${dir}`,
-      'logfile ""',
-      'save ""',
-      'appendonly no',
-      // Start a replica's full sync at once instead of waiting 5 s for more replicas.
-      'repl-diskless-sync-delay 0',
-      `masteruser ${REPLICATION_USER}`,
-      `masterauth ${REPLICATION_PASSWORD}`,
-      ...(opts.replicaOf ? [`replicaof ${opts.replicaOf.host} ${opts.replicaOf.port}`] : []),
-      ...(opts.cluster ? ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000'] : []),
-      ...(aclfilePath ? [`aclfile ${aclfilePath}`] : users),
-      ...(opts.extraConfig ?? []),
-    ];
-    const confFile = join(dir, 'redis.conf');
-    await writeFile(confFile, conf.join('\n') + '\n');
-
-    const proc = new ManagedProcess('redis-server', [confFile], dir, /Ready to accept connections/);
+    const { port, proc } = await startOnFreePort(opts.cluster ? 10_000 : 0, async (port) => {
+      const conf = [
+        `bind ${REDIS_HOST}`,
+        tls ? 'port 0' : `port ${port}`,
+        ...(tls ? [...tlsConfig(tls, port), 'tls-replication yes'] : []),
+        'daemonize no',
+        `dir ${dir}`,
+        'logfile ""',
+        'save ""',
+        'appendonly no',
+        // Start a replica's full sync at once instead of waiting 5 s for more replicas.
+        'repl-diskless-sync-delay 0',
+        `masteruser ${REPLICATION_USER}`,
+        `masterauth ${REPLICATION_PASSWORD}`,
+        ...(opts.replicaOf ? [`replicaof ${opts.replicaOf.host} ${opts.replicaOf.port}`] : []),
+        ...(opts.cluster ? ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000'] : []),
+        ...(aclfilePath ? [`aclfile ${aclfilePath}`] : users),
+        ...(opts.extraConfig ?? []),
+      ];
+      const confFile = join(dir, 'redis.conf');
+      await writeFile(confFile, conf.join('\n') + '\n');
+      return new ManagedProcess('redis-server', [confFile], dir, /Ready to accept connections/);
+    });
     this.processes.push(proc);
-    await proc.start();
     const clientOptions = (): RedisOptions => ({
       host: REDIS_HOST,
       port,
@@ -162,25 +159,25 @@ export class RedisFleet {
    */
   async startSentinel(primary: RedisServer, masterName = 'mymaster', tls?: TlsMaterial): Promise<RedisServer> {
     const dir = await this.tempDir('rotor-redis-sentinel-');
-    const port = await freePort(0);
-    const conf = [
-      `bind ${REDIS_HOST}`,
-      ...(tls ? ['port 0', ...tlsConfig(tls, port), 'tls-replication yes'] : [`port ${port}`]),
-      'daemonize no',
-      `dir ${dir}`,
-      'logfile ""',
-      `sentinel monitor ${masterName} ${primary.host} ${primary.port} 1`,
-      `sentinel auth-user ${masterName} ${SENTINEL_USER}`,
-      `sentinel auth-pass ${masterName} ${SENTINEL_DATA_PASSWORD}`,
-      `sentinel down-after-milliseconds ${masterName} 1500`,
-      `sentinel failover-timeout ${masterName} 6000`,
-      `requirepass ${SENTINEL_PASSWORD}`,
-    ];
-    const confFile = join(dir, 'sentinel.conf');
-    await writeFile(confFile, conf.join('\n') + '\n');
-    const proc = new ManagedProcess('redis-server', [confFile, '--sentinel'], dir, /\+monitor master/);
+    const { port, proc } = await startOnFreePort(0, async (port) => {
+      const conf = [
+        `bind ${REDIS_HOST}`,
+        ...(tls ? ['port 0', ...tlsConfig(tls, port), 'tls-replication yes'] : [`port ${port}`]),
+        'daemonize no',
+        `dir ${dir}`,
+        'logfile ""',
+        `sentinel monitor ${masterName} ${primary.host} ${primary.port} 1`,
+        `sentinel auth-user ${masterName} ${SENTINEL_USER}`,
+        `sentinel auth-pass ${masterName} ${SENTINEL_DATA_PASSWORD}`,
+        `sentinel down-after-milliseconds ${masterName} 1500`,
+        `sentinel failover-timeout ${masterName} 6000`,
+        `requirepass ${SENTINEL_PASSWORD}`,
+      ];
+      const confFile = join(dir, 'sentinel.conf');
+      await writeFile(confFile, conf.join('\n') + '\n');
+      return new ManagedProcess('redis-server', [confFile, '--sentinel'], dir, /\+monitor master/);
+    });
     this.processes.push(proc);
-    await proc.start();
     const clientOptions = (): RedisOptions => ({
       host: REDIS_HOST,
       port,
@@ -313,9 +310,27 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
 }
 
 /**
+ * Starts the process `make` builds for a free port. A port found free can be taken by
+ * another process (an outgoing connection of a test running alongside) before redis-server
+ * binds it; then it is tried again on another port.
+ */
+async function startOnFreePort(busOffset: number, make: (port: number) => Promise<ManagedProcess>): Promise<{ port: number; proc: ManagedProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(busOffset);
+    const proc = await make(port);
+    try {
+      await proc.start();
+      return { port, proc };
+    } catch (e) {
+      if (attempt >= 5 || !/Address already in use/i.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+/**
  * A free loopback port. `busOffset` > 0 also requires port + busOffset to be free (the
- * cluster bus). Another process may grab the port before redis-server binds it; start()
- * surfaces that as a clear error rather than a silent hang.
+ * cluster bus). Another process may grab the port before redis-server binds it:
+ * startOnFreePort then tries another.
  */
 export async function freePort(busOffset: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { collectMessages, kafkaBrokers, testDatabaseUrl, testLane, topicOffsets, uniqueSuffix, waitFor } from '../src';
+import { collectMessages, kafkaBrokers, lanePort, Platform, testDatabaseUrl, testLane, topicOffsets, uniqueSuffix, waitFor, workerPort, workerSuffix } from '../src';
 
 class CreateMarker1700000000000 implements MigrationInterface {
   readonly name = 'CreateMarker1700000000000';
@@ -34,6 +34,28 @@ describe('testDatabaseUrl', () => {
 
   it('refuses a name that is not a plain identifier', async () => {
     await expect(testDatabaseUrl('bad-name; DROP')).rejects.toThrow('test database name must be [a-z0-9_]');
+  });
+});
+
+describe('a platform per Jest worker', () => {
+  const worker = process.env['JEST_WORKER_ID'];
+  afterEach(() => {
+    if (worker === undefined) delete process.env['JEST_WORKER_ID'];
+    else process.env['JEST_WORKER_ID'] = worker;
+  });
+
+  it('keeps the lane’s ports and names in the first worker and moves them in the others', () => {
+    process.env['JEST_WORKER_ID'] = '1';
+    expect(workerPort(18080)).toBe(lanePort(18080));
+    const first = new Platform({ logDir: 'tmp/testing-spec-logs-w1' });
+    process.env['JEST_WORKER_ID'] = '2';
+    expect(workerPort(18080)).toBe(lanePort(18080) + 1000);
+    expect(workerSuffix('_e2e')).toBe(testLane() === 0 ? '_e2e_w2' : `_e2e_w2_l${testLane()}`);
+    const second = new Platform({ logDir: 'tmp/testing-spec-logs-w2' });
+
+    expect(second.url()).not.toBe(first.url());
+    expect(second.kafkaBroker()).not.toBe(first.kafkaBroker());
+    expect(second.databaseNames().filter((db) => first.databaseNames().includes(db))).toEqual([]);
   });
 });
 
