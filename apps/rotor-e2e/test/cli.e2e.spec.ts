@@ -203,8 +203,8 @@ describe('rotor CLI', () => {
     const project = mkdtempSync(join(tmpdir(), 'rotor-cli-bin-'));
     try {
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'cli-consumer', version: '1.0.0', private: true }));
-      const installed = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: project, encoding: 'utf8' });
-      expect(installed.status).toBe(0);
+      const installed = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: project, encoding: 'utf8' });
+      expect({ status: installed.status, stderr: installed.status === 0 ? '' : installed.stderr }).toEqual({ status: 0, stderr: '' });
       const who = spawnSync(join(project, 'node_modules', '.bin', 'rotor'), ['whoami', '--json'], {
         cwd: project, encoding: 'utf8', env: { PATH: process.env['PATH'], HOME: project, ROTOR_URL: platform.url(), ROTOR_TOKEN: platform.adminToken },
       });

@@ -82,7 +82,7 @@ describe('@rotor/sdk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rotor-sdk-consumer-'));
     try {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'sdk-consumer', version: '1.0.0', private: true }));
-      execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir, stdio: 'pipe' });
+      execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, stdio: 'pipe' });
       writeFileSync(join(dir, 'main.ts'), [
         "import { Rotor, RotorApiError, type RotationOutcome } from '@rotor/sdk';",
         'async function main(): Promise<void> {',

@@ -53,7 +53,7 @@ export interface PlatformOptions {
   logDir?: string;
   /** Extra `node` flags per service, e.g. `{ 'redis-executor': ['--cpu-prof'] }` to profile one. */
   nodeArgs?: Partial<Record<Service, string[]>>;
-  /** How long a service may take to answer /health/ready after it is spawned (default 60 s). */
+  /** How long a service may take to answer /health/ready after it is spawned (default 120 s: two platforms may start at once). */
   readyTimeoutMs?: number;
 }
 
@@ -327,7 +327,7 @@ export class Platform {
     this.processes.set(service, child);
   }
 
-  private async waitReady(service: Service, timeoutMs = this.options.readyTimeoutMs ?? 60_000): Promise<void> {
+  private async waitReady(service: Service, timeoutMs = this.options.readyTimeoutMs ?? 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const child = this.processes.get(service);
