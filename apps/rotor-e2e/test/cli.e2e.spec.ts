@@ -185,7 +185,7 @@ describe('rotor CLI', () => {
     const asJson = JSON.parse(rotor(['secrets', 'export', '--project', projectId, '--env', 'dev', '--format', 'json', '--reveal'], { reveal: true }).stdout);
     expect(asJson).toEqual({ REDIS_USERNAME: active.username, REDIS_PASSWORD: active.password });
 
-    const run = rotor(['run', '--project', projectId, '--env', 'dev', '--path', '/', '--', 'node', '-e', 'process.stdout.write(process.env.REDIS_USERNAME); process.exit(7)']);
+    const run = rotor(['run', '--project', projectId, '--env', 'dev', '--path', '/', '--', 'node', '-e', 'process.stdout.write(process.env.REDIS_USERNAME); process.exitCode = 7']);
     expect([run.code, run.stdout]).toEqual([7, active.username]);
   });
 
