@@ -143,7 +143,7 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   row('Kafka broker restarts', r.faults.kafkaRestarts);
   row('redis-server restarts', r.faults.redisRestarts);
   row('Redis restarted without its users', r.faults.usersLostRestarts);
-  row('  served credentials all authenticate again after',
+  row('  all served credentials authenticate after',
     r.faults.healedWithinMs.map((ms) => (ms === null ? 'NOT within the allowed time' : `${(ms / 1000).toFixed(1)} s`)).join(', ') || '-');
   row('  allowed (verification interval + heal time)', `${r.options.verifyIntervalSeconds} s + ${r.options.healSeconds} s`);
   row('Postgres restarts', r.faults.postgresRestarts);
