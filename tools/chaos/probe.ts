@@ -83,8 +83,8 @@ export class Probe implements HealWatch {
     }
   }
 
-  private awaitingHeal(readAt: number): boolean {
-    return this.healWindows.some((w) => readAt >= w.from && readAt <= w.until);
+  private awaitingHeal(at: number): boolean {
+    return this.healWindows.some((w) => at >= w.from && at <= w.until);
   }
 
   /** Rotation-milliseconds spent probing, to tell the cadence achieved (reads per rotation per second). */
@@ -149,6 +149,8 @@ export class Probe implements HealWatch {
     if (!served) return this.violation(target, 'mapped-secrets-missing', 'the folder answered without REDIS_USERNAME and REDIS_PASSWORD');
 
     const verdict = await auth.check(served);
+    // A rejection is judged by when Redis gave it: a read that began before the users were lost is rejected after.
+    const rejectedAt = Date.now();
     if (verdict === 'unavailable') {
       this.counts.redisUnavailable++;
       return;
@@ -171,17 +173,17 @@ export class Probe implements HealWatch {
       this.counts.staleReads++;
       return;
     }
-    if (this.awaitingHeal(readAt)) {
+    if (this.awaitingHeal(rejectedAt)) {
       this.counts.awaitingHeal++;
       return;
     }
-    const lost = this.healWindows.filter((w) => readAt >= w.from).at(-1);
+    const lost = this.healWindows.filter((w) => rejectedAt >= w.from).at(-1);
     this.violation(
       target,
       'served-rejected-credential',
       `Redis rejected ${served.username} (password version ${served.version}) while the store served it; ` +
         `read again: ${now.username} version ${now.version}` +
-        (lost ? ` (${((readAt - lost.from) / 1000).toFixed(1)} s after Redis last lost its users; allowed ${this.allowedMs / 1000} s after its restart)` : ''),
+        (lost ? ` (${((rejectedAt - lost.from) / 1000).toFixed(1)} s after Redis last lost its users; allowed ${this.allowedMs / 1000} s after its restart)` : ''),
     );
   }
 
