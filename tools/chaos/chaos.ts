@@ -7,8 +7,9 @@
  * aclfile; creates rotations, each with its own mapped secrets path; probes every rotation's
  * served credential against Redis all along; requests manual rotations (plus the dev
  * schedule, ROTOR_DEV_MINUTES=1) while killing -9 and restarting every service, restarting
- * the broker, Redis and (with --restart-postgres) the machine's Postgres; then audits what is
- * left and prints the counts.
+ * the broker, Redis (also without Rotor's users, which continuous verification must heal) and
+ * (with --restart-postgres) the machine's Postgres; then audits what is left and prints the
+ * counts.
  *
  * Exits 1 on any violation, orphan user, duplicate or unexplained secret version, stuck or
  * overlapping rotation, or 500 answer (see report.ts); 2 when the run itself could not be
@@ -52,6 +53,8 @@ async function main(): Promise<number> {
       ROTOR_DEV_MINUTES: '1',
       ROTOR_ROTATION_LEASE_SECONDS: String(options.leaseSeconds),
       KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ROTOR_VERIFY_INTERVAL_SECONDS: String(options.verifyIntervalSeconds),
+      ROTOR_VERIFY_RETRY_SECONDS: '1',
       // The probe reads far faster than a person: the limit is not what this run is about.
       GATEWAY_RATE_LIMIT_BURST: '1000000',
       GATEWAY_RATE_LIMIT_PER_SECOND: '1000000',
@@ -92,7 +95,7 @@ async function main(): Promise<number> {
     if (connection.kind !== 'ok') fail(`could not create the Redis connection: ${JSON.stringify(connection)}`);
     const foreignBefore = await foreignUsers(redis);
 
-    probe = new Probe(api, redis, options.probeIntervalMs, log);
+    probe = new Probe(api, redis, options.probeIntervalMs, log, (options.verifyIntervalSeconds + options.healSeconds) * 1000);
     const workload = new Workload(api, probe, random, { projectId, connectionId: connection.value.appConnection.id }, log);
     log(`creating ${options.configs} rotations (a third of them also on the one-minute dev schedule)`);
     for (let i = 0; i < options.configs; i += 4) {
@@ -103,14 +106,15 @@ async function main(): Promise<number> {
       {
         rotations: options.rotations, kills: options.kills, minKillsPerService: options.smoke ? 0 : 2,
         longOutages: options.longOutages, leaseMs: options.leaseSeconds * 1000,
-        kafkaRestarts: options.kafkaRestarts, redisRestarts: options.redisRestarts, restartPostgres: options.restartPostgres,
+        kafkaRestarts: options.kafkaRestarts, redisRestarts: options.redisRestarts, usersLostRestarts: options.usersLostRestarts,
+        restartPostgres: options.restartPostgres,
       },
       random,
     );
     const churnPoints = Array.from({ length: options.churn }, () => random.int(Math.floor(options.rotations * 0.1), Math.floor(options.rotations * 0.9))).sort((a, b) => a - b);
     log(`fault plan: ${plan.map((p) => `@${p.atRotation} ${describeFault(p.fault)}`).join('; ')}`);
 
-    injector = new FaultInjector(platform, redis, logDir, log);
+    injector = new FaultInjector(platform, redis, logDir, log, probe);
     injector.startWatchdog();
     await runWorkload(options, workload, injector, plan, churnPoints, deadline);
 

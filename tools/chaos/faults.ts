@@ -4,6 +4,7 @@
  * it fires, so faults are spread over the whole run rather than bunched at its start.
  */
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { Platform, RedisServer, SERVICES, Service } from '@rotor/testing';
@@ -15,6 +16,8 @@ export type Fault =
   | { kind: 'kill'; service: Service; downMs: number }
   | { kind: 'kafka' }
   | { kind: 'redis' }
+  /** redis-server restarted without Rotor's users (an aclfile restored without them, a rebuilt node). */
+  | { kind: 'redis-users-lost' }
   | { kind: 'postgres'; downMs: number };
 
 export interface PlannedFault {
@@ -34,6 +37,8 @@ export interface FaultPlanInput {
   leaseMs: number;
   kafkaRestarts: number;
   redisRestarts: number;
+  /** Restarts of redis-server that lose every Rotor user: continuous verification must heal them. */
+  usersLostRestarts: number;
   restartPostgres: boolean;
 }
 
@@ -47,6 +52,7 @@ export function planFaults(input: FaultPlanInput, random: Random): PlannedFault[
   for (let i = 0; i < input.longOutages; i++) faults.push({ kind: 'kill', service: 'secret-store', downMs: input.leaseMs + random.int(10_000, 20_000) });
   for (let i = 0; i < input.kafkaRestarts; i++) faults.push({ kind: 'kafka' });
   for (let i = 0; i < input.redisRestarts; i++) faults.push({ kind: 'redis' });
+  for (let i = 0; i < input.usersLostRestarts; i++) faults.push({ kind: 'redis-users-lost' });
   // Down for seconds, as a failover or a slow restart would be, not just the blink of a restart.
   if (input.restartPostgres) faults.push({ kind: 'postgres', downMs: random.int(3000, 8000) });
   random.shuffle(faults);
@@ -69,6 +75,8 @@ export function describeFault(f: Fault): string {
       return 'restart the Kafka broker';
     case 'redis':
       return 'restart redis-server';
+    case 'redis-users-lost':
+      return 'Redis restarted without its users';
     case 'postgres':
       return `restart Postgres (down ${f.downMs} ms)`;
   }
@@ -80,7 +88,27 @@ export interface FaultCounts {
   unexpectedExits: Record<Service, number>;
   kafkaRestarts: number;
   redisRestarts: number;
+  usersLostRestarts: number;
+  /** Per users-lost fault: ms from the restart until every probed rotation's served credential authenticated again (null: not within the window). */
+  healedWithinMs: Array<number | null>;
   postgresRestarts: number;
+}
+
+/**
+ * What the injector needs from the probe around a users-lost fault: the window in which a
+ * served credential Redis rejects is awaited healing rather than a violation, and a wait until
+ * every probed rotation's served credential authenticates again.
+ */
+export interface HealWatch {
+  /** How long after the restart a served credential may stay broken: the verification interval plus the heal time. */
+  readonly allowedMs: number;
+  /**
+   * Redis is about to lose Rotor's users: from `from`, a rejected served credential is awaited
+   * healing. The answer ends that window `allowedMs` after the restart it is given.
+   */
+  usersLost(from: number): (restartedAt: number) => void;
+  /** Resolves true once every probed rotation authenticated on a read started after `since`, false at `deadline`. */
+  allHealedSince(since: number, deadline: number): Promise<boolean>;
 }
 
 /**
@@ -94,6 +122,8 @@ export class FaultInjector {
     unexpectedExits: Object.fromEntries(SERVICES.map((s) => [s, 0])) as Record<Service, number>,
     kafkaRestarts: 0,
     redisRestarts: 0,
+    usersLostRestarts: 0,
+    healedWithinMs: [],
     postgresRestarts: 0,
   };
   /** Services this injector is stopping or starting right now: the watchdog leaves them alone. */
@@ -106,6 +136,7 @@ export class FaultInjector {
     private readonly redis: RedisServer,
     private readonly logDir: string,
     private readonly log: (line: string) => void,
+    private readonly healWatch: HealWatch,
   ) {}
 
   startWatchdog(): void {
@@ -142,12 +173,47 @@ export class FaultInjector {
         await this.redis.restart();
         this.counts.redisRestarts++;
         break;
+      case 'redis-users-lost':
+        await this.restartWithoutUsers();
+        break;
       case 'postgres':
         await restartPostgres(f.downMs);
         this.counts.postgresRestarts++;
         break;
     }
     this.log(`fault done: ${describeFault(f)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /**
+   * Stops redis-server, drops every Rotor user from its aclfile (the admin and every user Rotor
+   * did not create stay), and starts it again: the served credentials now get WRONGPASS. An
+   * ACL SAVE that raced the stop can write them back, so the restart is repeated until none is
+   * left. Then the next fault waits until continuous verification healed every served
+   * credential, or the allowed time passed (the probe counts a violation for each one still
+   * broken after it), so this fault's heal is measured on its own.
+   */
+  private async restartWithoutUsers(): Promise<void> {
+    const aclfile = this.redis.aclfilePath;
+    if (!aclfile) throw new Error('the users-lost fault needs a redis-server with an aclfile');
+    const restarted = this.healWatch.usersLost(Date.now());
+    for (let attempt = 1; ; attempt++) {
+      await this.redis.stop();
+      const kept = (await readFile(aclfile, 'utf8')).split('\n').filter((line) => !/^user rotor_[0-9a-f]{32}_[01] /.test(line));
+      await writeFile(aclfile, kept.join('\n'));
+      await this.redis.restart();
+      const left = await this.redis.withAdmin(async (c) => ((await c.call('ACL', 'USERS')) as string[]).filter((u) => u.startsWith('rotor_')));
+      if (left.length === 0) break;
+      if (attempt >= 3) throw new Error(`Rotor's users came back after ${attempt} restarts without them: ${left.join(', ')}`);
+    }
+    const restartedAt = Date.now();
+    this.counts.usersLostRestarts++;
+    restarted(restartedAt);
+    const healed = await this.healWatch.allHealedSince(restartedAt, restartedAt + this.healWatch.allowedMs);
+    const ms = Date.now() - restartedAt;
+    this.counts.healedWithinMs.push(healed ? ms : null);
+    this.log(healed
+      ? `every served credential authenticates again ${(ms / 1000).toFixed(1)} s after Redis lost its users`
+      : `served credentials still broken ${(ms / 1000).toFixed(1)} s after Redis lost its users (allowed ${this.healWatch.allowedMs / 1000} s)`);
   }
 
   /** Every service running and ready (for the end of the run). */

@@ -12,6 +12,12 @@ export interface ChaosOptions {
   longOutages: number;
   kafkaRestarts: number;
   redisRestarts: number;
+  /** Restarts of redis-server that lose Rotor's users ("Redis restarted without its users"). */
+  usersLostRestarts: number;
+  /** ROTOR_VERIFY_INTERVAL_SECONDS of the platform: the longest a served credential goes unchecked. */
+  verifyIntervalSeconds: number;
+  /** How long a heal may take once the loss is noticed; a served credential broken longer than interval + this is a violation. */
+  healSeconds: number;
   restartPostgres: boolean;
   /** Rotations deleted (with revocation) and created again during the run. */
   churn: number;
@@ -32,7 +38,7 @@ export interface ChaosOptions {
 }
 
 const USAGE = `usage: npm run chaos -- [--smoke] [--rotations N] [--configs N] [--kills N] [--long-outages N] [--kafka-restarts N]
-  [--redis-restarts N] [--restart-postgres | --no-restart-postgres] [--churn N] [--probe-interval-ms N]
+  [--redis-restarts N] [--users-lost-restarts N] [--verify-interval-seconds N] [--heal-seconds N] [--restart-postgres | --no-restart-postgres] [--churn N] [--probe-interval-ms N]
   [--request-rate N] [--lease-seconds N] [--seed N] [--base-port N] [--kafka-port N] [--database-suffix S]
   [--max-minutes N] [--report FILE]`;
 
@@ -40,12 +46,14 @@ export function parseOptions(argv: string[]): ChaosOptions {
   const smoke = argv.includes('--smoke');
   const o: ChaosOptions = smoke
     ? {
-        smoke, rotations: 30, configs: 8, kills: 5, longOutages: 0, kafkaRestarts: 1, redisRestarts: 1, restartPostgres: false, churn: 1,
+        smoke, rotations: 30, configs: 8, kills: 5, longOutages: 0, kafkaRestarts: 1, redisRestarts: 1, usersLostRestarts: 1,
+        verifyIntervalSeconds: 5, healSeconds: 30, restartPostgres: false, churn: 1,
         probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: lanePort(24180),
         kafkaPort: lanePort(24192), databaseSuffix: laneSuffix('_chaos_smoke'), maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
       }
     : {
-        smoke, rotations: 1000, configs: 30, kills: 25, longOutages: 1, kafkaRestarts: 2, redisRestarts: 2, restartPostgres: true, churn: 4,
+        smoke, rotations: 1000, configs: 30, kills: 25, longOutages: 1, kafkaRestarts: 2, redisRestarts: 2, usersLostRestarts: 2,
+        verifyIntervalSeconds: 10, healSeconds: 60, restartPostgres: true, churn: 4,
         probeIntervalMs: 10, requestRate: 12, leaseSeconds: 60, seed: Date.now() % 1_000_000, basePort: lanePort(24080),
         kafkaPort: lanePort(24092), databaseSuffix: laneSuffix('_chaos'), maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
       };
@@ -65,6 +73,9 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--long-outages': o.longOutages = int(flag, next(), 0); break;
       case '--kafka-restarts': o.kafkaRestarts = int(flag, next(), 0); break;
       case '--redis-restarts': o.redisRestarts = int(flag, next(), 0); break;
+      case '--users-lost-restarts': o.usersLostRestarts = int(flag, next(), 0); break;
+      case '--verify-interval-seconds': o.verifyIntervalSeconds = int(flag, next(), 1); break;
+      case '--heal-seconds': o.healSeconds = int(flag, next(), 1); break;
       case '--restart-postgres': o.restartPostgres = true; break;
       case '--no-restart-postgres': o.restartPostgres = false; break;
       case '--churn': o.churn = int(flag, next(), 0); break;

@@ -8,10 +8,14 @@
  * moments: if the store still serves the same version, it served a credential Redis rejects
  * (violation). If it moved on by one version to the *other* user, the credential it served
  * was the previous one, which the next rotation legitimately retires before it stores its
- * own (a stale read). Moving on to the *same* user, or not at all, is never legitimate.
+ * own (a stale read). Moving on to the *same* user, or not at all, is never legitimate —
+ * except after Redis lost Rotor's users (the users-lost fault): then the served credential is
+ * broken until continuous verification heals it, and a rejection is a violation only when it
+ * is read more than the verification interval plus the heal time after the restart.
  */
 import { Redis } from 'ioredis';
 import { ChaosApi, SecretsLocation, ServedCredential } from './api';
+import type { HealWatch } from './faults';
 import { sleep } from './random';
 
 export interface ProbeTarget extends SecretsLocation {
@@ -35,13 +39,19 @@ export interface ProbeCounts {
   apiInternalErrors: number;
   redisUnavailable: number;
   staleReads: number;
+  /** Served credentials Redis rejected within the allowed time after it lost Rotor's users: awaiting the heal, not violations. */
+  awaitingHeal: number;
   violations: number;
 }
 
-export class Probe {
+export class Probe implements HealWatch {
   readonly counts: ProbeCounts = {
-    reads: 0, authenticated: 0, apiUnavailable: 0, apiInternalErrors: 0, redisUnavailable: 0, staleReads: 0, violations: 0,
+    reads: 0, authenticated: 0, apiUnavailable: 0, apiInternalErrors: 0, redisUnavailable: 0, staleReads: 0, awaitingHeal: 0, violations: 0,
   };
+  /** When Redis lost Rotor's users, and until when a rejected served credential is awaited healing. */
+  private readonly healWindows: Array<{ from: number; until: number }> = [];
+  /** Per rotation: when the last read that authenticated started. */
+  private readonly lastAuthenticated = new Map<string, number>();
   readonly violations: Violation[] = [];
   /** Why the API was unavailable: 'network' or the HTTP status, with how often. */
   readonly unavailableBy: Record<string, number> = {};
@@ -52,7 +62,30 @@ export class Probe {
     private readonly redis: { host: string; port: number },
     private readonly intervalMs: number,
     private readonly log: (line: string) => void,
+    /** The verification interval plus the heal time. */
+    readonly allowedMs: number,
   ) {}
+
+  usersLost(from: number): (restartedAt: number) => void {
+    const window = { from, until: Number.POSITIVE_INFINITY };
+    this.healWindows.push(window);
+    return (restartedAt) => {
+      window.until = restartedAt + this.allowedMs;
+    };
+  }
+
+  async allHealedSince(since: number, deadline: number): Promise<boolean> {
+    for (;;) {
+      const ids = [...this.loops.keys()];
+      if (ids.every((id) => (this.lastAuthenticated.get(id) ?? 0) > since)) return true;
+      if (Date.now() > deadline) return false;
+      await sleep(100);
+    }
+  }
+
+  private awaitingHeal(at: number): boolean {
+    return this.healWindows.some((w) => at >= w.from && at <= w.until);
+  }
 
   /** Rotation-milliseconds spent probing, to tell the cadence achieved (reads per rotation per second). */
   private probedMs = 0;
@@ -96,6 +129,7 @@ export class Probe {
   }
 
   private async probeOnce(target: ProbeTarget, auth: AuthChecker): Promise<void> {
+    const readAt = Date.now();
     const read = await this.api.readSecrets(target);
     this.counts.reads++;
     if (read.kind === 'unavailable' && read.status === 500) {
@@ -115,12 +149,15 @@ export class Probe {
     if (!served) return this.violation(target, 'mapped-secrets-missing', 'the folder answered without REDIS_USERNAME and REDIS_PASSWORD');
 
     const verdict = await auth.check(served);
+    // A rejection is judged by when Redis gave it: a read that began before the users were lost is rejected after.
+    const rejectedAt = Date.now();
     if (verdict === 'unavailable') {
       this.counts.redisUnavailable++;
       return;
     }
     if (verdict === 'accepted') {
       this.counts.authenticated++;
+      this.lastAuthenticated.set(target.rotationId, readAt);
       return;
     }
     // Rejected: what does the store serve now?
@@ -136,11 +173,17 @@ export class Probe {
       this.counts.staleReads++;
       return;
     }
+    if (this.awaitingHeal(rejectedAt)) {
+      this.counts.awaitingHeal++;
+      return;
+    }
+    const lost = this.healWindows.filter((w) => rejectedAt >= w.from).at(-1);
     this.violation(
       target,
       'served-rejected-credential',
       `Redis rejected ${served.username} (password version ${served.version}) while the store served it; ` +
-        `read again: ${now.username} version ${now.version}`,
+        `read again: ${now.username} version ${now.version}` +
+        (lost ? ` (${((rejectedAt - lost.from) / 1000).toFixed(1)} s after Redis last lost its users; allowed ${this.allowedMs / 1000} s after its restart)` : ''),
     );
   }
 

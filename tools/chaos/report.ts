@@ -33,6 +33,9 @@ export interface ChaosResult {
   unexpectedExits: number;
   kafkaRestarts: number;
   redisRestarts: number;
+  usersLostRestarts: number;
+  /** Per users-lost restart: ms until every served credential authenticated again (null: not within the allowed time). */
+  healedWithinMs: Array<number | null>;
   postgresRestarts: number;
   probeReads: number;
   probeAuthenticated: number;
@@ -40,6 +43,7 @@ export interface ChaosResult {
   apiInternalErrors: number;
   redisUnavailable: number;
   staleReads: number;
+  awaitingHeal: number;
   violations: number;
   stuck: number;
   overlaps: number;
@@ -60,7 +64,8 @@ export interface ChaosResult {
 export function failures(r: ChaosReport): string[] {
   const a = r.audit;
   const found: Array<[number, string]> = [
-    [r.probe.violations, 'probe violations (the store served a credential Redis rejected)'],
+    [r.probe.violations, 'probe violations (the store served a credential Redis rejected, past the allowed heal time after a users-lost restart)'],
+    [r.faults.healedWithinMs.filter((ms) => ms === null).length, 'users-lost restarts after which a served credential stayed broken past the allowed time'],
     [a.stuck.length, 'rotations stuck in flight'],
     [a.overlaps.length, 'overlapping rotations of one configuration'],
     [a.lostRequests.length, 'accepted requests missing from the history'],
@@ -89,6 +94,8 @@ export function result(r: ChaosReport): ChaosResult {
     unexpectedExits: Object.values(r.faults.unexpectedExits).reduce((x, y) => x + y, 0),
     kafkaRestarts: r.faults.kafkaRestarts,
     redisRestarts: r.faults.redisRestarts,
+    usersLostRestarts: r.faults.usersLostRestarts,
+    healedWithinMs: r.faults.healedWithinMs,
     postgresRestarts: r.faults.postgresRestarts,
     probeReads: r.probe.reads,
     probeAuthenticated: r.probe.authenticated,
@@ -96,6 +103,7 @@ export function result(r: ChaosReport): ChaosResult {
     apiInternalErrors: r.probe.apiInternalErrors,
     redisUnavailable: r.probe.redisUnavailable,
     staleReads: r.probe.staleReads,
+    awaitingHeal: r.probe.awaitingHeal,
     violations: r.probe.violations,
     stuck: a.stuck.length,
     overlaps: a.overlaps.length,
@@ -134,6 +142,10 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   row('services that exited by themselves', Object.entries(r.faults.unexpectedExits).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 0);
   row('Kafka broker restarts', r.faults.kafkaRestarts);
   row('redis-server restarts', r.faults.redisRestarts);
+  row('Redis restarted without its users', r.faults.usersLostRestarts);
+  row('  all served credentials authenticate after',
+    r.faults.healedWithinMs.map((ms) => (ms === null ? 'NOT within the allowed time' : `${(ms / 1000).toFixed(1)} s`)).join(', ') || '-');
+  row('  allowed (verification interval + heal time)', `${r.options.verifyIntervalSeconds} s + ${r.options.healSeconds} s`);
   row('Postgres restarts', r.faults.postgresRestarts);
   lines.push('probe');
   row('reads', `${r.probe.reads} (each rotation read every ${r.probeAverageIntervalMs} ms on average; pause ${r.options.probeIntervalMs} ms)`);
@@ -142,6 +154,7 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   row('  API answered 500 (must be 503)', r.probe.apiInternalErrors);
   row('  Redis unavailable (not a violation)', r.probe.redisUnavailable);
   row('  stale reads (previous credential retired)', r.probe.staleReads);
+  row('  rejected while awaiting the heal (allowed)', r.probe.awaitingHeal);
   row('  VIOLATIONS', r.probe.violations);
   lines.push('audit');
   row('stuck in flight', a.stuck.length);

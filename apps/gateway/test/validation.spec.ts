@@ -273,6 +273,8 @@ describe('request validation', () => {
       ['topology.sentinels', { topology: { type: 'sentinel', masterName: 'm', sentinels: [] } }],
       ['topology.replicas[1].port', { topology: { type: 'replicas', replicas: [{ host: 'a', port: 1 }, { host: 'b', port: 0 }] } }],
       ['topology.shards', { topology: { type: 'cluster', shards: 3 } }],
+      ['aclPersistenceMode', { aclPersistenceMode: 'sometimes' }],
+      ['aclPersistenceMode', { aclPersistenceMode: null }],
       ['hosts', { hosts: ['a'] }],
     ])('rejects a bad %s', async (field, patch) => {
       const body = { ...connectionRequest(projectId, 'conn-bad'), ...patch } as Body;
@@ -284,6 +286,11 @@ describe('request validation', () => {
     it('never echoes a password in a validation message', async () => {
       const res = await post({ ...connectionRequest(projectId), password: 12345678901234, port: 'x' }).expect(400);
       expect(JSON.stringify(res.body)).not.toContain('12345678901234');
+    });
+
+    it('rejects an unknown aclPersistenceMode in an update, naming it', async () => {
+      const res = await request(h.http).patch(`/api/v1/app-connections/redis/${connectionId}`).auth(h.adminToken, auth()).send({ aclPersistenceMode: 'never' }).expect(400);
+      expect(fields(res)).toEqual(['aclPersistenceMode']);
     });
 
     it('rejects an empty update', async () => {

@@ -134,6 +134,20 @@ describe('continuous verification of served credentials', () => {
     expect(drifted.payload.failures.map((f) => f.node)).toEqual([restarted.name]);
   });
 
+  it("keeps the served credential healthy across a restart when the connection persists with CONFIG REWRITE", async () => {
+    const server = await fleet.start();
+    const r = h.rotation(server, { aclPersistenceMode: 'config-rewrite' });
+    const passwords = await issueAndServe(r, 2);
+    await nextVerification(r.rotationId, (e) => e.payload.status === 'healthy');
+
+    await server.restart();
+    const restartedAt = new Date().toISOString();
+    const after = await nextVerification(r.rotationId, (e) => e.payload.verifiedAt > restartedAt);
+    expect(after.payload).toMatchObject({ status: 'healthy', failures: [], nodes: [server.name] });
+    expect(await authenticates(server, r.username(1), passwords[2])).toBe(true);
+    expect(await authenticates(server, r.username(0), passwords[1])).toBe(true);
+  });
+
   it('never puts a plaintext credential in what it publishes', async () => {
     const raw = h.rawPublished().join('\n');
     for (const secret of plaintexts) expect(raw).not.toContain(secret);

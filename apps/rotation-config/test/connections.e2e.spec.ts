@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { uniqueSuffix } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, RedisFleet, uniqueSuffix, type RedisServer } from '@rotor/testing';
 import { Harness, newProjectId } from './harness';
 import { CONNECTIONS, ROTATIONS, connectionBody, createConnection, createIssuedRotation } from './fixtures';
 
@@ -23,8 +23,12 @@ describe('creating a Redis connection', () => {
     // The check tells up front whether Rotor's users would survive a restart of the server.
     const aclfile = (await h.redisCall('CONFIG', 'GET', 'aclfile')) as string[];
     expect(res.body.connectionCheck).toEqual(aclfile[1]
-      ? { aclPersistence: 'aclfile', message: expect.stringContaining('aclfile') }
-      : { aclPersistence: 'memory-only', message: expect.stringMatching(/^ACL users in memory only on 127\.0\.0\.1:\d+ \(no aclfile\)/) });
+      ? { aclPersistence: 'aclfile', configRewriteAvailable: false, message: expect.stringContaining('aclfile') }
+      : {
+          aclPersistence: 'memory-only', configRewriteAvailable: expect.any(Boolean),
+          message: expect.stringMatching(/^ACL users in memory only on 127\.0\.0\.1:\d+ \(no aclfile\)/),
+        });
+    expect(res.body.appConnection.aclPersistenceMode).toBe('auto');
     const id = res.body.appConnection.id;
     const reads = [res.body, (await h.http().get(`${CONNECTIONS}/${id}`)).body, (await h.http().get(`${CONNECTIONS}?projectId=${projectId}`)).body];
     for (const body of reads) {
@@ -127,5 +131,66 @@ describe('deleting a Redis connection', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body.appConnection.id).toBe(connection.id);
     await h.http().get(`${CONNECTIONS}/${connection.id}`).expect(404);
+  });
+});
+
+describe("a connection's aclPersistenceMode", () => {
+  const fleet = new RedisFleet();
+  let server: RedisServer;
+  const admin = { username: ADMIN_USER, password: ADMIN_PASSWORD };
+  // May manage users, never CONFIG or ACL SAVE: as a managed service's admin.
+  const managedAdmin = { username: 'managed-admin', password: 'managed-admin-pw' };
+  const on = () => ({ host: server.host, port: server.port });
+
+  beforeAll(async () => {
+    // No aclfile; started with a config file, where CONFIG REWRITE can write users.
+    server = await fleet.start({ users: [`user ${managedAdmin.username} on >${managedAdmin.password} ~* &* +@all -config -acl|save`] });
+  });
+  afterAll(() => fleet.stopAll());
+
+  it('defaults to auto, and the check offers CONFIG REWRITE where users live in the config file', async () => {
+    const res = await h.http().post(CONNECTIONS).send(connectionBody(h, newProjectId(), { ...on(), ...admin }));
+    expect(res.status).toBe(200);
+    expect(res.body.appConnection.aclPersistenceMode).toBe('auto');
+    expect(res.body.connectionCheck).toEqual({ aclPersistence: 'memory-only', configRewriteAvailable: true, message: expect.stringContaining('set aclPersistenceMode to config-rewrite') });
+    expect(res.body.connectionCheck.message).toContain(`${server.name} was started with a config file`);
+  });
+
+  it('switches to config-rewrite after a check that proves it can, and says so', async () => {
+    const connection = await createConnection(h, newProjectId(), { ...on(), ...admin });
+    const res = await h.http().patch(`${CONNECTIONS}/${connection.id}`).send({ aclPersistenceMode: 'config-rewrite' });
+    expect(res.status).toBe(200);
+    expect(res.body.connectionCheck).toEqual({
+      aclPersistence: 'config-file', configRewriteAvailable: false,
+      message: `Rotor persists its users with CONFIG REWRITE (into the config file) on ${server.name} after each change.`,
+    });
+    expect((await h.http().get(`${CONNECTIONS}/${connection.id}`)).body.appConnection.aclPersistenceMode).toBe('config-rewrite');
+    const [row] = await h.query<{ acl_persistence_mode: string }>('SELECT acl_persistence_mode FROM redis_connections WHERE id = $1', [connection.id]);
+    expect(row.acl_persistence_mode).toBe('config-rewrite');
+  });
+
+  it('accepts an admin without CONFIG and ACL SAVE only when the connection is managed', async () => {
+    const refused = await h.http().post(CONNECTIONS).send(connectionBody(h, newProjectId(), { ...on(), ...managedAdmin }));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('CONNECTION.CHECK_FAILED.PERMISSION');
+    expect(refused.body.message).toContain('config|get');
+
+    const res = await h.http().post(CONNECTIONS).send(connectionBody(h, newProjectId(), { ...on(), ...managedAdmin, aclPersistenceMode: 'managed' }));
+    expect(res.status).toBe(200);
+    expect(res.body.appConnection.aclPersistenceMode).toBe('managed');
+    expect(res.body.connectionCheck).toEqual({ aclPersistence: 'managed', configRewriteAvailable: false, message: expect.stringContaining('neither CONFIG nor ACL SAVE') });
+    // Neither check ran a command the admin may not run (ACL DRYRUN asks without running; a refused command is logged).
+    const log = (await server.withAdmin((c) => c.call('ACL', 'LOG'))) as unknown[][];
+    expect(log.filter((e) => e[e.indexOf('username') + 1] === managedAdmin.username)).toEqual([]);
+  });
+
+  it('answers 400 naming the field for a value it does not know', async () => {
+    const res = await h.http().post(CONNECTIONS).send(connectionBody(h, newProjectId(), { ...on(), ...admin, aclPersistenceMode: 'sometimes' }));
+    expect(res.status).toBe(400);
+    expect(fields(res.body)).toEqual(['aclPersistenceMode']);
+    const connection = await createConnection(h, newProjectId(), { ...on(), ...admin });
+    const patch = await h.http().patch(`${CONNECTIONS}/${connection.id}`).send({ aclPersistenceMode: null });
+    expect(patch.status).toBe(400);
+    expect(fields(patch.body)).toEqual(['aclPersistenceMode']);
   });
 });

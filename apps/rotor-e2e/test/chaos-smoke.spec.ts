@@ -10,6 +10,8 @@ interface ChaosResult {
   killsTotal: number;
   kafkaRestarts: number;
   redisRestarts: number;
+  usersLostRestarts: number;
+  healedWithinMs: Array<number | null>;
   postgresRestarts: number;
   probeReads: number;
   probeAuthenticated: number;
@@ -47,11 +49,12 @@ function runChaosSmoke(): Promise<{ code: number | null; output: string }> {
 
 /**
  * The chaos run in miniature (tools/chaos): its own platform, kills -9 across the services, a
- * broker and a Redis restart, while a probe checks every served credential against Redis.
+ * broker and a Redis restart, and a Redis restart that loses Rotor's users (continuous
+ * verification must heal them), while a probe checks every served credential against Redis.
  * Not a timed test: it asserts what the run found, never how long it took.
  */
 describe('npm run chaos -- --smoke', () => {
-  it('breaks no invariant while services are killed and the broker and Redis restart', async () => {
+  it('breaks no invariant while services are killed, the broker and Redis restart, and Redis loses its users', async () => {
     const { code, output } = await runChaosSmoke();
     const line = output.split('\n').find((l) => l.startsWith('CHAOS RESULT '));
     if (code !== 0 || !line) throw new Error(`chaos smoke exited ${code}:\n${output.slice(-6000)}`);
@@ -63,6 +66,7 @@ describe('npm run chaos -- --smoke', () => {
       killsTotal: 5,
       kafkaRestarts: 1,
       redisRestarts: 1,
+      usersLostRestarts: 1,
       postgresRestarts: 0,
       violations: 0,
       apiInternalErrors: 0,
@@ -78,6 +82,8 @@ describe('npm run chaos -- --smoke', () => {
       activeIndexMismatches: 0,
       dlqMessages: 0,
     });
+    // Every served credential authenticated again after Redis lost the users (within interval + heal time).
+    expect(result.healedWithinMs).toEqual([expect.any(Number)]);
     expect(result.rotationsAccepted).toBeGreaterThanOrEqual(30);
     // Every job ended: the initial ones, the 30 manual ones and any the schedule added.
     expect(result.jobs.requested).toBeGreaterThanOrEqual(30);

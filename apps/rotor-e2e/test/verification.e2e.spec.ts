@@ -130,4 +130,35 @@ describe('continuous verification through the whole platform', () => {
         && (await authenticates(primary, now.username, now.password)) && (await authenticates(replica, now.username, now.password));
     }, { timeoutMs: HEAL_BUDGET_MS, intervalMs: 500, message: 'the served secret to authenticate on both nodes again' });
   }, 120_000);
+
+  it('heals a Cluster where one node restarted without its users, on every node', async () => {
+    const cluster = await fleet.startCluster(3, 1);
+    const seed = cluster.primaries[0];
+    const mapping = { username: 'CLUSTER_USERNAME', password: 'CLUSTER_PASSWORD' };
+    const created = await createRotation(seed, 'cluster-rotation', { type: 'cluster' }, mapping);
+    await waitFor(async () => (await getRotation(created.id)).verificationStatus === 'healthy', {
+      timeoutMs: (VERIFY_INTERVAL_SECONDS + 20) * 1000, intervalMs: 250, message: 'the first check to say healthy',
+    });
+    const before = await served('/', mapping);
+    // A user Rotor did not create, on a node that keeps running.
+    const bystander = cluster.primaries[1];
+    await bystander.withAdmin((c) => c.call('ACL', 'SETUSER', 'app-owned', 'on', '>app-owned-pw', '~app:*', '+get'));
+    const appUser = await aclUser(bystander, 'app-owned');
+
+    const restarted = cluster.replicas[0];
+    await restarted.restart();
+    expect(await authenticates(restarted, before.username, before.password)).toBe(false);
+    expect(await authenticates(seed, before.username, before.password)).toBe(true);
+
+    await waitFor(async () => (await historyTypes(created.id)).some((h) => h.type === 'RotationRequested' && h.details['reason'] === 'heal'), {
+      timeoutMs: VERIFY_INTERVAL_SECONDS * 1000 + 15_000, intervalMs: 200, message: 'a heal rotation to be requested',
+    });
+    await waitFor(async () => {
+      const now = await served('/', mapping);
+      if ((await getRotation(created.id)).verificationStatus !== 'healthy') return false;
+      for (const node of cluster.nodes) if (!(await authenticates(node, now.username, now.password))) return false;
+      return true;
+    }, { timeoutMs: HEAL_BUDGET_MS, intervalMs: 500, message: 'the served secret to authenticate on all six nodes again' });
+    await expect(aclUser(bystander, 'app-owned')).resolves.toEqual(appUser);
+  }, 150_000);
 });

@@ -18,12 +18,15 @@ export interface RequiredCommand {
 const ADMIN_SLOW_DANGEROUS = ['admin', 'slow', 'dangerous'];
 const PROBE_USER = 'rotor_probe';
 
-export const USER_MANAGEMENT: RequiredCommand[] = [
+/** Setting and deleting users: all that a 'managed' connection needs. */
+export const SET_AND_DELETE_USERS: RequiredCommand[] = [
   { id: 'acl|setuser', args: ['ACL', 'SETUSER', PROBE_USER], categories: ADMIN_SLOW_DANGEROUS },
   { id: 'acl|deluser', args: ['ACL', 'DELUSER', PROBE_USER], categories: ADMIN_SLOW_DANGEROUS },
-  { id: 'config|get', args: ['CONFIG', 'GET', 'aclfile'], categories: ADMIN_SLOW_DANGEROUS },
 ];
+export const CONFIG_GET: RequiredCommand = { id: 'config|get', args: ['CONFIG', 'GET', 'aclfile'], categories: ADMIN_SLOW_DANGEROUS };
+export const USER_MANAGEMENT: RequiredCommand[] = [...SET_AND_DELETE_USERS, CONFIG_GET];
 export const ACL_SAVE: RequiredCommand = { id: 'acl|save', args: ['ACL', 'SAVE'], categories: ADMIN_SLOW_DANGEROUS };
+export const CONFIG_REWRITE: RequiredCommand = { id: 'config|rewrite', args: ['CONFIG', 'REWRITE'], categories: ADMIN_SLOW_DANGEROUS };
 
 export type PermissionAnswer = { known: true; missing: string[] } | { known: false; reason: string };
 

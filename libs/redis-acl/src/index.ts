@@ -1,11 +1,12 @@
-export type { RedisAddress, RedisNodeInfo, RedisRole, RedisTarget, RedisTls, RedisTopology } from './redis-target';
+export type { AclPersistenceMode, RedisAddress, RedisNodeInfo, RedisRole, RedisTarget, RedisTls, RedisTopology } from './redis-target';
 export { nodeName } from './redis-target';
 export { RedisAclError, isRedisAclError, redactSecrets, REDACTED, type RedisAclErrorCode } from './redis-acl.error';
 export { ROTOR_USERNAME, isRotorUsername, setUserArgs } from './acl-commands';
 export { discoverNodes } from './discover-nodes';
 export { rotateUser, type UserChange } from './rotate-user';
 export { revokeUsers } from './revoke-users';
-export { checkConnection, type ConnectionReport } from './check-connection';
+export { checkConnection, type ConnectionReport, type NodePersistenceReport } from './check-connection';
+export type { NodePersistence } from './persist-acl';
 export { verifyCredential } from './verify-credential';
 export { probeCredential, type CredentialProbe } from './verify-credential';
 export { checkCredentials, type CredentialCheck, type CredentialToCheck } from './check-credentials';

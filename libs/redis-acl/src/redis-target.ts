@@ -29,6 +29,17 @@ export type RedisTopology =
     }
   | { type: 'cluster' };
 
+/**
+ * How Rotor keeps its changes across a restart (absent = 'auto'):
+ * - 'auto': `CONFIG GET aclfile` on every node; `ACL SAVE` where an aclfile is kept, nothing
+ *   where users live in memory or redis.conf;
+ * - 'config-rewrite': as auto, and `CONFIG REWRITE` after each change on nodes without an
+ *   aclfile, so Rotor's users are written to redis.conf (the server needs a config file);
+ * - 'managed': the service persists ACLs by itself and refuses `CONFIG` / `ACL SAVE`: Rotor
+ *   sends neither, ever.
+ */
+export type AclPersistenceMode = 'auto' | 'config-rewrite' | 'managed';
+
 export interface RedisTarget {
   /** single/replicas: the primary; cluster: any seed node; sentinel: unused (the sentinels decide). */
   host: string;
@@ -38,6 +49,7 @@ export interface RedisTarget {
   password: string;
   tls?: RedisTls | null;
   topology: RedisTopology;
+  aclPersistenceMode?: AclPersistenceMode | null;
 }
 
 export type RedisRole = 'primary' | 'replica';

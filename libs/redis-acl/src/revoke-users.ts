@@ -1,7 +1,7 @@
 import { assertRotorUsername, delUserArgs } from './acl-commands';
 import { commandFailure, onEveryNode, targetSecrets, withAdmin } from './connection';
 import { discoverNodes } from './discover-nodes';
-import { persistWhereKept, readAclFile } from './persist-acl';
+import { persistenceOf, persistWhereKept, type NodePersistence } from './persist-acl';
 import { nodeName, type RedisTarget } from './redis-target';
 
 /**
@@ -14,11 +14,11 @@ export async function revokeUsers(t: RedisTarget, usernames: readonly string[]):
   if (usernames.length === 0) return { nodes: [] };
   const secrets = targetSecrets(t);
   const nodes = await discoverNodes(t);
-  const keepsAclFile = new Map<string, boolean>();
+  const persistence = new Map<string, NodePersistence>();
 
   await onEveryNode(nodes, (node) =>
     withAdmin(t, node, secrets, async (c) => {
-      keepsAclFile.set(nodeName(node), await readAclFile(c, node, secrets));
+      persistence.set(nodeName(node), await persistenceOf(c, node, secrets, t.aclPersistenceMode));
       try {
         await c.call('ACL', ...delUserArgs(usernames));
       } catch (e) {
@@ -27,6 +27,6 @@ export async function revokeUsers(t: RedisTarget, usernames: readonly string[]):
     }),
   );
 
-  await persistWhereKept(t, nodes, keepsAclFile, secrets);
+  await persistWhereKept(t, nodes, persistence, secrets);
   return { nodes: nodes.map(nodeName) };
 }

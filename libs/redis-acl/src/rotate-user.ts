@@ -1,7 +1,7 @@
 import { assertPermissionRules, assertRotorUsername, setUserArgs } from './acl-commands';
 import { AdminSessions, commandFailure, onEveryNode, targetSecrets, type Secrets } from './connection';
 import { discoverNodes } from './discover-nodes';
-import { persistWhereKept, readAclFile } from './persist-acl';
+import { persistenceOf, persistWhereKept, type NodePersistence } from './persist-acl';
 import { RedisAclError } from './redis-acl.error';
 import { nodeName, type RedisTarget } from './redis-target';
 import { verifyCredential } from './verify-credential';
@@ -18,7 +18,7 @@ export interface UserChange {
  * Gives one user a new password and rules on every node, in three passes:
  *   1. ACL SETUSER <user> reset on ><password> <rules…> on every node;
  *   2. a fresh connection per node AUTHs as the user and PINGs;
- *   3. only when every node passed: ACL SAVE on the nodes that keep an aclfile.
+ *   3. only when every node passed: ACL SAVE (or CONFIG REWRITE) where persistence needs it.
  * It touches nothing but `change.username`. In the dual-phase scheme that is the non-active
  * slot, so any failure — which may leave that user half-updated — leaves the credential that
  * clients use now (the other slot) exactly as it was; a retry simply starts over.
@@ -41,12 +41,12 @@ export async function rotateUser(t: RedisTarget, change: UserChange): Promise<{ 
 
 async function rotateOnEveryNode(t: RedisTarget, change: UserChange, secrets: Secrets, admin: AdminSessions): Promise<{ nodes: string[] }> {
   const nodes = await discoverNodes(t, admin.run);
-  const keepsAclFile = new Map<string, boolean>();
+  const persistence = new Map<string, NodePersistence>();
 
   await onEveryNode(nodes, (node) =>
     admin.run(node, async (c) => {
       // Read first: a node whose persistence cannot be known is refused before it is changed.
-      keepsAclFile.set(nodeName(node), await readAclFile(c, node, secrets));
+      persistence.set(nodeName(node), await persistenceOf(c, node, secrets, t.aclPersistenceMode));
       try {
         await c.call('ACL', ...setUserArgs(change.username, change.password, change.rules));
       } catch (e) {
@@ -66,6 +66,6 @@ async function rotateOnEveryNode(t: RedisTarget, change: UserChange, secrets: Se
     }
   });
 
-  await persistWhereKept(t, nodes, keepsAclFile, secrets, admin.run);
+  await persistWhereKept(t, nodes, persistence, secrets, admin.run);
   return { nodes: nodes.map(nodeName) };
 }

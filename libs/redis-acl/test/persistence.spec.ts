@@ -49,7 +49,9 @@ describe('a server that keeps its users in an aclfile', () => {
 
   it('requires ACL SAVE of the admin in checkConnection', async () => {
     // …and reports that this node keeps its users in an aclfile.
-    await expect(checkConnection(singleTarget(server))).resolves.toEqual({ nodes: [{ node: server.name, aclfile: true }] });
+    await expect(checkConnection(singleTarget(server))).resolves.toEqual({
+      mode: 'auto', nodes: [{ node: server.name, aclfile: true, configFile: true, persistence: 'acl-save' }],
+    });
     const e = await rejectionOf(checkConnection(singleTarget(server, { username: 'no-save', password: 'no-save-pw' })));
     expect(e).toMatchObject({ code: 'permission', node: server.name });
     expect(e.message).toContain('acl|save');

@@ -133,8 +133,10 @@ describe('a standalone server', () => {
 
 describe('checkConnection', () => {
   it('accepts an admin that may manage users', async () => {
-    // No aclfile here: the report says users live in memory only.
-    await expect(checkConnection(singleTarget(server))).resolves.toEqual({ nodes: [{ node: server.name, aclfile: false }] });
+    // No aclfile here: the report says users live in memory only (redis.conf could hold them: CONFIG REWRITE).
+    await expect(checkConnection(singleTarget(server))).resolves.toEqual({
+      mode: 'auto', nodes: [{ node: server.name, aclfile: false, configFile: true, persistence: 'none' }],
+    });
   });
 
   it('accepts the narrow admin of the README, which can rotate too', async () => {

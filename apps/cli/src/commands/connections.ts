@@ -17,6 +17,7 @@ interface ReachOptions {
   tls?: boolean;
   caFile?: string;
   topology?: 'single' | 'cluster';
+  aclPersistence?: 'auto' | 'config-rewrite' | 'managed';
   description?: string;
 }
 
@@ -30,6 +31,10 @@ function addReachOptions(command: Command): Command {
     .option('--tls', 'connect over TLS')
     .option('--ca-file <path>', 'PEM file of the CA that signed the server certificate (implies --tls)')
     .addOption(new Option('--topology <type>', 'how the nodes are found').choices(['single', 'cluster']))
+    .addOption(
+      new Option('--acl-persistence <mode>', 'how Rotor keeps its users across a restart: ACL SAVE where an aclfile is kept (auto), also CONFIG REWRITE (config-rewrite), or neither, for managed services')
+        .choices(['auto', 'config-rewrite', 'managed']),
+    )
     .option('--description <text>');
 }
 
@@ -43,6 +48,7 @@ async function reachBody(o: ReachOptions) {
     ...(password === undefined ? {} : { password }),
     ...(tls ? { tls } : {}),
     ...(o.topology ? { topology: { type: o.topology } } : {}),
+    ...(o.aclPersistence ? { aclPersistenceMode: o.aclPersistence } : {}),
     ...(o.description === undefined ? {} : { description: o.description }),
   };
 }
@@ -60,10 +66,10 @@ export function connectionCommands(program: Command): void {
     const { rotor, out } = contextOf(command);
     const body = await reachBody(o);
     if (!body.host || !body.username || !body.password) throw usage('connections create needs --host, --username and --password or --password-stdin');
-    const { appConnection } = await ok(rotor.api.POST('/api/v1/app-connections/redis', {
+    const { appConnection, connectionCheck } = await ok(rotor.api.POST('/api/v1/app-connections/redis', {
       body: { ...body, host: body.host, username: body.username, password: body.password, name: o.name, projectId: o.project },
     }));
-    out.done(`Created connection ${appConnection.name} (${appConnection.id})`, { appConnection });
+    out.done(`Created connection ${appConnection.name} (${appConnection.id})${connectionCheck ? `. ${connectionCheck.message}` : ''}`, { appConnection, connectionCheck });
   });
 
   connections

@@ -15,6 +15,7 @@ interface ConnectionValues {
   password: string;
   tls: { enabled: boolean; caCertificate: string; rejectUnauthorized: boolean; servername: string };
   topology: { type: 'single' | 'replicas' | 'sentinel' | 'cluster'; nodes: string; masterName: string; sentinelUsername: string; sentinelPassword: string };
+  aclPersistenceMode: RedisConnection['aclPersistenceMode'];
 }
 
 function nodesText(nodes: unknown): string {
@@ -43,6 +44,7 @@ function valuesOf(c: RedisConnection | undefined): ConnectionValues {
       sentinelUsername: (t.sentinelUsername as string) ?? '',
       sentinelPassword: '',
     },
+    aclPersistenceMode: c?.aclPersistenceMode ?? 'auto',
   };
 }
 
@@ -84,6 +86,7 @@ function toBody(v: ConnectionValues) {
       servername: v.tls.enabled && v.tls.servername ? v.tls.servername : null,
     },
     topology,
+    aclPersistenceMode: v.aclPersistenceMode,
   };
 }
 
@@ -193,6 +196,15 @@ export function ConnectionForm({ projectId, connection, onSaved, onCancel }: {
             </div>
           )}
         </fieldset>
+        <Field name="aclPersistenceMode" label="ACL persistence" hint="How Rotor keeps its users across a Redis restart.">
+          {(p) => (
+            <select {...p} {...register('aclPersistenceMode')}>
+              <option value="auto">ACL SAVE where an aclfile is kept (default)</option>
+              <option value="config-rewrite">Also CONFIG REWRITE where users live in redis.conf</option>
+              <option value="managed">Managed service: never CONFIG or ACL SAVE</option>
+            </select>
+          )}
+        </Field>
         <div className="actions">
           {onCancel && <button type="button" className="secondary" onClick={onCancel}>Cancel</button>}
           <button type="submit" className="primary" disabled={busy}>{busy ? 'Checking the connection…' : connection ? 'Save connection' : 'Create connection'}</button>

@@ -51,6 +51,15 @@ export const topologySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cluster') }),
 ]);
 
+/** Added by Rotor (not an Infisical field): how Rotor keeps its ACL changes across a restart. */
+export const aclPersistenceModeSchema = z
+  .enum(['auto', 'config-rewrite', 'managed'])
+  .describe(
+    "Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; " +
+      "'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs " +
+      'themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.',
+  );
+
 export const createRedisConnectionSchema = z.strictObject({
   name: slugSchema('Name of the connection, unique in its project.'),
   description: descriptionSchema.optional(),
@@ -61,6 +70,7 @@ export const createRedisConnectionSchema = z.strictObject({
   password: secretSchema.describe('Write-only: never returned.'),
   tls: tlsSchema.default({ enabled: false, caCertificate: null, rejectUnauthorized: true, servername: null }),
   topology: topologySchema.default({ type: 'single' }),
+  aclPersistenceMode: aclPersistenceModeSchema.default('auto'),
 });
 
 export const updateRedisConnectionSchema = z
@@ -73,6 +83,7 @@ export const updateRedisConnectionSchema = z
     password: secretSchema.optional().describe('Write-only.'),
     tls: tlsSchema.optional(),
     topology: topologySchema.optional(),
+    aclPersistenceMode: aclPersistenceModeSchema.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, atLeastOneField);
 
@@ -90,6 +101,7 @@ const connectionView = z.object({
   username: z.string(),
   tls: z.object({ enabled: z.boolean(), caCertificate: z.string().nullable(), rejectUnauthorized: z.boolean(), servername: z.string().nullable() }),
   topology: z.object({ type: z.enum(['single', 'replicas', 'sentinel', 'cluster']) }).loose(),
+  aclPersistenceMode: aclPersistenceModeSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -97,8 +109,9 @@ export const connectionResponseSchema = z.object({
   appConnection: connectionView,
   // Added by Rotor, on create and on an update that checked the connection again.
   connectionCheck: z.object({
-    aclPersistence: z.enum(['aclfile', 'memory-only', 'mixed']),
+    aclPersistence: z.enum(['aclfile', 'config-file', 'managed', 'memory-only', 'mixed']),
+    configRewriteAvailable: z.boolean().describe("Some node keeps users in memory only but was started with a config file: aclPersistenceMode 'config-rewrite' would persist Rotor's users there."),
     message: z.string(),
-  }).optional().describe("Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them)."),
+  }).optional().describe("Whether Rotor's users survive a restart of every node: kept in an aclfile, written to the config file by CONFIG REWRITE, persisted by a managed service, or in memory only (a restart loses them until continuous verification heals them)."),
 });
 export const connectionListResponseSchema = z.object({ appConnections: z.array(connectionView) });

@@ -179,6 +179,8 @@ export interface TestRotationOptions {
   server: RedisServer;
   topology: Topology;
   adminPassword: string;
+  /** Absent: as events from before the setting carry it (auto). */
+  aclPersistenceMode?: Envelope<'RotationRequested'>['payload']['connection']['aclPersistenceMode'];
 }
 
 export const PASSWORD_REQUIREMENTS: PasswordRequirements = {
@@ -297,6 +299,7 @@ export class TestRotation {
       password: this.cipher.seal(this.opts.adminPassword, { projectId: this.projectId, owner: this.connectionId, field: 'password' }),
       tls: { enabled: false, caCertificate: null, rejectUnauthorized: true, servername: null },
       topology: this.opts.topology,
+      ...(this.opts.aclPersistenceMode ? { aclPersistenceMode: this.opts.aclPersistenceMode } : {}),
     };
   }
 }

@@ -4,11 +4,15 @@ import { UnprocessableError } from '../http/unprocessable.error';
 
 /**
  * What the check found besides "it works", told in the connection's answer: whether Rotor's
- * users survive a restart of every node (an aclfile, which Rotor saves after each change) or
- * live in memory only on some, so a restart loses them until continuous verification heals them.
+ * users survive a restart of every node (an aclfile, which Rotor saves after each change; a
+ * config file it rewrites, when asked to; a managed service that persists them itself) or live
+ * in memory only on some, so a restart loses them until continuous verification heals them —
+ * and whether CONFIG REWRITE could persist them there.
  */
 export interface ConnectionCheckResult {
-  aclPersistence: 'aclfile' | 'memory-only' | 'mixed';
+  aclPersistence: 'aclfile' | 'config-file' | 'managed' | 'memory-only' | 'mixed';
+  /** Nodes without an aclfile but started with a config file, in 'auto' mode: 'config-rewrite' would persist Rotor's users there. */
+  configRewriteAvailable: boolean;
   message: string;
 }
 
@@ -26,14 +30,35 @@ export class ConnectionCheck {
 }
 
 export function describePersistence(report: ConnectionReport): ConnectionCheckResult {
-  const inMemory = report.nodes.filter((n) => !n.aclfile).map((n) => n.node);
-  if (inMemory.length === 0) {
-    return { aclPersistence: 'aclfile', message: 'Every node keeps ACL users in an aclfile; Rotor saves its users there after each change.' };
+  if (report.mode === 'managed') {
+    return {
+      aclPersistence: 'managed',
+      configRewriteAvailable: false,
+      message: 'aclPersistenceMode is managed: the service persists ACL users itself; Rotor sends neither CONFIG nor ACL SAVE.',
+    };
   }
+  const inMemory = report.nodes.filter((n) => n.persistence === 'none');
+  if (inMemory.length === 0) {
+    const rewritten = report.nodes.filter((n) => n.persistence === 'config-rewrite').map((n) => n.node);
+    return rewritten.length === 0
+      ? { aclPersistence: 'aclfile', configRewriteAvailable: false, message: 'Every node keeps ACL users in an aclfile; Rotor saves its users there after each change.' }
+      : {
+          aclPersistence: 'config-file',
+          configRewriteAvailable: false,
+          message: `Rotor persists its users with CONFIG REWRITE (into the config file) on ${rewritten.join(', ')} after each change` +
+            `${rewritten.length < report.nodes.length ? ', and with ACL SAVE into the aclfile on the other nodes' : ''}.`,
+        };
+  }
+  const rewritable = inMemory.filter((n) => n.configFile).map((n) => n.node);
   return {
     aclPersistence: inMemory.length === report.nodes.length ? 'memory-only' : 'mixed',
-    message: `ACL users in memory only on ${inMemory.join(', ')} (no aclfile): a restart of that node loses Rotor's users. ` +
-      'Continuous verification notices it and heals with a rotation; configure an aclfile to keep them across restarts.',
+    configRewriteAvailable: rewritable.length > 0,
+    message: `ACL users in memory only on ${inMemory.map((n) => n.node).join(', ')} (no aclfile): a restart of that node loses Rotor's users. ` +
+      'Continuous verification notices it and heals with a rotation; configure an aclfile to keep them across restarts' +
+      (rewritable.length > 0
+        ? `, or set aclPersistenceMode to config-rewrite: ${rewritable.join(', ')} ${rewritable.length === 1 ? 'was' : 'were'} started with a config file, ` +
+          'and Rotor then persists its users there with CONFIG REWRITE after each change (it rewrites the whole file).'
+        : '.'),
   };
 }
 
@@ -43,6 +68,7 @@ const FIELD_BY_CODE: Partial<Record<RedisAclError['code'], string>> = {
   auth: 'password',
   permission: 'username',
   DISCOVERY_FAILED: 'topology',
+  PERSIST_FAILED: 'aclPersistenceMode',
 };
 
 /** 422 with the cause; the lib's message is already redacted. */

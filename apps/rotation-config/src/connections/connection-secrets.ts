@@ -49,6 +49,7 @@ export class ConnectionSecrets {
       password: this.cipher.open(c.passwordSealed, { ...ctx, field: 'password' }),
       tls: c.tls,
       topology,
+      aclPersistenceMode: c.aclPersistenceMode,
     };
   }
 }

@@ -29,6 +29,8 @@ export const TopologySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cluster') }).strict(),
 ]);
 
+export const AclPersistenceModeSchema = z.enum(['auto', 'config-rewrite', 'managed']);
+
 const connectionFields = {
   name: slug,
   description: z.string().max(256).nullable().default(null),
@@ -38,6 +40,7 @@ const connectionFields = {
   password: z.string().min(1).max(1024),
   tls: TlsSchema.default({ enabled: false, caCertificate: null, rejectUnauthorized: true, servername: null }),
   topology: TopologySchema.default({ type: 'single' }),
+  aclPersistenceMode: AclPersistenceModeSchema.default('auto'),
 };
 
 export const CreateConnectionBody = z.object({ projectId: z.string().min(1).max(128), ...connectionFields }).strict();
@@ -52,9 +55,11 @@ export const UpdateConnectionBody = z.object({
   password: connectionFields.password.optional(),
   tls: TlsSchema.optional(),
   topology: TopologySchema.optional(),
+  aclPersistenceMode: AclPersistenceModeSchema.optional(),
 }).strict();
 
 export type CreateConnectionInput = z.infer<typeof CreateConnectionBody>;
 export type UpdateConnectionInput = z.infer<typeof UpdateConnectionBody>;
 export type ConnectionTls = z.infer<typeof TlsSchema>;
 export type ConnectionTopologyInput = z.infer<typeof TopologySchema>;
+export type AclPersistenceModeInput = z.infer<typeof AclPersistenceModeSchema>;

@@ -1,5 +1,5 @@
 import type { ConnectionCheckResult } from './connection-check';
-import type { ConnectionTls } from './connection.schemas';
+import type { AclPersistenceModeInput, ConnectionTls } from './connection.schemas';
 
 /** Topology as stored: the sentinel password sealed, never plaintext. */
 export type StoredTopology =
@@ -25,6 +25,7 @@ export interface StoredConnection {
   passwordSealed: string;
   tls: ConnectionTls;
   topology: StoredTopology;
+  aclPersistenceMode: AclPersistenceModeInput;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,6 +47,8 @@ export interface AppConnectionView {
     | { type: 'replicas'; replicas: { host: string; port: number }[] }
     | { type: 'sentinel'; masterName: string; sentinels: { host: string; port: number }[]; sentinelUsername: string | null }
     | { type: 'cluster' };
+  /** Added by Rotor: how its ACL changes are kept across a restart (auto, config-rewrite, managed). */
+  aclPersistenceMode: AclPersistenceModeInput;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,6 +70,7 @@ export function toConnectionView(c: StoredConnection): AppConnectionView {
     username: c.username,
     tls: c.tls,
     topology,
+    aclPersistenceMode: c.aclPersistenceMode,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };

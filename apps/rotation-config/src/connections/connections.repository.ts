@@ -16,6 +16,7 @@ interface ConnectionRow {
   password_sealed: string;
   tls: StoredConnection['tls'];
   topology: StoredTopology;
+  acl_persistence_mode: StoredConnection['aclPersistenceMode'];
   created_at: Date;
   updated_at: Date;
 }
@@ -33,17 +34,17 @@ export class ConnectionsRepository {
 
   async insert(c: StoredConnection, tx?: EntityManager): Promise<void> {
     await (tx ?? this.ds.manager).query(
-      `INSERT INTO redis_connections (id, project_id, name, description, host, port, username, password_sealed, tls, topology, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12)`,
-      [c.id, c.projectId, c.name, c.description, c.host, c.port, c.username, c.passwordSealed, JSON.stringify(c.tls), JSON.stringify(c.topology), c.createdAt, c.updatedAt],
+      `INSERT INTO redis_connections (id, project_id, name, description, host, port, username, password_sealed, tls, topology, created_at, updated_at, acl_persistence_mode)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13)`,
+      [c.id, c.projectId, c.name, c.description, c.host, c.port, c.username, c.passwordSealed, JSON.stringify(c.tls), JSON.stringify(c.topology), c.createdAt, c.updatedAt, c.aclPersistenceMode],
     );
   }
 
   async update(c: StoredConnection, tx?: EntityManager): Promise<void> {
     await (tx ?? this.ds.manager).query(
       `UPDATE redis_connections SET name = $2, description = $3, host = $4, port = $5, username = $6, password_sealed = $7,
-         tls = $8::jsonb, topology = $9::jsonb, updated_at = $10 WHERE id = $1`,
-      [c.id, c.name, c.description, c.host, c.port, c.username, c.passwordSealed, JSON.stringify(c.tls), JSON.stringify(c.topology), c.updatedAt],
+         tls = $8::jsonb, topology = $9::jsonb, updated_at = $10, acl_persistence_mode = $11 WHERE id = $1`,
+      [c.id, c.name, c.description, c.host, c.port, c.username, c.passwordSealed, JSON.stringify(c.tls), JSON.stringify(c.topology), c.updatedAt, c.aclPersistenceMode],
     );
   }
 
@@ -110,6 +111,7 @@ export class ConnectionsRepository {
               sentinelPassword: c.topology.sentinelPasswordSealed,
             }
           : c.topology,
+      aclPersistenceMode: c.aclPersistenceMode,
     };
   }
 }
@@ -126,6 +128,7 @@ function toStored(row: ConnectionRow): StoredConnection {
     passwordSealed: row.password_sealed,
     tls: row.tls,
     topology: row.topology,
+    aclPersistenceMode: row.acl_persistence_mode,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

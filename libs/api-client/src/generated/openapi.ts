@@ -598,6 +598,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnections: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -750,6 +755,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnections: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -893,6 +903,12 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                     * @default auto
+                     * @enum {string}
+                     */
+                    aclPersistenceMode?: "auto" | "config-rewrite" | "managed";
                     /** @description Free text, at most 256 characters. */
                     description?: string | null;
                     /** @description Host of the primary (or a seed node of a cluster). */
@@ -974,6 +990,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnection: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -1000,10 +1021,12 @@ export interface operations {
                             updatedAt: string;
                             username: string;
                         };
-                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them). */
+                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, written to the config file by CONFIG REWRITE, persisted by a managed service, or in memory only (a restart loses them until continuous verification heals them). */
                         connectionCheck?: {
                             /** @enum {string} */
-                            aclPersistence: "aclfile" | "memory-only" | "mixed";
+                            aclPersistence: "aclfile" | "config-file" | "managed" | "memory-only" | "mixed";
+                            /** @description Some node keeps users in memory only but was started with a config file: aclPersistenceMode 'config-rewrite' would persist Rotor's users there. */
+                            configRewriteAvailable: boolean;
                             message: string;
                         };
                     };
@@ -1171,6 +1194,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnection: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -1197,10 +1225,12 @@ export interface operations {
                             updatedAt: string;
                             username: string;
                         };
-                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them). */
+                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, written to the config file by CONFIG REWRITE, persisted by a managed service, or in memory only (a restart loses them until continuous verification heals them). */
                         connectionCheck?: {
                             /** @enum {string} */
-                            aclPersistence: "aclfile" | "memory-only" | "mixed";
+                            aclPersistence: "aclfile" | "config-file" | "managed" | "memory-only" | "mixed";
+                            /** @description Some node keeps users in memory only but was started with a config file: aclPersistenceMode 'config-rewrite' would persist Rotor's users there. */
+                            configRewriteAvailable: boolean;
                             message: string;
                         };
                     };
@@ -1330,6 +1360,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnection: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -1356,10 +1391,12 @@ export interface operations {
                             updatedAt: string;
                             username: string;
                         };
-                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them). */
+                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, written to the config file by CONFIG REWRITE, persisted by a managed service, or in memory only (a restart loses them until continuous verification heals them). */
                         connectionCheck?: {
                             /** @enum {string} */
-                            aclPersistence: "aclfile" | "memory-only" | "mixed";
+                            aclPersistence: "aclfile" | "config-file" | "managed" | "memory-only" | "mixed";
+                            /** @description Some node keeps users in memory only but was started with a config file: aclPersistenceMode 'config-rewrite' would persist Rotor's users there. */
+                            configRewriteAvailable: boolean;
                             message: string;
                         };
                     };
@@ -1482,6 +1519,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                     * @enum {string}
+                     */
+                    aclPersistenceMode?: "auto" | "config-rewrite" | "managed";
                     /** @description Free text, at most 256 characters. */
                     description?: string | null;
                     host?: string;
@@ -1545,6 +1587,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         appConnection: {
+                            /**
+                             * @description Added by Rotor. How Rotor keeps its ACL changes across a restart: 'auto' (default) runs ACL SAVE where an aclfile is kept; 'config-rewrite' also runs CONFIG REWRITE where users live in the config file; 'managed' is for services that persist ACLs themselves and refuse CONFIG / ACL SAVE: Rotor sends neither.
+                             * @enum {string}
+                             */
+                            aclPersistenceMode: "auto" | "config-rewrite" | "managed";
                             /** @enum {string} */
                             app: "redis";
                             createdAt: string;
@@ -1571,10 +1618,12 @@ export interface operations {
                             updatedAt: string;
                             username: string;
                         };
-                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, or in memory only (a restart loses them until continuous verification heals them). */
+                        /** @description Whether Rotor's users survive a restart of every node: kept in an aclfile, written to the config file by CONFIG REWRITE, persisted by a managed service, or in memory only (a restart loses them until continuous verification heals them). */
                         connectionCheck?: {
                             /** @enum {string} */
-                            aclPersistence: "aclfile" | "memory-only" | "mixed";
+                            aclPersistence: "aclfile" | "config-file" | "managed" | "memory-only" | "mixed";
+                            /** @description Some node keeps users in memory only but was started with a config file: aclPersistenceMode 'config-rewrite' would persist Rotor's users there. */
+                            configRewriteAvailable: boolean;
                             message: string;
                         };
                     };

@@ -59,6 +59,13 @@ export const RedisTls = z.object({
   servername: z.string().nullable(),
 }).strict();
 
+/**
+ * How Rotor keeps its ACL changes across a restart: 'auto' (ACL SAVE where an aclfile is kept),
+ * 'config-rewrite' (also CONFIG REWRITE where none is), 'managed' (the service persists ACLs
+ * itself; Rotor never sends CONFIG or ACL SAVE). Absent means 'auto'.
+ */
+export const AclPersistenceMode = z.enum(['auto', 'config-rewrite', 'managed']);
+
 /** Everything the executor needs to reach a Redis deployment; the admin password sealed. */
 export const RedisConnectionRef = z.object({
   connectionId: Id,
@@ -68,6 +75,7 @@ export const RedisConnectionRef = z.object({
   password: Sealed,
   tls: RedisTls,
   topology: RedisTopology,
+  aclPersistenceMode: AclPersistenceMode.optional(),
 }).strict();
 
 /** 'heal': requested by rotation-config when continuous verification found the served credential broken. */
@@ -91,4 +99,5 @@ export type RedisNode = z.infer<typeof RedisNode>;
 export type RedisTopology = z.infer<typeof RedisTopology>;
 export type RedisTls = z.infer<typeof RedisTls>;
 export type RedisConnectionRef = z.infer<typeof RedisConnectionRef>;
+export type AclPersistenceMode = z.infer<typeof AclPersistenceMode>;
 export type RotationReason = z.infer<typeof RotationReason>;

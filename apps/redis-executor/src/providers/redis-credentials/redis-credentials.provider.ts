@@ -139,6 +139,7 @@ function openTarget(
       password,
       tls: connection.tls,
       topology: targetTopology,
+      aclPersistenceMode: connection.aclPersistenceMode ?? 'auto',
     },
     secrets,
   };

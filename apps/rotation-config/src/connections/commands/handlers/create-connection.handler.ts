@@ -33,6 +33,7 @@ export class CreateConnectionHandler implements ICommandHandler<CreateConnection
       passwordSealed: this.secrets.sealPassword(input.projectId, id, input.password),
       tls: input.tls,
       topology: this.secrets.sealTopology(input.projectId, id, input.topology, null),
+      aclPersistenceMode: input.aclPersistenceMode,
       createdAt: now,
       updatedAt: now,
     };

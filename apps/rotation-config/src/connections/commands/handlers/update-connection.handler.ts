@@ -10,7 +10,7 @@ import { ConnectionAnswer, StoredConnection, toConnectionView } from '../../conn
 import { ConnectionsRepository } from '../../connections.repository';
 import { UpdateConnectionCommand } from '../update-connection.command';
 
-const REACH_FIELDS = ['host', 'port', 'username', 'password', 'tls', 'topology'] as const;
+const REACH_FIELDS = ['host', 'port', 'username', 'password', 'tls', 'topology', 'aclPersistenceMode'] as const;
 
 @CommandHandler(UpdateConnectionCommand)
 export class UpdateConnectionHandler implements ICommandHandler<UpdateConnectionCommand> {
@@ -38,6 +38,7 @@ export class UpdateConnectionHandler implements ICommandHandler<UpdateConnection
       passwordSealed: changes.password ? this.secrets.sealPassword(current.projectId, current.id, changes.password) : current.passwordSealed,
       tls: changes.tls ?? current.tls,
       topology: changes.topology ? this.secrets.sealTopology(current.projectId, current.id, changes.topology, currentSentinel) : current.topology,
+      aclPersistenceMode: changes.aclPersistenceMode ?? current.aclPersistenceMode,
       updatedAt: this.clock.now(),
     };
     // Only a change to how Redis is reached needs proof that it still works.
