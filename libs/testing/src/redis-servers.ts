@@ -117,7 +117,9 @@ export class RedisFleet {
       await writeFile(aclfilePath, users.join('\n') + '\n');
     }
     const tls = opts.tls;
-    const { port, proc } = await startOnFreePort(opts.cluster ? 10_000 : 0, async (port) => {
+    const { port, proc } = await startOnFreePort(0, async (port) => {
+      // The cluster bus gets a port of its own from the same range (by default it is port + 10000).
+      const busPort = opts.cluster ? await freePort(0) : undefined;
       const conf = [
         `bind ${REDIS_HOST}`,
         tls ? 'port 0' : `port ${port}`,
@@ -132,7 +134,7 @@ export class RedisFleet {
         `masteruser ${REPLICATION_USER}`,
         `masterauth ${REPLICATION_PASSWORD}`,
         ...(opts.replicaOf ? [`replicaof ${opts.replicaOf.host} ${opts.replicaOf.port}`] : []),
-        ...(opts.cluster ? ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000'] : []),
+        ...(opts.cluster ? ['cluster-enabled yes', 'cluster-config-file nodes.conf', 'cluster-node-timeout 3000', `cluster-port ${busPort}`] : []),
         ...(aclfilePath ? [`aclfile ${aclfilePath}`] : users),
         ...(opts.extraConfig ?? []),
       ];
@@ -328,18 +330,26 @@ async function startOnFreePort(busOffset: number, make: (port: number) => Promis
 }
 
 /**
- * A free loopback port. `busOffset` > 0 also requires port + busOffset to be free (the
- * cluster bus). Another process may grab the port before redis-server binds it:
- * startOnFreePort then tries another.
+ * Ports the tests' redis-servers take: below the kernel's ephemeral range (32768+), so no
+ * outgoing connection of a test running alongside can hold a port a server is restarted on,
+ * and above every fixed port a test platform, chaos or bench run takes (up to 29xxx).
+ */
+const SERVER_PORTS = { first: 30_000, last: 32_767 };
+
+/**
+ * A free loopback port for a test server, chosen at random in SERVER_PORTS so two test
+ * processes starting servers at once rarely pick the same one (startOnFreePort retries when
+ * they do). `busOffset` > 0 also requires port + busOffset to be free.
  */
 export async function freePort(busOffset: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await listenAndClose(0);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = SERVER_PORTS.first + Math.floor(Math.random() * (SERVER_PORTS.last - SERVER_PORTS.first + 1));
+    if ((await listenAndClose(port).catch(() => null)) === null) continue;
     if (busOffset === 0) return port;
     if (port + busOffset > 65_535) continue;
     if ((await listenAndClose(port + busOffset).catch(() => null)) !== null) return port;
   }
-  throw new Error('no free port pair found');
+  throw new Error(`no free port found between ${SERVER_PORTS.first} and ${SERVER_PORTS.last}`);
 }
 
 function listenAndClose(port: number): Promise<number> {
