@@ -65,7 +65,7 @@ export class Harness {
       rotateWaitMs: 5_000,
       settleWaitMs: 5_000,
       outcomePollMs: 1_000,
-      secretStoreUrl: this.secretStore.url,
+      secretStoreUrls: [new URL(this.secretStore.url)],
       secretStoreTimeoutMs: 2_000,
       scheduleUnit: 'days',
       ...this.overrides,

@@ -1,4 +1,4 @@
-import { envBool, envInt, envString } from './env';
+import { envBool, envInt, envString, envUrls } from './env';
 import { ManualClock } from './clock';
 import { RotorError } from './errors';
 
@@ -18,6 +18,14 @@ describe('env readers', () => {
     expect(envBool('B', false, { B: 'yes' })).toBe(true);
     expect(envBool('B', true, { B: 'off' })).toBe(false);
     expect(() => envBool('B', true, { B: 'maybe' })).toThrow('B must be true or false');
+  });
+
+  it('reads one URL or a comma-separated list of instances, naming a bad entry', () => {
+    expect(envUrls('U', 'http://127.0.0.1:8084', {}).map(String)).toEqual(['http://127.0.0.1:8084/']);
+    expect(envUrls('U', 'x', { U: 'http://a:1, http://b:2 ,' }).map(String)).toEqual(['http://a:1/', 'http://b:2/']);
+    expect(() => envUrls('U', 'x', { U: 'http://a:1,b:2:x' })).toThrow('configuration U holds "b:2:x"');
+    expect(() => envUrls('U', 'x', { U: 'ftp://a' })).toThrow('only http and https');
+    expect(() => envUrls('U', 'x', { U: ' , ' })).toThrow('U must list at least one URL');
   });
 });
 

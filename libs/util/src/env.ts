@@ -21,3 +21,24 @@ export function envBool(name: string, fallback: boolean, env: NodeJS.ProcessEnv 
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new Error(`configuration ${name} must be true or false, got "${raw}"`);
 }
+
+/**
+ * One or more http(s) base URLs, comma-separated: the instances of a service that runs as
+ * several (`http://10.0.0.5:8084,http://10.0.0.6:8084`). A URL that does not parse names the
+ * variable and the entry.
+ */
+export function envUrls(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): URL[] {
+  const raw = envString(name, fallback, env);
+  const entries = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (entries.length === 0) throw new Error(`configuration ${name} must list at least one URL`);
+  return entries.map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new Error(`configuration ${name} holds "${entry}", which is not a URL (http://host:port)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`configuration ${name} holds "${entry}": only http and https URLs are served`);
+    return url;
+  });
+}

@@ -1,13 +1,14 @@
-import { envInt, envString } from '@rotor/util';
+import { envInt, envString, envUrls } from '@rotor/util';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rotor_gateway';
 
 /** Everything the gateway reads from its environment, read once at start. */
 export interface GatewayConfig {
   databaseUrl: string;
-  rotationConfigUrl: string;
-  secretStoreUrl: string;
-  alertsUrl: string;
+  /** The instances of each internal service (ROTATION_CONFIG_URL etc., comma-separated). */
+  rotationConfigUrls: URL[];
+  secretStoreUrls: URL[];
+  alertsUrls: URL[];
   /** How long a call to an internal service may take before the client gets a 503. */
   upstreamTimeoutMs: number;
   /** Taken as the admin identity's token when set (at least 32 characters). */
@@ -34,9 +35,9 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   return {
     databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
-    rotationConfigUrl: envString('ROTATION_CONFIG_URL', 'http://127.0.0.1:8081', env),
-    secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
-    alertsUrl: envString('ALERTS_URL', 'http://127.0.0.1:8085', env),
+    rotationConfigUrls: envUrls('ROTATION_CONFIG_URL', 'http://127.0.0.1:8081', env),
+    secretStoreUrls: envUrls('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
+    alertsUrls: envUrls('ALERTS_URL', 'http://127.0.0.1:8085', env),
     // Creating a rotation waits for its first credential set, so the default is generous.
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, env),
     adminToken,

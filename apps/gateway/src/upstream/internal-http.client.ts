@@ -35,13 +35,15 @@ export interface UpstreamResponse {
 export class InternalHttpClient implements OnModuleDestroy {
   private readonly logger = new Logger('upstream');
   private readonly token = loadInternalToken();
-  private readonly baseUrls: Record<UpstreamService, URL>;
+  private readonly instances: Record<UpstreamService, URL[]>;
+  /** Where each service's next request starts, so instances take turns. */
+  private readonly turn: Record<UpstreamService, number> = { 'rotation-config': 0, 'secret-store': 0, alerts: 0 };
   // Idle sockets close before the services' own keep-alive timeout (Node: 5 s), so a request
   // is never written to a socket the other side is closing.
   private readonly agents = { http: new Agent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 128, timeout: 4_000 }) };
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
-    this.baseUrls = { 'rotation-config': new URL(config.rotationConfigUrl), 'secret-store': new URL(config.secretStoreUrl), alerts: new URL(config.alertsUrl) };
+    this.instances = { 'rotation-config': config.rotationConfigUrls, 'secret-store': config.secretStoreUrls, alerts: config.alertsUrls };
   }
 
   onModuleDestroy(): void {
@@ -50,13 +52,9 @@ export class InternalHttpClient implements OnModuleDestroy {
   }
 
   async call(service: UpstreamService, req: UpstreamRequest): Promise<UpstreamResponse> {
-    const url = new URL(req.path, this.baseUrls[service]);
-    for (const [key, value] of Object.entries(req.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
     let response: { status: number; text: string };
     try {
-      response = await this.send(url, req);
+      response = await this.sendToAnInstance(service, req);
     } catch (e) {
       const timedOut = e instanceof UpstreamTimeout;
       const reason = timedOut ? `did not answer within ${this.config.upstreamTimeoutMs} ms` : 'is unreachable';
@@ -80,6 +78,31 @@ export class InternalHttpClient implements OnModuleDestroy {
       throw unavailable(service, `${service} failed to handle the request (status ${response.status}); try again shortly`);
     }
     return { status: response.status, body: asErrorBody(response.status, body) };
+  }
+
+  /**
+   * The request to the service's instances in turn. When an instance is down, the next one is
+   * tried: for any request whose connection was refused (it never reached the instance), and
+   * for a GET whatever cut it short but a timeout (reads change nothing; a slow instance is
+   * not waited for twice). The last failure is thrown when every instance failed.
+   */
+  private async sendToAnInstance(service: UpstreamService, req: UpstreamRequest): Promise<{ status: number; text: string }> {
+    const instances = this.instances[service];
+    const first = this.turn[service]++ % instances.length;
+    for (let i = 0; ; i++) {
+      const url = new URL(req.path, instances[(first + i) % instances.length]);
+      for (const [key, value] of Object.entries(req.query ?? {})) {
+        if (value !== undefined) url.searchParams.set(key, String(value));
+      }
+      try {
+        return await this.send(url, req);
+      } catch (e) {
+        const another = i + 1 < instances.length;
+        const worthAnother = errorCode(e) === 'ECONNREFUSED' || (req.method === 'GET' && !(e instanceof UpstreamTimeout));
+        if (!another || !worthAnother) throw e;
+        this.logger.warn(`${service} instance ${url.host} is unreachable (${errorCode(e)}); trying the next one`);
+      }
+    }
   }
 
   /** One request and its whole answer within the timeout; a GET is tried again once on a kept-alive socket the service had closed. */

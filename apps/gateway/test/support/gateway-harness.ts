@@ -37,6 +37,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string | undefined>;
+  /** The internal services' URL variables, from the stubs' own URLs (e.g. to list more instances). */
+  upstreamEnv?: (stubs: { rotationConfig: string; secretStore: string; alerts: string }) => Record<string, string>;
   adminToken?: string | null;
 }
 
@@ -78,6 +80,7 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
       GATEWAY_UPSTREAM_TIMEOUT_MS: '1500',
       // Audit records wait in the outbox; tests of the topic turn the relay on.
       GATEWAY_AUDIT_RELAY: 'false',
+      ...opts.upstreamEnv?.({ rotationConfig: rotationConfig.url, secretStore: secretStore.url, alerts: alerts.url }),
       ...opts.env,
     },
     async () => {

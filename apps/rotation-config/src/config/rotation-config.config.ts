@@ -1,6 +1,6 @@
 import { TOPICS, Topic } from '@rotor/contracts';
 import type { ScheduleUnit } from '@rotor/rotation-domain';
-import { envBool, envInt, envString } from '@rotor/util';
+import { envBool, envInt, envString, envUrls } from '@rotor/util';
 
 export const DATABASE_NAME = 'rotor_config';
 export const DEFAULT_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
@@ -30,8 +30,8 @@ export interface RotationConfigSettings {
    * model announces a settled job (Postgres NOTIFY); this is the fallback.
    */
   outcomePollMs: number;
-  /** The secret store's internal API: which jobs it has stored, which secrets exist. */
-  secretStoreUrl: string;
+  /** The secret store's instances (SECRET_STORE_URL, comma-separated): which jobs it has stored, which secrets exist. */
+  secretStoreUrls: URL[];
   /** How long a call to the secret store may take. */
   secretStoreTimeoutMs: number;
   /** What rotation intervals count: days, or minutes under ROTOR_DEV_MINUTES=1 (demos). */
@@ -49,7 +49,7 @@ export function readRotationConfigSettings(env: NodeJS.ProcessEnv = process.env)
     rotateWaitMs: envInt('ROTATION_ROTATE_WAIT_MS', 20_000, env),
     settleWaitMs: envInt('ROTATION_SETTLE_WAIT_MS', 5_000, env),
     outcomePollMs: envInt('ROTATION_OUTCOME_POLL_MS', 1_000, env),
-    secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
+    secretStoreUrls: envUrls('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
     secretStoreTimeoutMs: envInt('SECRET_STORE_TIMEOUT_MS', 5_000, env),
     scheduleUnit: envBool('ROTOR_DEV_MINUTES', false, env) ? 'minutes' : 'days',
   };

@@ -17,6 +17,7 @@ export interface ExistingSecret {
 @Injectable()
 export class SecretStoreClient {
   private readonly token = loadInternalToken();
+  private turn = 0;
 
   constructor(@Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings) {}
 
@@ -34,23 +35,38 @@ export class SecretStoreClient {
     return body.secrets;
   }
 
+  /**
+   * Both calls only read, so an instance that fails to answer is followed by the next one;
+   * instances take turns.
+   */
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const instances = this.settings.secretStoreUrls;
+    const first = this.turn++ % instances.length;
+    for (let i = 0; i < instances.length; i++) {
+      const answer = await this.callInstance<T>(new URL(path, instances[(first + i) % instances.length]), method, body);
+      if (answer !== undefined) return answer.body;
+    }
+    throw secretStoreUnavailable();
+  }
+
+  /** The instance's answer, or undefined when it did not give one (down, slow or failing). */
+  private async callInstance<T>(url: URL, method: 'GET' | 'POST', body: unknown): Promise<{ body: T } | undefined> {
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.settings.secretStoreUrl), {
+      res = await fetch(url, {
         method,
         headers: { [INTERNAL_TOKEN_HEADER]: this.token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.settings.secretStoreTimeoutMs),
       });
     } catch {
-      throw secretStoreUnavailable();
+      return undefined;
     }
     if (res.status !== 200) {
       await res.body?.cancel();
-      throw secretStoreUnavailable();
+      return undefined;
     }
-    return (await res.json()) as T;
+    return { body: (await res.json()) as T };
   }
 }
 
