@@ -55,13 +55,22 @@ export interface PlatformOptions {
   nodeArgs?: Partial<Record<Service, string[]>>;
   /** How long a service may take to answer /health/ready after it is spawned (default 120 s: two platforms may start at once). */
   readyTimeoutMs?: number;
+  /**
+   * Instances of every service (default 1). Instance i (1-based) of a service listens on its
+   * port + 20 × (i − 1) and logs to `<service>-<i>.log`; every service is told all instances of
+   * the ones it calls (comma-separated URLs), as a deployment behind no load balancer would.
+   */
+  instances?: number;
 }
+
+/** Which instance of a service (1-based; instance 1 is the one the single-instance methods mean). */
+export type Instance = number;
 
 export class Platform {
   readonly adminToken = randomBytes(32).toString('base64url');
   private readonly internalToken = randomBytes(32).toString('base64url');
   private readonly rootKey = randomBytes(32).toString('base64');
-  private readonly processes = new Map<Service, ChildProcess>();
+  private readonly processes = new Map<string, ChildProcess>();
   private readonly basePort: number;
   private readonly kafkaPort: number;
   private readonly kafkaHome: string;
@@ -81,13 +90,27 @@ export class Platform {
     mkdirSync(this.logDir, { recursive: true });
   }
 
-  port(service: Service): number {
+  port(service: Service, instance: Instance = 1): number {
     const order: Service[] = ['gateway', 'rotation-config', 'rotation-scheduler', 'redis-executor', 'secret-store', 'alerts'];
-    return this.basePort + order.indexOf(service);
+    return this.basePort + order.indexOf(service) + 20 * (instance - 1);
   }
 
-  url(service: Service = 'gateway'): string {
-    return `http://127.0.0.1:${this.port(service)}`;
+  url(service: Service = 'gateway', instance: Instance = 1): string {
+    return `http://127.0.0.1:${this.port(service, instance)}`;
+  }
+
+  /** Every instance's base URL of a service, instance 1 first. */
+  urls(service: Service = 'gateway'): string[] {
+    return this.instanceNumbers().map((i) => this.url(service, i));
+  }
+
+  instanceCount(): number {
+    return this.options.instances ?? 1;
+  }
+
+  /** 1…instanceCount(). */
+  instanceNumbers(): Instance[] {
+    return Array.from({ length: this.instanceCount() }, (_, i) => i + 1);
   }
 
   /** `host:port[,host:port…]` of this platform's Kafka broker(s), as KAFKA_BROKERS takes them. */
@@ -103,9 +126,9 @@ export class Platform {
     return this.options.brokers ?? 1;
   }
 
-  /** Process id of a running service (undefined when it is not running). */
-  pid(service: Service): number | undefined {
-    const child = this.processes.get(service);
+  /** Process id of a running service instance (undefined when it is not running). */
+  pid(service: Service, instance: Instance = 1): number | undefined {
+    const child = this.processes.get(key(service, instance));
     return child && child.exitCode === null ? child.pid : undefined;
   }
 
@@ -247,99 +270,112 @@ export class Platform {
   }
 
   async startAll(): Promise<void> {
-    for (const service of SERVICES) this.spawn(service);
-    for (const service of SERVICES) await this.waitReady(service);
+    for (const instance of this.instanceNumbers()) for (const service of SERVICES) this.spawn(service, {}, instance);
+    for (const instance of this.instanceNumbers()) for (const service of SERVICES) await this.waitReady(service, instance);
   }
 
-  async restart(service: Service, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    await this.stop(service, signal);
-    await this.start(service);
+  async restart(service: Service, signal: NodeJS.Signals = 'SIGKILL', instance: Instance = 1): Promise<void> {
+    await this.stop(service, signal, instance);
+    await this.start(service, {}, instance);
   }
 
   /** `env`: variables for this start of the service only (e.g. to measure a setting both ways). */
-  async start(service: Service, env: Record<string, string> = {}): Promise<void> {
-    this.spawn(service, env);
-    await this.waitReady(service);
+  async start(service: Service, env: Record<string, string> = {}, instance: Instance = 1): Promise<void> {
+    this.spawn(service, env, instance);
+    await this.waitReady(service, instance);
   }
 
-  async stop(service: Service, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const child = this.processes.get(service);
+  async stop(service: Service, signal: NodeJS.Signals = 'SIGTERM', instance: Instance = 1): Promise<void> {
+    const id = key(service, instance);
+    const child = this.processes.get(id);
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
-    this.processes.delete(service);
+    this.processes.delete(id);
   }
 
-  /** Whether the service's process is alive (it may still be starting). */
-  isRunning(service: Service): boolean {
-    const child = this.processes.get(service);
+  /** Whether the service instance's process is alive (it may still be starting). */
+  isRunning(service: Service, instance: Instance = 1): boolean {
+    const child = this.processes.get(key(service, instance));
     return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all([...this.processes.keys()].map((s) => this.stop(s)));
+    await Promise.all(this.instanceNumbers().flatMap((i) => SERVICES.map((s) => this.stop(s, 'SIGTERM', i))));
+  }
+
+  /** Where an instance's output goes: `<service>.log` for instance 1, `<service>-<i>.log` for the others. */
+  logFile(service: Service, instance: Instance = 1): string {
+    return join(this.logDir, instance === 1 ? `${service}.log` : `${service}-${instance}.log`);
   }
 
   /** Everything the services have logged in this run. */
   logs(): string {
-    return SERVICES.map((s) => {
-      try {
-        return readFileSync(join(this.logDir, `${s}.log`), 'utf8');
-      } catch {
-        return '';
-      }
-    }).join('\n');
+    return this.instanceNumbers()
+      .flatMap((i) => SERVICES.map((s) => this.logFile(s, i)))
+      .map((file) => {
+        try {
+          return readFileSync(file, 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('\n');
   }
 
-  private env(service: Service): NodeJS.ProcessEnv {
+  private env(service: Service, instance: Instance): NodeJS.ProcessEnv {
     const db = this.database(service);
     return {
       ...process.env,
       NODE_ENV: 'test',
-      PORT: String(this.port(service)),
+      PORT: String(this.port(service, instance)),
       HOST: '127.0.0.1',
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${db}`,
       KAFKA_BROKERS: this.kafkaBroker(),
       ROTOR_ROOT_KEY: this.rootKey,
       ROTOR_INTERNAL_TOKEN: this.internalToken,
       ROTOR_ADMIN_TOKEN: this.adminToken,
-      ROTATION_CONFIG_URL: this.url('rotation-config'),
-      SECRET_STORE_URL: this.url('secret-store'),
-      ALERTS_URL: this.url('alerts'),
+      ROTATION_CONFIG_URL: this.urls('rotation-config').join(','),
+      SECRET_STORE_URL: this.urls('secret-store').join(','),
+      ALERTS_URL: this.urls('alerts').join(','),
       EXECUTOR_URL: this.url('redis-executor'),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...this.options.extraEnv,
     };
   }
 
-  private spawn(service: Service, env: Record<string, string> = {}): void {
-    const log = createWriteStream(join(this.logDir, `${service}.log`), { flags: 'a' });
+  private spawn(service: Service, env: Record<string, string>, instance: Instance): void {
+    const log = createWriteStream(this.logFile(service, instance), { flags: 'a' });
     const child = spawn('node', [...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs?.[service] ?? []), '-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
       cwd: ROOT,
-      env: { ...this.env(service), ...env },
+      env: { ...this.env(service, instance), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    this.processes.set(service, child);
+    this.processes.set(key(service, instance), child);
   }
 
-  private async waitReady(service: Service, timeoutMs = this.options.readyTimeoutMs ?? 120_000): Promise<void> {
+  private async waitReady(service: Service, instance: Instance, timeoutMs = this.options.readyTimeoutMs ?? 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const child = this.processes.get(service);
-      if (!child || child.exitCode !== null) throw new Error(`${service} exited during start; see ${join(this.logDir, `${service}.log`)}`);
+      const child = this.processes.get(key(service, instance));
+      if (!child || child.exitCode !== null) throw new Error(`${service} exited during start; see ${this.logFile(service, instance)}`);
       try {
-        const res = await fetch(`${this.url(service)}/health/ready`);
+        const res = await fetch(`${this.url(service, instance)}/health/ready`);
         if (res.ok) return;
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms; see ${join(this.logDir, `${service}.log`)}`);
+      if (Date.now() > deadline) throw new Error(`${service} not ready within ${timeoutMs} ms; see ${this.logFile(service, instance)}`);
       await sleep(250);
     }
   }
+}
+
+function key(service: Service, instance: Instance): string {
+  return `${service}#${instance}`;
 }
