@@ -44,15 +44,29 @@ export interface SecretsLocation {
   secretPath: string;
 }
 
+/**
+ * With several gateway instances, the calls take turns across them and a call an instance
+ * could not take goes to the next one, as a load balancer in front of them would do: any
+ * call whose connection was refused (it never reached the instance), and a read whatever
+ * cut it short. A write cut short after it was sent is not sent again (it may have acted).
+ */
 export class ChaosApi {
-  constructor(private readonly api: RotorApi) {}
+  private turn = 0;
+
+  constructor(private readonly gateways: RotorApi[]) {}
 
   async answer<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Answer<T>> {
-    let res: { status: number; body: T };
-    try {
-      res = await withTimeout(this.api.call<T>(method, path, body), timeoutMs);
-    } catch (e) {
-      return { kind: 'unavailable', status: null, message: (e as Error).message };
+    let res: { status: number; body: T } | undefined;
+    const first = this.turn++ % this.gateways.length;
+    for (let i = 0; res === undefined; i++) {
+      try {
+        res = await withTimeout(this.gateways[(first + i) % this.gateways.length].call<T>(method, path, body), timeoutMs);
+      } catch (e) {
+        const another = i + 1 < this.gateways.length;
+        if (!another || !(refused(e) || (method === 'GET' && !(e instanceof NoAnswer)))) {
+          return { kind: 'unavailable', status: null, message: (e as Error).message };
+        }
+      }
     }
     if (res.status >= 500 || res.status === 429) return { kind: 'unavailable', status: res.status, message: JSON.stringify(res.body).slice(0, 300) };
     if (res.status >= 300) return { kind: 'refused', status: res.status, body: res.body };
@@ -92,10 +106,17 @@ export class ChaosApi {
   }
 }
 
+class NoAnswer extends Error {}
+
+/** fetch's error when the connection was refused: nothing listens on that instance's port. */
+function refused(e: unknown): boolean {
+  return ((e as { cause?: { code?: string } }).cause?.code ?? '') === 'ECONNREFUSED';
+}
+
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new NoAnswer(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

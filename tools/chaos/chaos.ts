@@ -1,9 +1,10 @@
 /**
  * npm run chaos — fault injection with an invariant checker running throughout.
  *
- * Starts a platform of its own (five service processes on ports 24080–24084, `_chaos`
+ * Starts a platform of its own (six service processes on ports 24080–24085, `_chaos`
  * databases, a Kafka broker on 24092 — below the kernel's ephemeral range, 32768+, so no
- * outgoing connection can hold a port a service restarts on) and a redis-server with an
+ * outgoing connection can hold a port a service restarts on; with --instances N, N of each
+ * service, 20 ports apart, and with --brokers 3 a 3-node KRaft cluster) and a redis-server with an
  * aclfile; creates rotations, each with its own mapped secrets path; probes every rotation's
  * served credential against Redis all along; requests manual rotations (plus the dev
  * schedule, ROTOR_DEV_MINUTES=1) while killing -9 and restarting every service, restarting
@@ -25,6 +26,7 @@ import {
 import { FaultInjector, PlannedFault, describeFault, planFaults } from './faults';
 import { ChaosOptions, parseOptions } from './options';
 import { Probe } from './probe';
+import { RebalanceClock } from './rebalance';
 import { Random, sleep } from './random';
 import { printReport, ChaosReport, failures } from './report';
 import { Workload } from './workload';
@@ -40,15 +42,20 @@ function log(line: string): void {
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const random = new Random(options.seed);
-  const logDir = join(ROOT, 'tmp', options.smoke ? 'chaos-smoke-logs' : 'chaos-logs');
+  // Named after the databases (tmp/chaos_smoke-logs for _chaos_smoke), so two runs with
+  // their own --database-suffix and ports never share a directory either.
+  const runName = options.databaseSuffix.slice(1);
+  const logDir = join(ROOT, 'tmp', `${runName}-logs`);
   log(`seed ${options.seed}; ${options.rotations} rotations over ${options.configs} configurations; logs in ${logDir}`);
 
   const platform = new Platform({
     basePort: options.basePort,
     databaseSuffix: options.databaseSuffix,
     kafkaPort: options.kafkaPort,
-    kafkaHome: join(ROOT, 'tmp', options.smoke ? 'chaos-smoke-kafka' : 'chaos-kafka'),
+    kafkaHome: join(ROOT, 'tmp', `${runName}-kafka`),
     logDir,
+    instances: options.instances,
+    brokers: options.brokers,
     extraEnv: {
       ROTOR_DEV_MINUTES: '1',
       ROTOR_ROTATION_LEASE_SECONDS: String(options.leaseSeconds),
@@ -64,10 +71,12 @@ async function main(): Promise<number> {
   const fleet = new RedisFleet();
   let probe: Probe | undefined;
   let injector: FaultInjector | undefined;
+  let rebalance: RebalanceClock | undefined;
   const deadline = started + options.maxMinutes * 60_000;
   const cleanup = async () => {
     await probe?.stop().catch(() => undefined);
     await injector?.stopWatchdog().catch(() => undefined);
+    await rebalance?.close();
     await platform.stopAll().catch(() => undefined);
     platform.stopKafka();
     await fleet.stopAll().catch(() => undefined);
@@ -80,12 +89,14 @@ async function main(): Promise<number> {
   try {
     const redis = await fleet.start({ aclfile: true });
     log(`redis-server on ${redis.name} with aclfile ${redis.aclfilePath}`);
-    log(`starting Kafka on ${platform.kafkaBroker()} and the five services from ${options.basePort}`);
+    log(
+      `starting Kafka on ${platform.kafkaBroker()} and ${options.instances === 1 ? 'the services' : `${options.instances} instances of every service`} from ${options.basePort}`,
+    );
     platform.startKafka();
     platform.resetDatabases();
     await platform.startAll();
 
-    const api = new ChaosApi(new RotorApi(platform.url(), platform.adminToken));
+    const api = new ChaosApi(platform.urls('gateway').map((url) => new RotorApi(url, platform.adminToken)));
     const projects = await api.answer<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects');
     if (projects.kind !== 'ok') fail(`could not list projects: ${JSON.stringify(projects)}`);
     const projectId = projects.value.projects[0].id;
@@ -108,13 +119,15 @@ async function main(): Promise<number> {
         longOutages: options.longOutages, leaseMs: options.leaseSeconds * 1000,
         kafkaRestarts: options.kafkaRestarts, redisRestarts: options.redisRestarts, usersLostRestarts: options.usersLostRestarts,
         restartPostgres: options.restartPostgres,
+        instances: options.instances, brokers: options.brokers, brokerKills: options.brokerKills,
       },
       random,
     );
     const churnPoints = Array.from({ length: options.churn }, () => random.int(Math.floor(options.rotations * 0.1), Math.floor(options.rotations * 0.9))).sort((a, b) => a - b);
     log(`fault plan: ${plan.map((p) => `@${p.atRotation} ${describeFault(p.fault)}`).join('; ')}`);
 
-    injector = new FaultInjector(platform, redis, logDir, log, probe);
+    if (options.instances > 1) rebalance = await RebalanceClock.connect(platform.kafkaBrokers());
+    injector = new FaultInjector(platform, redis, log, probe, rebalance);
     injector.startWatchdog();
     await runWorkload(options, workload, injector, plan, churnPoints, deadline);
 
@@ -169,6 +182,7 @@ async function main(): Promise<number> {
       faults: injector.counts,
       probe: probe.counts,
       probeAverageIntervalMs: probe.averageIntervalMs(),
+      readAvailability: probe.availability(),
       probeUnavailableBy: probe.unavailableBy,
       violations: probe.violations,
       audit,

@@ -9,12 +9,17 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { Platform, RedisServer, SERVICES, Service } from '@rotor/testing';
 import { Random, sleep } from './random';
+import { RebalanceClock } from './rebalance';
+
+/** After Postgres answers again, how long reads still count as "during its restart". */
+export const POSTGRES_RECONNECT_GRACE_MS = 5_000;
 
 const run = promisify(execFile);
 
 export type Fault =
-  | { kind: 'kill'; service: Service; downMs: number }
+  | { kind: 'kill'; service: Service; instance: number; downMs: number }
   | { kind: 'kafka' }
+  | { kind: 'broker'; node: number; downMs: number }
   | { kind: 'redis' }
   /** redis-server restarted without Rotor's users (an aclfile restored without them, a rebuilt node). */
   | { kind: 'redis-users-lost' }
@@ -40,16 +45,25 @@ export interface FaultPlanInput {
   /** Restarts of redis-server that lose every Rotor user: continuous verification must heal them. */
   usersLostRestarts: number;
   restartPostgres: boolean;
+  /** Instances of every service: a kill takes one of them at random. */
+  instances: number;
+  /** Kafka nodes, and how many times one of them is killed. */
+  brokers: number;
+  brokerKills: number;
 }
 
 export function planFaults(input: FaultPlanInput, random: Random): PlannedFault[] {
   const faults: Fault[] = [];
   const guaranteed = SERVICES.flatMap((s) => Array.from({ length: input.minKillsPerService }, () => s));
   const kills = [...guaranteed, ...Array.from({ length: Math.max(0, input.kills - guaranteed.length) }, () => random.pick(SERVICES))];
-  for (const service of kills) faults.push({ kind: 'kill', service, downMs: random.int(0, 3000) });
+  // With one instance, the draws are those of earlier versions, so a seed replays the same plan.
+  const instance = () => (input.instances > 1 ? random.int(1, input.instances) : 1);
+  for (const service of kills) faults.push({ kind: 'kill', service, instance: instance(), downMs: random.int(0, 3000) });
   // The secret-store down past the lease: the scheduler declares its jobs failed while their
   // credentials wait in Kafka for it; what it stores when it is back must still authenticate.
-  for (let i = 0; i < input.longOutages; i++) faults.push({ kind: 'kill', service: 'secret-store', downMs: input.leaseMs + random.int(10_000, 20_000) });
+  // With several instances, every instance of it is down that long.
+  for (let i = 0; i < input.longOutages; i++) faults.push({ kind: 'kill', service: 'secret-store', instance: 0, downMs: input.leaseMs + random.int(10_000, 20_000) });
+  for (let i = 0; i < input.brokerKills; i++) faults.push({ kind: 'broker', node: random.int(1, input.brokers), downMs: random.int(2000, 8000) });
   for (let i = 0; i < input.kafkaRestarts; i++) faults.push({ kind: 'kafka' });
   for (let i = 0; i < input.redisRestarts; i++) faults.push({ kind: 'redis' });
   for (let i = 0; i < input.usersLostRestarts; i++) faults.push({ kind: 'redis-users-lost' });
@@ -70,9 +84,11 @@ export function planFaults(input: FaultPlanInput, random: Random): PlannedFault[
 export function describeFault(f: Fault): string {
   switch (f.kind) {
     case 'kill':
-      return `kill -9 ${f.service} (down ${f.downMs} ms)`;
+      return `kill -9 ${f.service}${f.instance === 0 ? ' (every instance)' : f.instance > 1 ? ` #${f.instance}` : ''} (down ${f.downMs} ms)`;
     case 'kafka':
       return 'restart the Kafka broker';
+    case 'broker':
+      return `kill -9 Kafka node ${f.node} (down ${f.downMs} ms)`;
     case 'redis':
       return 'restart redis-server';
     case 'redis-users-lost':
@@ -87,11 +103,18 @@ export interface FaultCounts {
   /** Exits nobody caused: each is a finding. */
   unexpectedExits: Record<Service, number>;
   kafkaRestarts: number;
+  /** kill -9 of one node of a Kafka cluster. */
+  brokerKills: number;
   redisRestarts: number;
   usersLostRestarts: number;
   /** Per users-lost fault: ms from the restart until every probed rotation's served credential authenticated again (null: not within the window). */
   healedWithinMs: Array<number | null>;
   postgresRestarts: number;
+  /**
+   * After each kill of one instance of a consuming service (with several instances), how long
+   * until the consumer groups it belonged to had moved its partitions to the survivors (ms).
+   */
+  partitionMoveMs: number[];
 }
 
 /**
@@ -111,6 +134,12 @@ export interface HealWatch {
   allHealedSince(since: number, deadline: number): Promise<boolean>;
 }
 
+/** The probe as the injector drives it: the heal watch, and the outages the availability figure leaves out. */
+export interface ProbeControl extends HealWatch {
+  /** Why the read path is down on purpose right now (null: it is not). */
+  outageOnPurpose: string | null;
+}
+
 /**
  * Carries out faults and brings everything back, one fault at a time. A watchdog restarts
  * any service that exits when nobody killed it, and counts that: a service must survive a
@@ -121,22 +150,24 @@ export class FaultInjector {
     kills: Object.fromEntries(SERVICES.map((s) => [s, 0])) as Record<Service, number>,
     unexpectedExits: Object.fromEntries(SERVICES.map((s) => [s, 0])) as Record<Service, number>,
     kafkaRestarts: 0,
+    brokerKills: 0,
     redisRestarts: 0,
     usersLostRestarts: 0,
     healedWithinMs: [],
     postgresRestarts: 0,
+    partitionMoveMs: [],
   };
-  /** Services this injector is stopping or starting right now: the watchdog leaves them alone. */
-  private readonly handling = new Set<Service>();
+  /** Service instances (`service#i`) this injector is stopping or starting right now: the watchdog leaves them alone. */
+  private readonly handling = new Set<string>();
   private watchdog?: NodeJS.Timeout;
   private watching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly platform: Platform,
     private readonly redis: RedisServer,
-    private readonly logDir: string,
     private readonly log: (line: string) => void,
-    private readonly healWatch: HealWatch,
+    private readonly probe: ProbeControl,
+    private readonly rebalance?: RebalanceClock,
   ) {}
 
   startWatchdog(): void {
@@ -153,20 +184,36 @@ export class FaultInjector {
   async inject(f: Fault): Promise<void> {
     const started = Date.now();
     switch (f.kind) {
-      case 'kill':
-        this.handling.add(f.service);
+      case 'kill': {
+        const instances = f.instance === 0 ? this.platform.instanceNumbers() : [f.instance];
+        for (const i of instances) this.handling.add(id(f.service, i));
+        // Every instance at once is an outage on purpose (the secret store down past the lease).
+        if (f.instance === 0) this.probe.outageOnPurpose = `every ${f.service} instance down`;
         try {
-          await this.platform.stop(f.service, 'SIGKILL');
-          this.counts.kills[f.service]++;
-          await sleep(f.downMs);
-          await this.startService(f.service);
+          const moved = instances.length < this.platform.instanceCount() ? this.rebalance?.expect(f.service, this.platform.instanceCount() - 1) : undefined;
+          for (const i of instances) await this.platform.stop(f.service, 'SIGKILL', i);
+          this.counts.kills[f.service] += instances.length;
+          const [movedMs] = await Promise.all([moved, sleep(f.downMs)]);
+          if (movedMs !== undefined) {
+            this.counts.partitionMoveMs.push(movedMs);
+            this.log(`${f.service}'s partitions moved to the other instances in ${movedMs} ms`);
+          }
+          for (const i of instances) await this.startService(f.service, i);
         } finally {
-          this.handling.delete(f.service);
+          for (const i of instances) this.handling.delete(id(f.service, i));
+          if (f.instance === 0) this.probe.outageOnPurpose = null;
         }
         break;
+      }
       case 'kafka':
         await this.platform.restartKafka();
         this.counts.kafkaRestarts++;
+        break;
+      case 'broker':
+        this.platform.killBroker(f.node);
+        this.counts.brokerKills++;
+        await sleep(f.downMs);
+        await this.platform.startBroker(f.node);
         break;
       case 'redis':
         // SIGTERM and start on the same port and files: users come back from the aclfile.
@@ -177,8 +224,15 @@ export class FaultInjector {
         await this.restartWithoutUsers();
         break;
       case 'postgres':
-        await restartPostgres(f.downMs);
-        this.counts.postgresRestarts++;
+        this.probe.outageOnPurpose = 'Postgres restart';
+        try {
+          await restartPostgres(f.downMs);
+          this.counts.postgresRestarts++;
+          // The services' pools reconnect on their next query; give them that moment.
+          await sleep(POSTGRES_RECONNECT_GRACE_MS);
+        } finally {
+          this.probe.outageOnPurpose = null;
+        }
         break;
     }
     this.log(`fault done: ${describeFault(f)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -195,7 +249,7 @@ export class FaultInjector {
   private async restartWithoutUsers(): Promise<void> {
     const aclfile = this.redis.aclfilePath;
     if (!aclfile) throw new Error('the users-lost fault needs a redis-server with an aclfile');
-    const restarted = this.healWatch.usersLost(Date.now());
+    const restarted = this.probe.usersLost(Date.now());
     for (let attempt = 1; ; attempt++) {
       await this.redis.stop();
       const kept = (await readFile(aclfile, 'utf8')).split('\n').filter((line) => !/^user rotor_[0-9a-f]{32}_[01] /.test(line));
@@ -208,53 +262,61 @@ export class FaultInjector {
     const restartedAt = Date.now();
     this.counts.usersLostRestarts++;
     restarted(restartedAt);
-    const healed = await this.healWatch.allHealedSince(restartedAt, restartedAt + this.healWatch.allowedMs);
+    const healed = await this.probe.allHealedSince(restartedAt, restartedAt + this.probe.allowedMs);
     const ms = Date.now() - restartedAt;
     this.counts.healedWithinMs.push(healed ? ms : null);
     this.log(healed
       ? `every served credential authenticates again ${(ms / 1000).toFixed(1)} s after Redis lost its users`
-      : `served credentials still broken ${(ms / 1000).toFixed(1)} s after Redis lost its users (allowed ${this.healWatch.allowedMs / 1000} s)`);
+      : `served credentials still broken ${(ms / 1000).toFixed(1)} s after Redis lost its users (allowed ${this.probe.allowedMs / 1000} s)`);
   }
 
-  /** Every service running and ready (for the end of the run). */
+  /** Every service instance running and ready (for the end of the run). */
   async ensureAllRunning(): Promise<void> {
     await this.watching;
-    for (const service of SERVICES) {
-      if (!this.platform.isRunning(service)) await this.revive(service);
+    for (const i of this.platform.instanceNumbers()) {
+      for (const service of SERVICES) {
+        if (!this.platform.isRunning(service, i)) await this.revive(service, i);
+      }
     }
   }
 
   private async reviveExited(): Promise<void> {
-    for (const service of SERVICES) {
-      if (this.handling.has(service) || this.platform.isRunning(service)) continue;
-      await this.revive(service);
+    for (const i of this.platform.instanceNumbers()) {
+      for (const service of SERVICES) {
+        if (this.handling.has(id(service, i)) || this.platform.isRunning(service, i)) continue;
+        await this.revive(service, i);
+      }
     }
   }
 
-  private async revive(service: Service): Promise<void> {
+  private async revive(service: Service, instance: number): Promise<void> {
     this.counts.unexpectedExits[service]++;
-    this.log(`UNEXPECTED EXIT: ${service} exited without being killed; starting it again (see ${this.logDir}/${service}.log)`);
-    this.handling.add(service);
+    this.log(`UNEXPECTED EXIT: ${service} #${instance} exited without being killed; starting it again (see ${this.platform.logFile(service, instance)})`);
+    this.handling.add(id(service, instance));
     try {
-      await this.startService(service);
+      await this.startService(service, instance);
     } finally {
-      this.handling.delete(service);
+      this.handling.delete(id(service, instance));
     }
   }
 
   /** A start can fail while a dependency is itself restarting; a few tries, then give up loudly. */
-  private async startService(service: Service): Promise<void> {
+  private async startService(service: Service, instance: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.platform.start(service);
+        await this.platform.start(service, {}, instance);
         return;
       } catch (e) {
         if (attempt >= 3) throw e;
-        this.log(`${service} did not start (${(e as Error).message}); trying again`);
-        await this.platform.stop(service, 'SIGKILL');
+        this.log(`${service} #${instance} did not start (${(e as Error).message}); trying again`);
+        await this.platform.stop(service, 'SIGKILL', instance);
       }
     }
   }
+}
+
+function id(service: Service, instance: number): string {
+  return `${service}#${instance}`;
 }
 
 /**

@@ -31,6 +31,12 @@ export interface ChaosOptions {
   basePort: number;
   kafkaPort: number;
   databaseSuffix: string;
+  /** Instances of every service (1–4); faults kill one instance at a time. */
+  instances: number;
+  /** Kafka nodes: 1, or a 3-node KRaft cluster (replication factor 3, min.insync.replicas 2). */
+  brokers: number;
+  /** kill -9 of one Kafka node of a cluster, started again after a while (the others keep serving). */
+  brokerKills: number;
   /** Hard limit of the whole run; past it the run stops and fails. */
   maxMinutes: number;
   /** Where the JSON report goes (relative to the repository). */
@@ -40,7 +46,7 @@ export interface ChaosOptions {
 const USAGE = `usage: npm run chaos -- [--smoke] [--rotations N] [--configs N] [--kills N] [--long-outages N] [--kafka-restarts N]
   [--redis-restarts N] [--users-lost-restarts N] [--verify-interval-seconds N] [--heal-seconds N] [--restart-postgres | --no-restart-postgres] [--churn N] [--probe-interval-ms N]
   [--request-rate N] [--lease-seconds N] [--seed N] [--base-port N] [--kafka-port N] [--database-suffix S]
-  [--max-minutes N] [--report FILE]`;
+  [--instances N] [--brokers 1|3] [--broker-kills N] [--max-minutes N] [--report FILE]`;
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const smoke = argv.includes('--smoke');
@@ -49,19 +55,20 @@ export function parseOptions(argv: string[]): ChaosOptions {
         smoke, rotations: 30, configs: 8, kills: 5, longOutages: 0, kafkaRestarts: 1, redisRestarts: 1, usersLostRestarts: 1,
         verifyIntervalSeconds: 5, healSeconds: 30, restartPostgres: false, churn: 1,
         probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: lanePort(24180),
-        kafkaPort: lanePort(24192), databaseSuffix: laneSuffix('_chaos_smoke'), maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
+        kafkaPort: lanePort(24192), databaseSuffix: laneSuffix('_chaos_smoke'), instances: 1, brokers: 1, brokerKills: 0, maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
       }
     : {
         smoke, rotations: 1000, configs: 30, kills: 25, longOutages: 1, kafkaRestarts: 2, redisRestarts: 2, usersLostRestarts: 2,
         verifyIntervalSeconds: 10, healSeconds: 60, restartPostgres: true, churn: 4,
         probeIntervalMs: 10, requestRate: 12, leaseSeconds: 60, seed: Date.now() % 1_000_000, basePort: lanePort(24080),
-        kafkaPort: lanePort(24092), databaseSuffix: laneSuffix('_chaos'), maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
+        kafkaPort: lanePort(24092), databaseSuffix: laneSuffix('_chaos'), instances: 1, brokers: 1, brokerKills: 0, maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
       };
   const int = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number >= ${min}, got "${value ?? ''}"\n${USAGE}`);
     return n;
   };
+  let brokerKillsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i];
@@ -91,6 +98,9 @@ export function parseOptions(argv: string[]): ChaosOptions {
         o.databaseSuffix = s;
         break;
       }
+      case '--instances': o.instances = int(flag, next(), 1); break;
+      case '--brokers': o.brokers = int(flag, next(), 1); break;
+      case '--broker-kills': o.brokerKills = int(flag, next(), 0); brokerKillsGiven = true; break;
       case '--max-minutes': o.maxMinutes = int(flag, next(), 1); break;
       case '--report': o.reportFile = next() ?? o.reportFile; break;
       case '--help':
@@ -102,5 +112,10 @@ export function parseOptions(argv: string[]): ChaosOptions {
         throw new Error(`unknown option "${flag}"\n${USAGE}`);
     }
   }
+  if (o.instances > 4) throw new Error(`--instances takes 1 to 4, got ${o.instances}\n${USAGE}`);
+  if (o.brokers !== 1 && o.brokers !== 3) throw new Error(`--brokers takes 1 or 3, got ${o.brokers}\n${USAGE}`);
+  if (o.brokerKills > 0 && o.brokers === 1) throw new Error(`--broker-kills needs a cluster (--brokers 3): a single broker's restart is --kafka-restarts\n${USAGE}`);
+  // A cluster is there to lose a node: by default a run kills one (two in a full run).
+  if (!brokerKillsGiven && o.brokers === 3) o.brokerKills = o.smoke ? 1 : 2;
   return o;
 }

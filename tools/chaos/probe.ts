@@ -42,16 +42,29 @@ export interface ProbeCounts {
   /** Served credentials Redis rejected within the allowed time after it lost Rotor's users: awaiting the heal, not violations. */
   awaitingHeal: number;
   violations: number;
+  /**
+   * Reads that count for availability (none of the read path down on purpose: no Postgres
+   * restart, no outage of every secret-store instance), and how many the API did not answer.
+   */
+  readsCounted: number;
+  unavailableCounted: number;
 }
 
 export class Probe implements HealWatch {
   readonly counts: ProbeCounts = {
     reads: 0, authenticated: 0, apiUnavailable: 0, apiInternalErrors: 0, redisUnavailable: 0, staleReads: 0, awaitingHeal: 0, violations: 0,
+    readsCounted: 0, unavailableCounted: 0,
   };
   /** When Redis lost Rotor's users, and until when a rejected served credential is awaited healing. */
   private readonly healWindows: Array<{ from: number; until: number }> = [];
   /** Per rotation: when the last read that authenticated started. */
   private readonly lastAuthenticated = new Map<string, number>();
+  /**
+   * Set by the fault injector while a fault takes the read path down on purpose (Postgres
+   * restarting, every instance of the secret store killed): reads then are left out of the
+   * availability figure, which is about one instance down at a time.
+   */
+  outageOnPurpose: string | null = null;
   readonly violations: Violation[] = [];
   /** Why the API was unavailable: 'network' or the HTTP status, with how often. */
   readonly unavailableBy: Record<string, number> = {};
@@ -89,6 +102,12 @@ export class Probe implements HealWatch {
 
   /** Rotation-milliseconds spent probing, to tell the cadence achieved (reads per rotation per second). */
   private probedMs = 0;
+
+  /** Share of the counted reads (none of the read path down on purpose) that the API answered (1 when there were none). */
+  availability(): number {
+    const { readsCounted: reads, unavailableCounted: unavailable } = this.counts;
+    return reads === 0 ? 1 : (reads - unavailable) / reads;
+  }
 
   /** How often each rotation was read on average: one read every this many ms. */
   averageIntervalMs(): number {
@@ -130,8 +149,13 @@ export class Probe implements HealWatch {
 
   private async probeOnce(target: ProbeTarget, auth: AuthChecker): Promise<void> {
     const readAt = Date.now();
+    const duringOutage = this.outageOnPurpose !== null;
     const read = await this.api.readSecrets(target);
     this.counts.reads++;
+    if (!duringOutage && this.outageOnPurpose === null) {
+      this.counts.readsCounted++;
+      if (read.kind === 'unavailable') this.counts.unavailableCounted++;
+    }
     if (read.kind === 'unavailable' && read.status === 500) {
       this.counts.apiInternalErrors++;
       return;

@@ -18,6 +18,8 @@ export interface ChaosReport {
   probe: ProbeCounts;
   /** One read of each rotation every this many ms, on average (the pause is --probe-interval-ms). */
   probeAverageIntervalMs: number;
+  /** Share of the probe's reads the API answered, outside the Postgres restart and whole-service outages. */
+  readAvailability: number;
   probeUnavailableBy: Record<string, number>;
   violations: Violation[];
   audit: AuditResult;
@@ -32,11 +34,17 @@ export interface ChaosResult {
   killsTotal: number;
   unexpectedExits: number;
   kafkaRestarts: number;
+  brokerKills: number;
   redisRestarts: number;
   usersLostRestarts: number;
   /** Per users-lost restart: ms until every served credential authenticated again (null: not within the allowed time). */
   healedWithinMs: Array<number | null>;
   postgresRestarts: number;
+  instances: number;
+  brokers: number;
+  /** Per cent of reads answered with one instance down at a time (outside the Postgres restart and whole-service outages), to two decimals. */
+  readAvailabilityPercent: number;
+  partitionMoveMs: number[];
   probeReads: number;
   probeAuthenticated: number;
   apiUnavailable: number;
@@ -79,7 +87,19 @@ export function failures(r: ChaosReport): string[] {
     [a.versionsVsCompletions.length, 'rotations whose secret versions do not match their completed jobs'],
     [a.activeIndexMismatches.length, 'rotations whose active index differs from the served user'],
   ];
-  return found.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const why = found.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  // Running several instances is for availability: one down at a time must not show.
+  if (r.options.instances > 1 && r.readAvailability < READ_AVAILABILITY_GOAL) {
+    why.push(`reads answered ${percent(r.readAvailability)} % of the time with one instance down at a time (goal with ${r.options.instances} instances: ${READ_AVAILABILITY_GOAL * 100} %)`);
+  }
+  return why;
+}
+
+/** With two or more instances of every service, the share of reads the API must answer while one instance is down at a time. */
+export const READ_AVAILABILITY_GOAL = 0.999;
+
+function percent(share: number): number {
+  return Math.floor(share * 10_000) / 100;
 }
 
 export function result(r: ChaosReport): ChaosResult {
@@ -93,10 +113,15 @@ export function result(r: ChaosReport): ChaosResult {
     killsTotal: Object.values(r.faults.kills).reduce((x, y) => x + y, 0),
     unexpectedExits: Object.values(r.faults.unexpectedExits).reduce((x, y) => x + y, 0),
     kafkaRestarts: r.faults.kafkaRestarts,
+    brokerKills: r.faults.brokerKills,
     redisRestarts: r.faults.redisRestarts,
     usersLostRestarts: r.faults.usersLostRestarts,
     healedWithinMs: r.faults.healedWithinMs,
     postgresRestarts: r.faults.postgresRestarts,
+    instances: r.options.instances,
+    brokers: r.options.brokers,
+    readAvailabilityPercent: percent(r.readAvailability),
+    partitionMoveMs: r.faults.partitionMoveMs,
     probeReads: r.probe.reads,
     probeAuthenticated: r.probe.authenticated,
     apiUnavailable: r.probe.apiUnavailable,
@@ -125,7 +150,7 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   const a = r.audit;
   const lines: string[] = [];
   const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(44)} ${value}`);
-  lines.push('', `Chaos run: ${r.seconds} s, seed ${r.options.seed}${r.options.smoke ? ' (smoke)' : ''}`);
+  lines.push('', `Chaos run: ${r.seconds} s, seed ${r.options.seed}${r.options.smoke ? ' (smoke)' : ''}, ${r.options.instances} instance(s) of each service, ${r.options.brokers} Kafka node(s)`);
   lines.push('rotations');
   row('manual requests accepted', r.workload.accepted);
   row('  refused: one in flight (409)', r.workload.inFlightRefusals);
@@ -141,6 +166,14 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   row('kills in total', Object.values(r.faults.kills).reduce((x, y) => x + y, 0));
   row('services that exited by themselves', Object.entries(r.faults.unexpectedExits).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 0);
   row('Kafka broker restarts', r.faults.kafkaRestarts);
+  if (r.options.brokers > 1) row(`kill -9 of one Kafka node (of ${r.options.brokers})`, r.faults.brokerKills);
+  if (r.options.instances > 1) {
+    const moves = [...r.faults.partitionMoveMs].sort((x, y) => x - y);
+    row(
+      'partitions of a killed instance moved in (ms)',
+      moves.length === 0 ? 'not measured' : `min ${moves[0]}, median ${moves[Math.floor(moves.length / 2)]}, max ${moves[moves.length - 1]} (${moves.length} kills)`,
+    );
+  }
   row('redis-server restarts', r.faults.redisRestarts);
   row('Redis restarted without its users', r.faults.usersLostRestarts);
   row('  all served credentials authenticate after',
@@ -155,6 +188,10 @@ export function printReport(r: ChaosReport, log: (line: string) => void): void {
   row('  Redis unavailable (not a violation)', r.probe.redisUnavailable);
   row('  stale reads (previous credential retired)', r.probe.staleReads);
   row('  rejected while awaiting the heal (allowed)', r.probe.awaitingHeal);
+  row(
+    '  read availability, one instance down at a time',
+    `${percent(r.readAvailability)} % (${r.probe.readsCounted - r.probe.unavailableCounted} of ${r.probe.readsCounted} reads outside the Postgres restart and whole-service outages; ${r.options.instances} instance(s) of each service)`,
+  );
   row('  VIOLATIONS', r.probe.violations);
   lines.push('audit');
   row('stuck in flight', a.stuck.length);
