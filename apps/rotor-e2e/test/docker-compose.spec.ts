@@ -71,3 +71,58 @@ describe('docker-compose.yml', () => {
     expect(compose.services['gateway'].ports).toEqual([`${defaultPort('gateway')}:${defaultPort('gateway')}`]);
   });
 });
+
+/**
+ * docker-compose.scaled.yml laid over docker-compose.yml, merged as `docker compose -f … -f …`
+ * does: a service's mappings (environment, depends_on) key by key, everything else replaced.
+ */
+function scaledStack(): Record<string, ComposeService> {
+  const override = parse(readFileSync(join(ROOT, 'docker-compose.scaled.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+  const merged: Record<string, ComposeService> = { ...compose.services };
+  for (const [name, service] of Object.entries(override.services)) {
+    const base = compose.services[name] ?? {};
+    merged[name] = {
+      ...base,
+      ...service,
+      environment: { ...base.environment, ...service.environment },
+      depends_on: { ...base.depends_on, ...service.depends_on },
+    };
+  }
+  return merged;
+}
+
+describe('docker-compose.scaled.yml', () => {
+  const stack = scaledStack();
+  const nodes = ['kafka', 'kafka-2', 'kafka-3'];
+
+  it('runs a 3-node KRaft cluster: one quorum, replication factor 3, min.insync.replicas 2', () => {
+    const envs = nodes.map((n) => stack[n].environment ?? {});
+    expect(envs.map((e) => Number(e['KAFKA_NODE_ID']))).toEqual([1, 2, 3]);
+    for (const [i, e] of envs.entries()) {
+      expect(e['KAFKA_CONTROLLER_QUORUM_VOTERS']).toBe('1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect(e['KAFKA_ADVERTISED_LISTENERS']).toBe(`PLAINTEXT://${nodes[i]}:9092`);
+      expect(Number(e['KAFKA_DEFAULT_REPLICATION_FACTOR'])).toBe(3);
+      expect(Number(e['KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR'])).toBe(3);
+      expect(Number(e['KAFKA_MIN_INSYNC_REPLICAS'])).toBe(2);
+    }
+  });
+
+  it.each(APPS)('runs two instances of %s, configured alike, on every Kafka node', (app) => {
+    const [first, second] = [stack[app], stack[`${app}-2`]];
+    expect(second.build?.args?.['APP']).toBe(app);
+    expect(second.healthcheck?.test.join(' ')).toContain('/health/ready');
+    expect(second.depends_on?.['migrate']?.condition).toBe('service_completed_successfully');
+    expect(second.environment).toEqual(first.environment);
+    expect(first.environment?.['KAFKA_BROKERS']).toBe('kafka:9092,kafka-2:9092,kafka-3:9092');
+    for (const node of nodes) expect(first.depends_on?.[node]?.condition).toBe('service_healthy');
+    const code = sourceOf(join(ROOT, 'apps', app, 'src')) + libsSource;
+    for (const name of Object.keys(second.environment ?? {})) expect({ app, name, read: code.includes(`'${name}'`) }).toEqual({ app, name, read: true });
+  });
+
+  it('tells every caller both instances of the services it calls, and publishes both gateways', () => {
+    const both = (service: string) => `http://${service}:${defaultPort(service)},http://${service}-2:${defaultPort(service)}`;
+    expect(stack['gateway'].environment).toMatchObject({ ROTATION_CONFIG_URL: both('rotation-config'), SECRET_STORE_URL: both('secret-store'), ALERTS_URL: both('alerts') });
+    expect(stack['rotation-config'].environment?.['SECRET_STORE_URL']).toBe(both('secret-store'));
+    expect([...(stack['gateway'].ports ?? []), ...(stack['gateway-2'].ports ?? [])]).toEqual(['8080:8080', '8086:8080']);
+  });
+});
