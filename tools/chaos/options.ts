@@ -69,6 +69,8 @@ export function parseOptions(argv: string[]): ChaosOptions {
     return n;
   };
   let brokerKillsGiven = false;
+  let kafkaRestartsGiven = false;
+  let maxMinutesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = () => argv[++i];
@@ -78,7 +80,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--configs': o.configs = int(flag, next(), 1); break;
       case '--kills': o.kills = int(flag, next(), 0); break;
       case '--long-outages': o.longOutages = int(flag, next(), 0); break;
-      case '--kafka-restarts': o.kafkaRestarts = int(flag, next(), 0); break;
+      case '--kafka-restarts': o.kafkaRestarts = int(flag, next(), 0); kafkaRestartsGiven = true; break;
       case '--redis-restarts': o.redisRestarts = int(flag, next(), 0); break;
       case '--users-lost-restarts': o.usersLostRestarts = int(flag, next(), 0); break;
       case '--verify-interval-seconds': o.verifyIntervalSeconds = int(flag, next(), 1); break;
@@ -101,7 +103,7 @@ export function parseOptions(argv: string[]): ChaosOptions {
       case '--instances': o.instances = int(flag, next(), 1); break;
       case '--brokers': o.brokers = int(flag, next(), 1); break;
       case '--broker-kills': o.brokerKills = int(flag, next(), 0); brokerKillsGiven = true; break;
-      case '--max-minutes': o.maxMinutes = int(flag, next(), 1); break;
+      case '--max-minutes': o.maxMinutes = int(flag, next(), 1); maxMinutesGiven = true; break;
       case '--report': o.reportFile = next() ?? o.reportFile; break;
       case '--help':
       case '-h':
@@ -117,5 +119,9 @@ export function parseOptions(argv: string[]): ChaosOptions {
   if (o.brokerKills > 0 && o.brokers === 1) throw new Error(`--broker-kills needs a cluster (--brokers 3): a single broker's restart is --kafka-restarts\n${USAGE}`);
   // A cluster is there to lose a node: by default a run kills one (two in a full run).
   if (!brokerKillsGiven && o.brokers === 3) o.brokerKills = o.smoke ? 1 : 2;
+  // A smoke run on a cluster kills a node instead of restarting all three (a minute or more).
+  if (!kafkaRestartsGiven && o.smoke && o.brokers === 3) o.kafkaRestarts = 0;
+  // Twelve service processes and three brokers take longer to start and settle.
+  if (!maxMinutesGiven && o.smoke && (o.instances > 1 || o.brokers > 1)) o.maxMinutes = 12;
   return o;
 }
