@@ -143,6 +143,40 @@ describe('OutboxRelay', () => {
     expect(standby.isActive()).toBe(true);
   }, 30_000);
 
+  it('hands the outbox to a standby in another process within seconds of a kill -9 of the active one', async () => {
+    const { ds, url, store } = await database('relay_takeover');
+    const key = `rot-${uniqueSuffix()}`;
+    await store.append(key, 0, Array.from({ length: 10 }, (_, i) => due(key, i + 1)));
+    const collector = await collect([key]);
+
+    // The active relay, in a process of its own, hangs after its first batch holding the lock.
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'relay-child.ts'), url, brokers.join(','), '4', '1'], {
+      cwd: workspace,
+      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    cleanup.push(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    await waitFor(() => stdout.includes('PUBLISHED 1'), { timeoutMs: 20_000, message: 'the child relay to publish its first batch' });
+    // Polling the lock at the services' default (1 s), so the measured time is a deployment's.
+    const standby = relay(ds, { pollIntervalMs: 1000 });
+    await standby.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(standby.isActive()).toBe(false);
+
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(() => standby.isActive(), { timeoutMs: 10_000, intervalMs: 10, message: 'the standby relay to take over' });
+    console.log(`standby relay active ${Date.now() - killedAt} ms after the active one was killed -9`);
+    await collector.waitFor((ms) => new Set(ms.map(eventIdOf)).size === 10, 20_000);
+  }, 60_000);
+
   it('is woken by the commit NOTIFY, not by its poll', async () => {
     const { ds, store } = await database('relay_listen');
     const key = `rot-${uniqueSuffix()}`;
