@@ -3,7 +3,7 @@ import { KAFKA } from '@rotor/messaging';
 import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-runtime';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { AlertsConsumer } from '../consumer/alerts.consumer';
+import { AlertsConsumer } from '../inbound/alerts.consumer';
 import { DeliveryLoop } from '../delivery/delivery-loop.service';
 
 /** Ready = Postgres answers, the Kafka cluster answers, the consumer and the delivery loop run. */

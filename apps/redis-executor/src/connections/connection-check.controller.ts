@@ -3,8 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ErrorBody, InternalTokenGuard } from '@rotor/service-runtime';
 import { RotorError } from '@rotor/util';
 import type { Response } from 'express';
-import { RedisConnectionCheckSchema, RotationProviderError, RotationProviders } from '../providers';
-import { ROTATION_PROVIDERS } from '../tokens';
+import { ROTATION_PROVIDERS, RedisConnectionCheckSchema, RotationProviderError, RotationProviders } from '../providers';
 
 /**
  * The gateway's connection check: can Rotor reach this Redis deployment with these admin

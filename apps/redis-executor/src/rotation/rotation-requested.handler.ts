@@ -7,9 +7,8 @@ import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { findJob, lockRotation, recordRotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
-import { IssuedCredential, RotationProviderError, RotationProviders } from '../providers';
-import { ExecutorConfig } from '../executor.config';
-import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from '../tokens';
+import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
+import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
 import { providerTypeOf } from './provider-type';
 import { VerificationTargets } from '../verification/verification-targets';
 
@@ -49,7 +48,7 @@ export class RotationRequestedHandler {
 
   constructor(
     @Inject(ROTATION_PROVIDERS) private readonly providers: RotationProviders,
-    @Inject(ENVELOPE_CIPHER) private readonly cipher: EnvelopeCipher,
+    private readonly cipher: EnvelopeCipher,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: ExecutorMetrics,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,

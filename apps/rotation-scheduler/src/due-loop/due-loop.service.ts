@@ -4,7 +4,7 @@ import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-run
 import { Kafka } from 'kafkajs';
 import { CLOCK, Clock } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler-config';
+import { SCHEDULER_CONFIG, SchedulerConfig } from '../config';
 import { SchedulerRules } from '../schedule/scheduler-settings';
 import { SCHEDULER_RULES } from '../schedule/scheduler-tokens';
 import { DueLoop } from './due-loop';

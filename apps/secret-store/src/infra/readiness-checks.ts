@@ -3,7 +3,7 @@ import { KAFKA } from '@rotor/messaging';
 import { kafkaCheck, postgresCheck, ReadinessRegistry } from '@rotor/service-runtime';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { SecretStoreConsumer } from '../consumer/secret-store.consumer';
+import { SecretStoreConsumer } from '../inbound/secret-store.consumer';
 
 /** Ready = Postgres answers, the Kafka cluster answers and the consumer is running. */
 @Injectable()

@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ConsumerRunner, KAFKA } from '@rotor/messaging';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { ExecutorConfig } from '../executor.config';
-import { EXECUTOR_CONFIG } from '../tokens';
-import { RevocationRequestedHandler } from './revocation-requested.handler';
-import { RotationRequestedHandler } from './rotation-requested.handler';
+import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
+import { RevocationRequestedHandler } from '../rotation/revocation-requested.handler';
+import { RotationRequestedHandler } from '../rotation/rotation-requested.handler';
 import { ServedCredentialsHandler } from '../verification/served-credentials.handler';
 
 /**

@@ -1,10 +1,15 @@
 import { Topic, TOPICS } from '@rotor/contracts';
+import { loadRootKey } from '@rotor/crypto';
 import { envBool, envInt, envString } from '@rotor/util';
-import { defaultDatabaseUrl } from './data-source';
+import { databaseUrlFromEnv } from './data-source';
 import { VerificationSettings } from './verification/verification-outcome';
+
+export const SERVICE_NAME = 'redis-executor';
 
 export interface ExecutorConfig {
   databaseUrl: string;
+  /** Unseals connection passwords and seals issued credentials (ROTOR_ROOT_KEY or ROTOR_ROOT_KEY_FILE). */
+  rootKey: Buffer;
   /** Kafka consumer group, and the inbox's consumer name. */
   groupId: string;
   /** Where RotationRequested / RevocationRequested arrive; tests use a topic of their own. */
@@ -21,16 +26,19 @@ export interface ExecutorConfig {
   verification?: VerificationSettings;
 }
 
-export const SERVICE_NAME = 'redis-executor';
+/** Injection token of the ExecutorConfig. */
+export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
 
-export function executorConfigFromEnv(): ExecutorConfig {
+/** The executor's settings from the environment, read once at start (README.md lists them). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig {
   return {
-    databaseUrl: defaultDatabaseUrl(),
-    groupId: envString('EXECUTOR_GROUP_ID', SERVICE_NAME),
+    databaseUrl: databaseUrlFromEnv(env),
+    rootKey: loadRootKey({ env }),
+    groupId: envString('EXECUTOR_GROUP_ID', SERVICE_NAME, env),
     rotationTopic: TOPICS.rotationEvents,
-    kafkaClientId: envString('KAFKA_CLIENT_ID', SERVICE_NAME),
-    leaseMs: envInt('ROTOR_ROTATION_LEASE_SECONDS', 300) * 1000,
-    verification: verificationFromEnv(),
+    kafkaClientId: envString('KAFKA_CLIENT_ID', SERVICE_NAME, env),
+    leaseMs: envInt('ROTOR_ROTATION_LEASE_SECONDS', 300, env) * 1000,
+    verification: verificationFromEnv(env),
   };
 }
 

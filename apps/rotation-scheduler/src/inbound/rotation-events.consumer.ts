@@ -4,7 +4,7 @@ import { ConsumerRunner, KAFKA, ensureTopics } from '@rotor/messaging';
 import { CLOCK, Clock } from '@rotor/util';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { SCHEDULER_CONFIG, SchedulerConfig } from '../config/scheduler-config';
+import { SCHEDULER_CONFIG, SchedulerConfig } from '../config';
 import { SchedulerRules } from '../schedule/scheduler-settings';
 import { SCHEDULER_RULES } from '../schedule/scheduler-tokens';
 import { rotationEventHandlers } from './rotation-event.handlers';

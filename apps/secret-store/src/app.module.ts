@@ -5,9 +5,9 @@ import { EnvelopeCipher } from '@rotor/crypto';
 import { MessagingModule } from '@rotor/messaging';
 import { ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK } from '@rotor/util';
-import { SECRET_STORE_CONFIG, SecretStoreConfig } from './config';
-import { SecretStoreConsumer } from './consumer/secret-store.consumer';
+import { SECRET_STORE_CONFIG, SERVICE_NAME, SecretStoreConfig, loadConfig } from './config';
 import { createAppDataSource } from './data-source';
+import { SecretStoreConsumer } from './inbound/secret-store.consumer';
 import { ReadinessChecks } from './infra/readiness-checks';
 import { RotationCommandHandlers } from './rotations/commands/handlers';
 import { GeneratedCredentialsController } from './rotations/generated-credentials.controller';
@@ -21,20 +21,18 @@ import { SecretSealer } from './secrets/secret-sealer';
 import { SecretRepository } from './secrets/secret.repository';
 import { SecretKeysController, SecretsController } from './secrets/secrets.controller';
 
-export const SECRET_STORE_NAME = 'secret-store';
-
 /** The secret store: raw-secrets and generated-credentials API, and the rotation consumer. */
 @Module({})
-export class SecretStoreModule {
-  static forRoot(config: SecretStoreConfig): DynamicModule {
+export class AppModule {
+  static forRoot(config: SecretStoreConfig = loadConfig()): DynamicModule {
     return {
-      module: SecretStoreModule,
+      module: AppModule,
       imports: [
-        ServiceRuntimeModule.forRoot({ name: SECRET_STORE_NAME }),
+        ServiceRuntimeModule.forRoot({ name: SERVICE_NAME }),
         CqrsModule.forRoot({ rethrowUnhandled: true }),
         // Migrations run before boot (tools/migrate.ts); the app never changes its schema.
         TypeOrmModule.forRootAsync({ useFactory: () => ({ ...createAppDataSource(config.databaseUrl).options, retryAttempts: 3 }) }),
-        MessagingModule.forRoot({ clientId: SECRET_STORE_NAME }),
+        MessagingModule.forRoot({ clientId: SERVICE_NAME }),
       ],
       controllers: [SecretsController, SecretKeysController, GeneratedCredentialsController],
       providers: [

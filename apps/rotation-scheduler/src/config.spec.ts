@@ -1,8 +1,8 @@
-import { loadSchedulerConfig } from './scheduler-config';
+import { loadConfig } from './config';
 
-describe('loadSchedulerConfig', () => {
+describe('loadConfig', () => {
   it('defaults to 50 rotations per second, a 5 minute lease, and intervals in days', () => {
-    const config = loadSchedulerConfig({});
+    const config = loadConfig({});
     expect(config).toMatchObject({
       consumerGroup: 'rotation-scheduler',
       maxPerSecond: 50,
@@ -14,11 +14,11 @@ describe('loadSchedulerConfig', () => {
   });
 
   it('counts intervals in minutes under ROTOR_DEV_MINUTES=1', () => {
-    expect(loadSchedulerConfig({ ROTOR_DEV_MINUTES: '1' }).unit).toBe('minutes');
+    expect(loadConfig({ ROTOR_DEV_MINUTES: '1' }).unit).toBe('minutes');
   });
 
   it('names the variable of a bad value', () => {
-    expect(() => loadSchedulerConfig({ ROTOR_SCHEDULER_MAX_PER_SECOND: '0' })).toThrow('ROTOR_SCHEDULER_MAX_PER_SECOND must be at least 1');
-    expect(() => loadSchedulerConfig({ ROTOR_ROTATION_LEASE_SECONDS: 'soon' })).toThrow('ROTOR_ROTATION_LEASE_SECONDS must be a whole number');
+    expect(() => loadConfig({ ROTOR_SCHEDULER_MAX_PER_SECOND: '0' })).toThrow('ROTOR_SCHEDULER_MAX_PER_SECOND must be at least 1');
+    expect(() => loadConfig({ ROTOR_ROTATION_LEASE_SECONDS: 'soon' })).toThrow('ROTOR_ROTATION_LEASE_SECONDS must be a whole number');
   });
 });

@@ -1,6 +1,8 @@
 import { DEFAULT_RETRY_POLICY, RetryPolicy, ScheduleUnit } from '@rotor/rotation-domain';
-import { envBool, envInt, envString } from '@rotor/util';
-import { DEFAULT_DATABASE_URL } from '../data-source';
+import { Clock, envBool, envInt, envString, systemClock } from '@rotor/util';
+import { databaseUrlFromEnv } from './data-source';
+
+export const SERVICE_NAME = 'rotation-scheduler';
 
 export interface SchedulerConfig {
   databaseUrl: string;
@@ -12,16 +14,18 @@ export interface SchedulerConfig {
   maxSleepMs: number;
   retryPolicy: RetryPolicy;
   unit: ScheduleUnit;
+  /** The system clock; tests pass a ManualClock. */
+  clock: Clock;
 }
 
 /** Injection token of the SchedulerConfig. */
 export const SCHEDULER_CONFIG = Symbol('SCHEDULER_CONFIG');
 
 /** Reads the scheduler's settings (README.md lists them); a bad value names its variable. */
-export function loadSchedulerConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
   return {
-    databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
-    consumerGroup: envString('ROTOR_SCHEDULER_GROUP', 'rotation-scheduler', env),
+    databaseUrl: databaseUrlFromEnv(env),
+    consumerGroup: envString('ROTOR_SCHEDULER_GROUP', SERVICE_NAME, env),
     leaseMs: positive('ROTOR_ROTATION_LEASE_SECONDS', 300, env) * 1000,
     maxPerSecond: positive('ROTOR_SCHEDULER_MAX_PER_SECOND', 50, env),
     batchSize: positive('ROTOR_SCHEDULER_BATCH_SIZE', 100, env),
@@ -33,6 +37,7 @@ export function loadSchedulerConfig(env: NodeJS.ProcessEnv = process.env): Sched
     },
     // The demo setting rotation-config reads too: both must count intervals the same way.
     unit: envBool('ROTOR_DEV_MINUTES', false, env) ? 'minutes' : 'days',
+    clock: systemClock,
   };
 }
 
