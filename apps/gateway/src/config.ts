@@ -1,6 +1,7 @@
-import { envInt, envString } from '@rotor/util';
+import { Clock, envInt, envString, systemClock } from '@rotor/util';
+import { databaseUrlFromEnv } from './data-source';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rotor_gateway';
+export const SERVICE_NAME = 'gateway';
 
 /** Everything the gateway reads from its environment, read once at start. */
 export interface GatewayConfig {
@@ -23,17 +24,20 @@ export interface GatewayConfig {
   auditReads: boolean;
   /** Publish audit records to `rotor.audit.v1` from the gateway's outbox (GATEWAY_AUDIT_RELAY, default true). */
   auditRelay: boolean;
+  /** The system clock; tests may pass another. */
+  clock: Clock;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
-export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+/** The gateway's settings from the environment, read once at start (README.md lists them). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const adminToken = env['ROTOR_ADMIN_TOKEN'] || null;
   if (adminToken !== null && adminToken.length < 32) {
     throw new Error('configuration ROTOR_ADMIN_TOKEN must be at least 32 characters (32 random bytes, base64url, is a good token)');
   }
   return {
-    databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
+    databaseUrl: databaseUrlFromEnv(env),
     rotationConfigUrl: envString('ROTATION_CONFIG_URL', 'http://127.0.0.1:8081', env),
     secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
     alertsUrl: envString('ALERTS_URL', 'http://127.0.0.1:8085', env),
@@ -47,5 +51,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     authCacheMs: envInt('GATEWAY_AUTH_CACHE_MS', 2_000, env),
     auditReads: env['GATEWAY_AUDIT_READS'] !== 'false',
     auditRelay: env['GATEWAY_AUDIT_RELAY'] !== 'false',
+    clock: systemClock,
   };
 }

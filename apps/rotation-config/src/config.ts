@@ -1,13 +1,16 @@
 import { TOPICS, Topic } from '@rotor/contracts';
+import { loadRootKey } from '@rotor/crypto';
 import type { ScheduleUnit } from '@rotor/rotation-domain';
-import { envBool, envInt, envString } from '@rotor/util';
+import { Clock, envBool, envInt, envString, systemClock } from '@rotor/util';
+import { databaseUrlFromEnv } from './data-source';
 
-export const DATABASE_NAME = 'rotor_config';
-export const DEFAULT_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
+export const SERVICE_NAME = 'rotation-config';
 
 /** Everything rotation-config reads from its environment, read once at start. */
 export interface RotationConfigSettings {
   databaseUrl: string;
+  /** Seals connection passwords (ROTOR_ROOT_KEY or ROTOR_ROOT_KEY_FILE). */
+  rootKey: Buffer;
   /** Kafka consumer group (and inbox consumer name) of the result consumers. */
   consumerGroupId: string;
   /**
@@ -36,14 +39,18 @@ export interface RotationConfigSettings {
   secretStoreTimeoutMs: number;
   /** What rotation intervals count: days, or minutes under ROTOR_DEV_MINUTES=1 (demos). */
   scheduleUnit: ScheduleUnit;
+  /** The system clock; tests may pass another. */
+  clock: Clock;
 }
 
 export const ROTATION_CONFIG_SETTINGS = Symbol('ROTATION_CONFIG_SETTINGS');
 
-export function readRotationConfigSettings(env: NodeJS.ProcessEnv = process.env): RotationConfigSettings {
+/** rotation-config's settings from the environment, read once at start. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RotationConfigSettings {
   return {
-    databaseUrl: envString('DATABASE_URL', DEFAULT_DATABASE_URL, env),
-    consumerGroupId: envString('ROTATION_CONFIG_GROUP_ID', 'rotation-config', env),
+    databaseUrl: databaseUrlFromEnv(env),
+    rootKey: loadRootKey({ env }),
+    consumerGroupId: envString('ROTATION_CONFIG_GROUP_ID', SERVICE_NAME, env),
     inboundTopics: [TOPICS.schedulerEvents, TOPICS.executorEvents, TOPICS.secretsInternal],
     initialIssueTimeoutMs: envInt('ROTATION_INITIAL_ISSUE_TIMEOUT_MS', 20_000, env),
     rotateWaitMs: envInt('ROTATION_ROTATE_WAIT_MS', 20_000, env),
@@ -52,5 +59,6 @@ export function readRotationConfigSettings(env: NodeJS.ProcessEnv = process.env)
     secretStoreUrl: envString('SECRET_STORE_URL', 'http://127.0.0.1:8084', env),
     secretStoreTimeoutMs: envInt('SECRET_STORE_TIMEOUT_MS', 5_000, env),
     scheduleUnit: envBool('ROTOR_DEV_MINUTES', false, env) ? 'minutes' : 'days',
+    clock: systemClock,
   };
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/authenticated-identity';
 import { hashToken } from '../auth/tokens';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { actionOf, targetOf } from './audit-actions';
 import { AuditContext, currentAuditContext } from './audit-context';
 import { AuditLogWriter, NewAuditRecord } from './audit-log.writer';

@@ -4,11 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ConsumerRunner, KAFKA, ensureTopics } from '@rotor/messaging';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../config/rotation-config.config';
-import { RecordRotationFailureCommand } from '../commands/record-rotation-failure.command';
-import { RecordRotationSuccessCommand } from '../commands/record-rotation-success.command';
-import { RecordVerificationCommand } from '../commands/record-verification.command';
-import { RequestDueRotationCommand } from '../commands/request-due-rotation.command';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
+import { RecordRotationFailureCommand } from '../rotations/commands/record-rotation-failure.command';
+import { RecordRotationSuccessCommand } from '../rotations/commands/record-rotation-success.command';
+import { RecordVerificationCommand } from '../rotations/commands/record-verification.command';
+import { RequestDueRotationCommand } from '../rotations/commands/request-due-rotation.command';
 
 /**
  * What moves a rotation along besides the API: due times from the scheduler, failures from
@@ -17,7 +17,7 @@ import { RequestDueRotationCommand } from '../commands/request-due-rotation.comm
  * applied once (inbox) in the transaction that appends what it caused.
  */
 @Injectable()
-export class RotationResultsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+export class RotationProgressConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private runner?: ConsumerRunner;
 
   constructor(

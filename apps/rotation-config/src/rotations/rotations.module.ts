@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { RotationCommandHandlers } from './commands/handlers';
-import { RotationResultsConsumer } from './consumers/rotation-results.consumer';
+import { RotationProgressConsumer } from '../inbound/rotation-progress.consumer';
 import { RotationQueryHandlers } from './queries/handlers';
 import { JobOutcomes } from './job-outcomes';
 import { LocationChecks } from './location-checks';
@@ -23,7 +23,7 @@ import { StoredJobs } from './stored-jobs';
     SecretStoreClient,
     StoredJobs,
     LocationChecks,
-    RotationResultsConsumer,
+    RotationProgressConsumer,
     ...RotationCommandHandlers,
     ...RotationQueryHandlers,
   ],

@@ -6,7 +6,7 @@ import {
 } from '@rotor/rotation-domain';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { ConnectionsRepository } from '../../../connections/connections.repository';
 import { UnprocessableError } from '../../../http/unprocessable.error';
 import { LocationChecks } from '../../location-checks';

@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { causedBy } from '@rotor/contracts';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { RotationStore } from '../../rotation.store';
 import { RecordRotationSuccessCommand } from '../record-rotation-success.command';
 import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';

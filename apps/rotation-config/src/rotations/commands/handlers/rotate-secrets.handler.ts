@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ROTATION_ERRORS, rotationNotFound } from '@rotor/rotation-domain';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { JobOutcomes } from '../../job-outcomes';
 import { RotationStore } from '../../rotation.store';
 import { toRotationView } from '../../rotation.view';

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DEFAULT_PERMISSION_SCOPE, RotationParameters, RotationSettings, rotationNotFound } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
 import { RotationStore } from '../../rotation.store';
