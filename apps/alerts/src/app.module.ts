@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TOPICS } from '@rotor/contracts';
 import { EnvelopeCipher } from '@rotor/crypto';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK } from '@rotor/util';
 import { ALERTS_CONFIG, AlertsConfig, SERVICE_NAME, loadConfig } from './config';
 import { createAppDataSource } from './data-source';
@@ -27,6 +28,13 @@ export class AppModule {
         TypeOrmModule.forRootAsync({ useFactory: () => ({ ...createAppDataSource(config.databaseUrl).options, retryAttempts: 3 }) }),
         // Publishes nothing: no outbox relay.
         MessagingModule.forRoot({ clientId: SERVICE_NAME, relay: false }),
+        MessagingModule.forConsumer({
+          groupId: config.consumer.groupId,
+          topics: [TOPICS.rotationEvents, TOPICS.schedulerEvents, TOPICS.secretsPublic],
+          maxAttempts: config.consumer.maxAttempts,
+          backoffMs: config.consumer.backoffMs,
+          handlers: AlertsConsumer,
+        }),
       ],
       controllers: [WebhooksController],
       providers: [
@@ -39,6 +47,7 @@ export class AppModule {
         WebhooksService,
         DeliveryLoop,
         AlertsConsumer,
+        PostgresKafkaReadiness,
         ReadinessChecks,
       ],
     };

@@ -33,6 +33,7 @@ export class AppModule {
           dataSourceFactory: async () => createAppDataSource(config.databaseUrl),
         }),
         MessagingModule.forRoot({ clientId: config.kafkaClientId }),
+        MessagingModule.forConsumer({ groupId: config.groupId, topics: [config.rotationTopic], handlers: ExecutorConsumer }),
       ],
       controllers: [ConnectionCheckController],
       providers: [

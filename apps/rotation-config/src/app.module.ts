@@ -7,6 +7,7 @@ import { CLOCK } from '@rotor/util';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings, SERVICE_NAME, loadConfig } from './config';
 import { ConnectionsModule } from './connections/connections.module';
 import { DatabaseModule } from './database/database.module';
+import { RotationProgressConsumer } from './inbound/rotation-progress.consumer';
 import { RotationsModule } from './rotations/rotations.module';
 
 /**
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         CqrsModule.forRoot({ rethrowUnhandled: true }),
         MessagingModule.forRoot({ clientId: SERVICE_NAME }),
+        MessagingModule.forConsumer({ groupId: config.consumerGroupId, topics: config.inboundTopics, handlers: RotationProgressConsumer }),
         ConnectionsModule,
         RotationsModule,
       ],

@@ -1,15 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TOPICS } from '@rotor/contracts';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK } from '@rotor/util';
 import { DataSource } from 'typeorm';
 import { SCHEDULER_CONFIG, SERVICE_NAME, SchedulerConfig, loadConfig } from './config';
 import { createAppDataSource } from './data-source';
 import { DueLoopService } from './due-loop/due-loop.service';
 import { RotationEventsConsumer } from './inbound/rotation-events.consumer';
-import { SchedulerRules } from './schedule/scheduler-settings';
-import { SCHEDULER_RULES } from './schedule/scheduler-tokens';
+import { SCHEDULER_RULES, SchedulerRules } from './schedule/scheduler-settings';
 
 /**
  * rotation-scheduler: consumes rotation events into its `schedules` table, fires due ones as
@@ -33,6 +33,7 @@ export class AppModule {
           dataSourceFactory: async (opts) => new DataSource(opts as DataSource['options']).initialize(),
         }),
         MessagingModule.forRoot({ clientId: SERVICE_NAME }),
+        MessagingModule.forConsumer({ groupId: config.consumerGroup, topics: [TOPICS.rotationEvents], handlers: RotationEventsConsumer }),
       ],
       providers: [
         { provide: SCHEDULER_CONFIG, useValue: config },
@@ -40,6 +41,7 @@ export class AppModule {
         { provide: CLOCK, useValue: config.clock },
         RotationEventsConsumer,
         DueLoopService,
+        PostgresKafkaReadiness,
       ],
     };
   }

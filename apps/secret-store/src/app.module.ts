@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TOPICS } from '@rotor/contracts';
 import { EnvelopeCipher } from '@rotor/crypto';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK } from '@rotor/util';
 import { SECRET_STORE_CONFIG, SERVICE_NAME, SecretStoreConfig, loadConfig } from './config';
 import { createAppDataSource } from './data-source';
@@ -33,6 +34,13 @@ export class AppModule {
         // Migrations run before boot (tools/migrate.ts); the app never changes its schema.
         TypeOrmModule.forRootAsync({ useFactory: () => ({ ...createAppDataSource(config.databaseUrl).options, retryAttempts: 3 }) }),
         MessagingModule.forRoot({ clientId: SERVICE_NAME }),
+        MessagingModule.forConsumer({
+          groupId: config.consumer.groupId,
+          topics: [TOPICS.executorEvents, TOPICS.rotationEvents],
+          maxAttempts: config.consumer.maxAttempts,
+          backoffMs: config.consumer.backoffMs,
+          handlers: SecretStoreConsumer,
+        }),
       ],
       controllers: [SecretsController, SecretKeysController, GeneratedCredentialsController],
       providers: [
@@ -49,6 +57,7 @@ export class AppModule {
         ...RotationCommandHandlers,
         ...RotationQueryHandlers,
         SecretStoreConsumer,
+        PostgresKafkaReadiness,
         ReadinessChecks,
       ],
     };

@@ -1,10 +1,6 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ConsumerRunner, KAFKA, ensureTopics } from '@rotor/messaging';
-import { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
+import { EventHandlers, InboundHandlers } from '@rotor/messaging';
 import { RecordRotationFailureCommand } from '../rotations/commands/record-rotation-failure.command';
 import { RecordRotationSuccessCommand } from '../rotations/commands/record-rotation-success.command';
 import { RecordVerificationCommand } from '../rotations/commands/record-verification.command';
@@ -13,36 +9,19 @@ import { RequestDueRotationCommand } from '../rotations/commands/request-due-rot
 /**
  * What moves a rotation along besides the API: due times from the scheduler, failures from
  * the executor, the secret store's word that the new credential is served, and the executor's
- * checks of served credentials (a drifted one is healed). Each event is
- * applied once (inbox) in the transaction that appends what it caused.
+ * checks of served credentials (a drifted one is healed). MessagingModule.forConsumer (in
+ * app.module.ts) applies each event once (inbox) in the transaction that appends what it caused.
  */
 @Injectable()
-export class RotationProgressConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private runner?: ConsumerRunner;
+export class RotationProgressConsumer implements InboundHandlers {
+  readonly handlers: EventHandlers;
 
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
-    private readonly commands: CommandBus,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka);
-    this.runner = new ConsumerRunner(this.ds, this.kafka, {
-      groupId: this.settings.consumerGroupId,
-      topics: this.settings.inboundTopics,
-      handlers: {
-        RotationDue: (event, tx) => this.commands.execute(new RequestDueRotationCommand(event, tx)),
-        RotationFailed: (event, tx) => this.commands.execute(new RecordRotationFailureCommand(event, tx)),
-        RotationSecretsStored: (event, tx) => this.commands.execute(new RecordRotationSuccessCommand(event, tx)),
-        CredentialsVerified: (event, tx) => this.commands.execute(new RecordVerificationCommand(event, tx)),
-      },
-    });
-    await this.runner.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.runner?.stop();
+  constructor(commands: CommandBus) {
+    this.handlers = {
+      RotationDue: (event, tx) => commands.execute(new RequestDueRotationCommand(event, tx)),
+      RotationFailed: (event, tx) => commands.execute(new RecordRotationFailureCommand(event, tx)),
+      RotationSecretsStored: (event, tx) => commands.execute(new RecordRotationSuccessCommand(event, tx)),
+      CredentialsVerified: (event, tx) => commands.execute(new RecordVerificationCommand(event, tx)),
+    };
   }
 }

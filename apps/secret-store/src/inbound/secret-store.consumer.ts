@@ -1,64 +1,31 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { TOPICS } from '@rotor/contracts';
-import { ConsumerRunner, KAFKA } from '@rotor/messaging';
-import { Kafka } from 'kafkajs';
-import { DataSource } from 'typeorm';
-import { SECRET_STORE_CONFIG, SecretStoreConfig } from '../config';
+import { EventHandlers, InboundHandlers } from '@rotor/messaging';
 import { ReleaseRotationSecretsCommand } from '../rotations/commands/release-rotation-secrets.command';
 import { SettleTimedOutJobCommand } from '../rotations/commands/settle-timed-out-job.command';
 import { StoreRotatedCredentialsCommand } from '../rotations/commands/store-rotated-credentials.command';
 
 /**
  * Feeds CredentialsRotated and RotationTimedOut (executor events) and RotationDeleted
- * (rotation events) to their command handlers. The runner claims each event in the inbox and runs the handler in one
- * transaction, then commits the offset; every other event on those topics is skipped.
+ * (rotation events) to their command handlers (MessagingModule.forConsumer in app.module.ts).
+ * Each event is claimed in the inbox and handled in one transaction, then its offset is
+ * committed; every other event on those topics is skipped.
  */
 @Injectable()
-export class SecretStoreConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('SecretStoreConsumer');
-  private readonly runner: ConsumerRunner;
-  private running = false;
+export class SecretStoreConsumer implements InboundHandlers {
+  readonly handlers: EventHandlers;
 
-  constructor(
-    ds: DataSource,
-    @Inject(KAFKA) kafka: Kafka,
-    commands: CommandBus,
-    @Inject(SECRET_STORE_CONFIG) config: SecretStoreConfig,
-  ) {
-    this.runner = new ConsumerRunner(ds, kafka, {
-      groupId: config.consumer.groupId,
-      topics: [TOPICS.executorEvents, TOPICS.rotationEvents],
-      maxAttempts: config.consumer.maxAttempts,
-      backoffMs: config.consumer.backoffMs,
-      logger: this.logger,
-      handlers: {
-        CredentialsRotated: async (event, tx) => {
-          await commands.execute(new StoreRotatedCredentialsCommand(event, tx));
-        },
-        RotationTimedOut: async (event, tx) => {
-          await commands.execute(new SettleTimedOutJobCommand(event, tx));
-        },
-        RotationDeleted: async (event, tx) => {
-          await commands.execute(new ReleaseRotationSecretsCommand(event, tx));
-        },
+  constructor(commands: CommandBus) {
+    this.handlers = {
+      CredentialsRotated: async (event, tx) => {
+        await commands.execute(new StoreRotatedCredentialsCommand(event, tx));
       },
-    });
-  }
-
-  /** For readiness: the group has been joined and messages are being consumed. */
-  isRunning(): boolean {
-    return this.running;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
-    this.running = true;
-  }
-
-  // Before TypeORM closes the DataSource: the message in flight finishes and commits first.
-  async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    await this.runner.stop();
+      RotationTimedOut: async (event, tx) => {
+        await commands.execute(new SettleTimedOutJobCommand(event, tx));
+      },
+      RotationDeleted: async (event, tx) => {
+        await commands.execute(new ReleaseRotationSecretsCommand(event, tx));
+      },
+    };
   }
 }
