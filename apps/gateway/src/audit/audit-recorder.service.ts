@@ -4,7 +4,7 @@ import { AuditActor, resultOf } from '@rotor/audit';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/authenticated-identity';
-import { hashToken } from '../auth/tokens';
+import { hashToken } from '../auth/bearer-tokens';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { actionOf, targetOf } from './audit-actions';
 import { AuditContext, currentAuditContext } from './audit-context';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import type { AuthenticatedIdentity } from './authenticated-identity';
 import type { Permission } from './permissions';
-import { hashToken } from './tokens';
+import { hashToken } from './bearer-tokens';
 import { TtlCache } from './ttl-cache';
 
 interface Row {

@@ -39,8 +39,9 @@ const UNTOUCHED = new Set([
  *   anywhere. That is harmless because the target slot is never the active one: the secret
  *   store keeps serving the other slot's credential, which nothing here touches, until a
  *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
- * - Outbox.enqueue takes the event store's global append lock, so it runs last, after the
- *   Redis work: the lock is held for milliseconds, not for a round of network calls.
+ * - The transaction holds the rotation's advisory lock (and, with it, a database connection)
+ *   through the Redis work; Outbox.enqueue takes no lock of its own (only the event store's
+ *   appends do), so where it runs changes nothing but the order of the writes.
  */
 @Injectable()
 export class RotationRequestedHandler {

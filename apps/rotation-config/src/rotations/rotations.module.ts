@@ -5,7 +5,7 @@ import { RotationProgressConsumer } from '../inbound/rotation-progress.consumer'
 import { RotationQueryHandlers } from './queries/handlers';
 import { JobOutcomes } from './job-outcomes';
 import { LocationChecks } from './location-checks';
-import { RotationStore } from './rotation.store';
+import { RotationCommandRunner } from './rotation-command-runner';
 import { RotationsController } from './rotations.controller';
 import { RotationsProjection } from './rotations.projection';
 import { RotationsReadModel } from './rotations.read-model';
@@ -16,7 +16,7 @@ import { StoredJobs } from './stored-jobs';
   imports: [ConnectionsModule],
   controllers: [RotationsController],
   providers: [
-    RotationStore,
+    RotationCommandRunner,
     RotationsProjection,
     RotationsReadModel,
     JobOutcomes,

@@ -39,14 +39,16 @@ export interface ExecuteResult {
 export type CommandsFor = RotationCommand[] | ((state: RotationState) => RotationCommand[]);
 
 /**
- * The write side of the Rotation aggregate: read the stream, decide, then append the events
- * (with the version read, so a concurrent writer makes us start over), their outbox rows and
- * the read model, all in one transaction. A version conflict is retried MAX_APPEND_ATTEMPTS
+ * Runs domain commands against one rotation, the write side of the Rotation aggregate: read
+ * the stream, decide (rotation-domain), map the events to envelopes (rotation-events.mapper),
+ * then append them (with the version read, so a concurrent writer makes us start over), with
+ * their outbox rows, and project them into the read model (rotations.projection), all in one
+ * transaction. A version conflict is retried MAX_APPEND_ATTEMPTS
  * times from a fresh read; a refusal of the aggregate is thrown as its RotorError.
  */
 @Injectable()
-export class RotationStore {
-  private readonly logger = new Logger('RotationStore');
+export class RotationCommandRunner {
+  private readonly logger = new Logger('RotationCommandRunner');
   private readonly events: EventStore;
 
   constructor(
