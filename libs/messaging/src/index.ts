@@ -8,7 +8,6 @@ export type { OutboxRelayOptions } from './outbox-relay';
 export { ConsumerRunner } from './consumer-runner';
 export type { ConsumerRunnerOptions, EventHandlers } from './consumer-runner';
 export { DLQ_HEADERS } from './dead-letter';
-export * from './domain-events';
 export { MessagingModule } from './messaging.module';
 export { KAFKA } from './injection-tokens';
 export type { MessagingModuleOptions } from './messaging.module';
