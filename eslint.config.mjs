@@ -1,6 +1,6 @@
 import nx from '@nx/eslint-plugin';
 
-// Module boundaries (DESIGN.md §3): apps depend on libs, never the reverse; the domain
+// Module boundaries (docs/architecture.md, Services): apps depend on libs, never the reverse; the domain
 // depends on nothing but util and may not import any I/O or framework package.
 const IO_AND_FRAMEWORKS = ['@nestjs/*', 'typeorm', 'kafkajs', 'ioredis', 'pg', 'express'];
 

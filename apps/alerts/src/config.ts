@@ -1,7 +1,9 @@
 import { loadRootKey } from '@rotor/crypto';
 import { Clock, envInt, systemClock } from '@rotor/util';
 import { DEFAULT_DELIVERY_RETRY_POLICY, DeliveryRetryPolicy } from '@rotor/webhooks';
-import { defaultDatabaseUrl } from './data-source';
+import { databaseUrlFromEnv } from './data-source';
+
+export const SERVICE_NAME = 'alerts';
 
 export interface AlertsConfig {
   databaseUrl: string;
@@ -22,11 +24,12 @@ export interface AlertsConfig {
 
 export const ALERTS_CONFIG = Symbol('ALERTS_CONFIG');
 
-export const CONSUMER_GROUP_ID = 'alerts';
+export const CONSUMER_GROUP_ID = SERVICE_NAME;
 
+/** The alerts service's settings from the environment, read once at start. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AlertsConfig {
   return {
-    databaseUrl: defaultDatabaseUrl(env),
+    databaseUrl: databaseUrlFromEnv(env),
     rootKey: loadRootKey({ env }),
     consumer: { groupId: CONSUMER_GROUP_ID },
     delivery: {

@@ -1,17 +1,17 @@
 import { createDataSource } from '@rotor/event-store';
+import { envString } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { AlertsInit1767571200000 } from './schema/1767571200000-alerts-init';
+import { MIGRATIONS } from './migrations';
 
-/** tools/migrate.ts creates this database and runs the migrations below (never `synchronize`). */
+/** Read by tools/migrate.ts, which creates this database and runs the migrations (never `synchronize`). */
 export const DATABASE_NAME = 'rotor_alerts';
 
-export const ALERTS_MIGRATIONS = [AlertsInit1767571200000];
-
-export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DATABASE_URL'] || `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
+/** DATABASE_URL, else the local database of that name. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`, env);
 }
 
 /** The event store's tables (the inbox; the outbox stays empty) and the alerts tables, through migrations only. */
-export function createAppDataSource(url: string = defaultDatabaseUrl()): DataSource {
-  return createDataSource({ url, migrations: ALERTS_MIGRATIONS });
+export function createAppDataSource(url: string = databaseUrlFromEnv()): DataSource {
+  return createDataSource({ url, migrations: MIGRATIONS });
 }

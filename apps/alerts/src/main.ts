@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { bootstrapService } from '@rotor/service-runtime';
-import { loadConfig } from './config';
-import { ALERTS_NAME, AlertsModule } from './alerts.module';
+import { AppModule } from './app.module';
+import { SERVICE_NAME } from './config';
 
-@Module({ imports: [AlertsModule.forRoot(loadConfig())] })
-class AppModule {}
-
-void bootstrapService(AppModule, { name: ALERTS_NAME, defaultPort: 8085 });
+void bootstrapService(AppModule.forRoot(), { name: SERVICE_NAME, defaultPort: 8085 });

@@ -82,7 +82,7 @@ describe('the alerts service on the real stack', () => {
 
     const bad = await harness.http('post', '/internal/webhooks').send({ projectId, url: 'ftp://example.com/x', events: ['rotation.exploded'] });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['events.0', 'url']);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['events[0]', 'url']);
 
     expect((await harness.http('delete', `/internal/webhooks/${id}?projectId=${projectId}`)).status).toBe(200);
     expect((await harness.http('get', `/internal/webhooks/${id}`)).status).toBe(404);

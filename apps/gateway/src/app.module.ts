@@ -1,6 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CLOCK } from '@rotor/util';
 import { DataSource } from 'typeorm';
 import { postgresCheck, ReadinessRegistry, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { AppConnectionsController } from './app-connections/app-connections.controller';
@@ -11,7 +12,7 @@ import { AccessService } from './auth/access.service';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { IdentityResolver } from './auth/identity-resolver.service';
 import { RateLimitGuard } from './auth/rate-limit/rate-limit.guard';
-import { GatewayConfigModule } from './config/config.module';
+import { GATEWAY_CONFIG, GatewayConfig, SERVICE_NAME, loadConfig } from './config';
 import { DatabaseModule } from './database/database.module';
 import { AdminBootstrapService } from './identities/admin-bootstrap.service';
 import { IdentitiesController } from './identities/identities.controller';
@@ -31,7 +32,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
-  imports: [ServiceRuntimeModule.forRoot({ name: 'gateway' }), GatewayConfigModule, DatabaseModule, AuditModule],
+  imports: [ServiceRuntimeModule.forRoot({ name: SERVICE_NAME }), DatabaseModule, AuditModule],
   controllers: [
     ProjectsController,
     IdentitiesController,
@@ -62,6 +63,19 @@ import { WebhooksService } from './webhooks/webhooks.service';
   ],
 })
 export class AppModule implements OnModuleInit {
+  /** Global, so the feature modules see its settings and clock. */
+  static forRoot(config: GatewayConfig = loadConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: config.clock },
+      ],
+      exports: [GATEWAY_CONFIG, CLOCK],
+    };
+  }
+
   constructor(
     private readonly readiness: ReadinessRegistry,
     @InjectDataSource() private readonly ds: DataSource,

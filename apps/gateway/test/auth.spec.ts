@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ALL_PERMISSIONS, connectionRequest, dumpTables, Harness, startGateway } from './support/gateway-harness';
-import { hashToken } from '../src/auth/tokens';
+import { hashToken } from '../src/auth/bearer-tokens';
 import { ROUTES } from './support/routes';
 
 function call(h: Harness, method: string, path: string): request.Test {

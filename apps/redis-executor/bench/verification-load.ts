@@ -22,7 +22,7 @@ import { ADMIN_PASSWORD, ADMIN_USER, RedisFleet, testDatabaseUrl } from '@rotor/
 import { systemClock } from '@rotor/util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EXECUTOR_MIGRATIONS } from '../src/data-source';
+import { MIGRATIONS } from '../src/migrations';
 import { createRotationProviders } from '../src/providers';
 import { VerificationLoop } from '../src/verification/verification-loop';
 import { VerificationSettings } from '../src/verification/verification-outcome';
@@ -40,7 +40,7 @@ interface RedisStats { connections: number; commands: number; cpu: number }
 async function main(): Promise<void> {
   const fleet = new RedisFleet();
   const cipher = new EnvelopeCipher(randomBytes(32));
-  const url = await testDatabaseUrl('bench_verification', [...EVENT_STORE_MIGRATIONS, ...EXECUTOR_MIGRATIONS]);
+  const url = await testDatabaseUrl('bench_verification', [...EVENT_STORE_MIGRATIONS, ...MIGRATIONS]);
   const ds = createDataSource({ url });
   await ds.initialize();
   try {

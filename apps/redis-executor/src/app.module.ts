@@ -1,18 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { EnvelopeCipher, loadRootKey } from '@rotor/crypto';
+import { EnvelopeCipher } from '@rotor/crypto';
 import { MessagingModule } from '@rotor/messaging';
 import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
 import { CLOCK, systemClock } from '@rotor/util';
+import { EXECUTOR_CONFIG, ExecutorConfig, SERVICE_NAME, loadConfig } from './config';
 import { ConnectionCheckController } from './connections/connection-check.controller';
 import { createAppDataSource } from './data-source';
-import { ExecutorConfig, executorConfigFromEnv, SERVICE_NAME } from './executor.config';
+import { ExecutorConsumer } from './inbound/executor.consumer';
 import { ExecutorMetrics } from './metrics';
-import { createRotationProviders } from './providers';
-import { ExecutorConsumer } from './rotation/executor.consumer';
+import { ROTATION_PROVIDERS, createRotationProviders } from './providers';
 import { RevocationRequestedHandler } from './rotation/revocation-requested.handler';
 import { RotationRequestedHandler } from './rotation/rotation-requested.handler';
-import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from './tokens';
 import { ServedCredentialsHandler } from './verification/served-credentials.handler';
 import { VerificationMetrics } from './verification/verification-metrics';
 import { VerificationService } from './verification/verification.service';
@@ -23,10 +22,10 @@ import { VerificationService } from './verification/verification.service';
  * (tools/migrate.ts); the DataSource never synchronizes.
  */
 @Module({})
-export class RedisExecutorModule {
-  static forRoot(config: ExecutorConfig = executorConfigFromEnv()): DynamicModule {
+export class AppModule {
+  static forRoot(config: ExecutorConfig = loadConfig()): DynamicModule {
     return {
-      module: RedisExecutorModule,
+      module: AppModule,
       imports: [
         ServiceRuntimeModule.forRoot({ name: SERVICE_NAME }),
         TypeOrmModule.forRootAsync({
@@ -34,16 +33,17 @@ export class RedisExecutorModule {
           dataSourceFactory: async () => createAppDataSource(config.databaseUrl),
         }),
         MessagingModule.forRoot({ clientId: config.kafkaClientId }),
+        MessagingModule.forConsumer({ groupId: config.groupId, topics: [config.rotationTopic], handlers: ExecutorConsumer }),
       ],
       controllers: [ConnectionCheckController],
       providers: [
         { provide: EXECUTOR_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
-        { provide: ENVELOPE_CIPHER, useFactory: () => new EnvelopeCipher(loadRootKey()) },
+        { provide: EnvelopeCipher, useFactory: () => new EnvelopeCipher(config.rootKey) },
         {
           provide: ROTATION_PROVIDERS,
           useFactory: (cipher: EnvelopeCipher) => createRotationProviders({ cipher }),
-          inject: [ENVELOPE_CIPHER],
+          inject: [EnvelopeCipher],
         },
         ExecutorMetrics,
         // Redis is per request, not a dependency.

@@ -1,21 +1,18 @@
 import { createDataSource } from '@rotor/event-store';
 import { envString } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { ExecutorJobs1767400000000 } from './executor-jobs/1767400000000-executor-jobs';
 import { ExecutorJobEntity } from './executor-jobs/executor-job.entity';
-import { VerificationTargets1767500000000 } from './verification/1767500000000-verification-targets';
+import { MIGRATIONS } from './migrations';
 
-/** tools/migrate.ts convention: the database and the DataSource that migrates it. */
+/** Read by tools/migrate.ts, which creates this database and runs the migrations (never `synchronize`). */
 export const DATABASE_NAME = 'rotor_executor';
 
-export const EXECUTOR_ENTITIES = [ExecutorJobEntity];
-/** The executor's own migrations; createDataSource adds (and runs first) the event store's. */
-export const EXECUTOR_MIGRATIONS = [ExecutorJobs1767400000000, VerificationTargets1767500000000];
-
-export function defaultDatabaseUrl(): string {
-  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`);
+/** DATABASE_URL, else the local database of that name. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`, env);
 }
 
-export function createAppDataSource(url: string = defaultDatabaseUrl()): DataSource {
-  return createDataSource({ url, entities: EXECUTOR_ENTITIES, migrations: EXECUTOR_MIGRATIONS });
+/** The event store's tables (outbox, inbox) and the executor's own, through migrations only. */
+export function createAppDataSource(url: string = databaseUrlFromEnv()): DataSource {
+  return createDataSource({ url, entities: [ExecutorJobEntity], migrations: MIGRATIONS });
 }

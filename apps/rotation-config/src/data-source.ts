@@ -1,11 +1,17 @@
 import { createDataSource } from '@rotor/event-store';
+import { envString } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { DATABASE_NAME, readRotationConfigSettings } from './config/rotation-config.config';
-import { ROTATION_CONFIG_MIGRATIONS } from './database/migrations';
+import { MIGRATIONS } from './migrations';
 
-/** Read by tools/migrate.ts: the event store's tables and rotation-config's own, through migrations only. */
-export { DATABASE_NAME };
+/** Read by tools/migrate.ts, which creates this database and runs the migrations (never `synchronize`). */
+export const DATABASE_NAME = 'rotor_config';
 
-export function createAppDataSource(url: string = readRotationConfigSettings().databaseUrl): DataSource {
-  return createDataSource({ url, migrations: ROTATION_CONFIG_MIGRATIONS });
+/** DATABASE_URL, else the local database of that name. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`, env);
+}
+
+/** The event store's tables (es_events, outbox, inbox) and rotation-config's own, through migrations only. */
+export function createAppDataSource(url: string = databaseUrlFromEnv()): DataSource {
+  return createDataSource({ url, migrations: MIGRATIONS });
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@rotor/service-runtime';
 import { AppModule } from './app.module';
+import { SERVICE_NAME } from './config';
 
-void bootstrapService(AppModule, { name: 'rotation-config', defaultPort: 8081 });
+void bootstrapService(AppModule.forRoot(), { name: SERVICE_NAME, defaultPort: 8081 });

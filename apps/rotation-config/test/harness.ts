@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { AnyEnvelope, EventType, PayloadOf, TOPICS, Topic, createEnvelope, dlqTopic, serializeEnvelope } from '@rotor/contracts';
+import { loadRootKey } from '@rotor/crypto';
 import { createKafka, ensureTopics } from '@rotor/messaging';
+import { systemClock } from '@rotor/util';
 import {
   CollectedMessage, Collector, kafkaBrokers, startCollecting, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor,
 } from '@rotor/testing';
@@ -11,7 +13,7 @@ import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../src/config/rotation-config.config';
+import { RotationConfigSettings } from '../src/config';
 import { SecretStoreStub } from './secret-store-stub';
 
 export const INTERNAL_TOKEN = `test-internal-token-${randomBytes(8).toString('hex')}`;
@@ -68,12 +70,11 @@ export class Harness {
       secretStoreUrls: [new URL(this.secretStore.url)],
       secretStoreTimeoutMs: 2_000,
       scheduleUnit: 'days',
+      rootKey: loadRootKey(),
+      clock: systemClock,
       ...this.overrides,
     };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(ROTATION_CONFIG_SETTINGS)
-      .useValue(settings)
-      .compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(settings)] }).compile();
     this.app = moduleRef.createNestApplication({ logger: ['error'] });
     this.app.enableShutdownHooks();
     await this.app.init();

@@ -1,24 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TOPICS } from '@rotor/contracts';
 import { MessagingModule } from '@rotor/messaging';
-import { ServiceRuntimeModule } from '@rotor/service-runtime';
-import { CLOCK, Clock, systemClock } from '@rotor/util';
+import { PostgresKafkaReadiness, ServiceRuntimeModule } from '@rotor/service-runtime';
+import { CLOCK } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { SCHEDULER_CONFIG, SchedulerConfig, loadSchedulerConfig } from './config/scheduler-config';
-import { RotationEventsConsumer } from './consumer/rotation-events.consumer';
+import { SCHEDULER_CONFIG, SERVICE_NAME, SchedulerConfig, loadConfig } from './config';
 import { createAppDataSource } from './data-source';
 import { DueLoopService } from './due-loop/due-loop.service';
-import { SchedulerRules } from './schedule/scheduler-settings';
-import { SCHEDULER_RULES } from './schedule/scheduler-tokens';
-
-export const SERVICE_NAME = 'rotation-scheduler';
-
-export interface AppModuleOptions {
-  /** Default: loadSchedulerConfig() from the environment. */
-  config?: SchedulerConfig;
-  /** Default: the system clock. Tests pass a ManualClock. */
-  clock?: Clock;
-}
+import { RotationEventsConsumer } from './inbound/rotation-events.consumer';
+import { SCHEDULER_RULES, SchedulerRules } from './schedule/scheduler-settings';
 
 /**
  * rotation-scheduler: consumes rotation events into its `schedules` table, fires due ones as
@@ -26,8 +17,7 @@ export interface AppModuleOptions {
  */
 @Module({})
 export class AppModule {
-  static forRoot(options: AppModuleOptions = {}): DynamicModule {
-    const config = options.config ?? loadSchedulerConfig();
+  static forRoot(config: SchedulerConfig = loadConfig()): DynamicModule {
     const rules: SchedulerRules = {
       leaseMs: config.leaseMs,
       retryPolicy: config.retryPolicy,
@@ -43,13 +33,15 @@ export class AppModule {
           dataSourceFactory: async (opts) => new DataSource(opts as DataSource['options']).initialize(),
         }),
         MessagingModule.forRoot({ clientId: SERVICE_NAME }),
+        MessagingModule.forConsumer({ groupId: config.consumerGroup, topics: [TOPICS.rotationEvents], handlers: RotationEventsConsumer }),
       ],
       providers: [
         { provide: SCHEDULER_CONFIG, useValue: config },
         { provide: SCHEDULER_RULES, useValue: rules },
-        { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: CLOCK, useValue: config.clock },
         RotationEventsConsumer,
         DueLoopService,
+        PostgresKafkaReadiness,
       ],
     };
   }

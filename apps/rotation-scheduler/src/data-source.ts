@@ -1,12 +1,17 @@
 import { createDataSource } from '@rotor/event-store';
+import { envString } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { SCHEDULER_MIGRATIONS } from './migrations';
+import { MIGRATIONS } from './migrations';
 
-/** Read by tools/migrate.ts: the scheduler's database and how to reach it. */
+/** Read by tools/migrate.ts, which creates this database and runs the migrations (never `synchronize`). */
 export const DATABASE_NAME = 'rotor_scheduler';
-export const DEFAULT_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
 
-/** The event store's outbox and inbox tables plus `schedules`; the schema only changes by migration. */
-export function createAppDataSource(url: string = process.env['DATABASE_URL'] || DEFAULT_DATABASE_URL): DataSource {
-  return createDataSource({ url, migrations: SCHEDULER_MIGRATIONS });
+/** DATABASE_URL, else the local database of that name. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`, env);
+}
+
+/** The event store's outbox and inbox tables plus `schedules`, through migrations only. */
+export function createAppDataSource(url: string = databaseUrlFromEnv()): DataSource {
+  return createDataSource({ url, migrations: MIGRATIONS });
 }

@@ -7,7 +7,7 @@ import { ManualClock } from '@rotor/util';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import { loadSchedulerConfig } from '../src/config/scheduler-config';
+import { loadConfig } from '../src/config';
 import { DueLoopService } from '../src/due-loop/due-loop.service';
 import { ScheduleRepository } from '../src/schedule/schedule.repository';
 import { Schedule, ScheduleStatus } from '../src/schedule/schedule.types';
@@ -55,8 +55,8 @@ describe('rotation-scheduler app', () => {
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
 
-    const config = { ...loadSchedulerConfig({}), databaseUrl: url, consumerGroup: group, maxPerSecond: 1000 };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, clock })] }).compile();
+    const config = { ...loadConfig({}), databaseUrl: url, consumerGroup: group, maxPerSecond: 1000, clock };
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     await app.init();
   });

@@ -1,6 +1,8 @@
 import { loadRootKey } from '@rotor/crypto';
 import { Clock, systemClock } from '@rotor/util';
-import { defaultDatabaseUrl } from './data-source';
+import { databaseUrlFromEnv } from './data-source';
+
+export const SERVICE_NAME = 'secret-store';
 
 export interface SecretStoreConfig {
   databaseUrl: string;
@@ -16,11 +18,12 @@ export interface SecretStoreConfig {
 
 export const SECRET_STORE_CONFIG = Symbol('SECRET_STORE_CONFIG');
 
-export const CONSUMER_GROUP_ID = 'secret-store';
+export const CONSUMER_GROUP_ID = SERVICE_NAME;
 
+/** The secret store's settings from the environment, read once at start. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SecretStoreConfig {
   return {
-    databaseUrl: defaultDatabaseUrl(env),
+    databaseUrl: databaseUrlFromEnv(env),
     rootKey: loadRootKey({ env }),
     consumer: { groupId: CONSUMER_GROUP_ID },
     clock: systemClock,

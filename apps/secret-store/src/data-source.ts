@@ -1,18 +1,17 @@
 import { createDataSource } from '@rotor/event-store';
+import { envString } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { SecretStoreInit1767484800000 } from './schema/1767484800000-secret-store-init';
-import { SecretVersionsJobIndex1767571200000 } from './schema/1767571200000-secret-versions-job-index';
+import { MIGRATIONS } from './migrations';
 
-/** tools/migrate.ts creates this database and runs the migrations below (never `synchronize`). */
+/** Read by tools/migrate.ts, which creates this database and runs the migrations (never `synchronize`). */
 export const DATABASE_NAME = 'rotor_secrets';
 
-export const SECRET_STORE_MIGRATIONS = [SecretStoreInit1767484800000, SecretVersionsJobIndex1767571200000];
-
-export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DATABASE_URL'] || `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`;
+/** DATABASE_URL, else the local database of that name. */
+export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return envString('DATABASE_URL', `postgres://postgres@127.0.0.1:5432/${DATABASE_NAME}`, env);
 }
 
 /** The event store's tables (outbox, inbox) and the secret store's own, through migrations only. */
-export function createAppDataSource(url: string = defaultDatabaseUrl()): DataSource {
-  return createDataSource({ url, migrations: SECRET_STORE_MIGRATIONS });
+export function createAppDataSource(url: string = databaseUrlFromEnv()): DataSource {
+  return createDataSource({ url, migrations: MIGRATIONS });
 }

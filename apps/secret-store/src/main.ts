@@ -1,10 +1,6 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { bootstrapService } from '@rotor/service-runtime';
-import { loadConfig } from './config';
-import { SECRET_STORE_NAME, SecretStoreModule } from './secret-store.module';
+import { AppModule } from './app.module';
+import { SERVICE_NAME } from './config';
 
-@Module({ imports: [SecretStoreModule.forRoot(loadConfig())] })
-class AppModule {}
-
-void bootstrapService(AppModule, { name: SECRET_STORE_NAME, defaultPort: 8084 });
+void bootstrapService(AppModule.forRoot(), { name: SERVICE_NAME, defaultPort: 8084 });

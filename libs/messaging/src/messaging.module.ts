@@ -4,13 +4,12 @@ import {
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { ConsumerModule, ConsumerModuleOptions } from './consumer.module';
+import { KAFKA, MESSAGING_OPTIONS } from './injection-tokens';
 import { createKafka } from './kafka';
 import { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
 import { ensureTopics } from './topics';
 
-/** Injection token of the app's Kafka client. */
-export const KAFKA = Symbol('KAFKA');
-const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 export interface MessagingModuleOptions {
   clientId: string;
@@ -70,7 +69,17 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers,
-      exports: opts.relay !== false ? [KAFKA, OutboxRelay] : [KAFKA],
+      exports: opts.relay !== false ? [MESSAGING_OPTIONS, KAFKA, OutboxRelay] : [MESSAGING_OPTIONS, KAFKA],
     };
+  }
+
+  /**
+   * `MessagingModule.forConsumer({ groupId, topics, handlers })`, next to forRoot in the app
+   * module: consumes `topics` with a ConsumerRunner (inbox, retries, DLQ) for the life of the
+   * app and hands each event to `handlers`, a provider of the app (see InboundHandlers). No
+   * consumer bootstrap or shutdown in the app; inject InboundConsumer for readiness.
+   */
+  static forConsumer(opts: ConsumerModuleOptions): DynamicModule {
+    return ConsumerModule.register(opts);
   }
 }

@@ -6,5 +6,7 @@ export * from './schedule';
 export * from './naming';
 export * from './rotation';
 export * from './api-validation';
+// Not in browser.ts: it throws RotorError, a server-side type.
+export * from './api-validation/parse-input';
 export * from './retry';
 export * from './api-requests';

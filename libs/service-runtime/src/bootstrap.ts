@@ -1,4 +1,4 @@
-import { INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envInt, envString } from '@rotor/util';
 import { JsonLogger } from './json-logger';
@@ -14,7 +14,7 @@ export interface BootstrapOptions {
  * Starts one Rotor service: JSON logs, graceful shutdown on SIGTERM/SIGINT, bound to
  * loopback unless HOST says otherwise.
  */
-export async function bootstrapService(appModule: Type<unknown>, options: BootstrapOptions): Promise<INestApplication> {
+export async function bootstrapService(appModule: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
   const logger = new JsonLogger(options.name, (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
   const app = await NestFactory.create(appModule, { logger, bufferLogs: true });
   app.enableShutdownHooks();

@@ -9,6 +9,13 @@ export function postgresCheck(ds: DataSource): ReadinessCheck {
   };
 }
 
+/** Something the service runs (a consumer, a loop) is running; `name` says what in the answer. */
+export function runningCheck(name: string, what: { isRunning(): boolean }): ReadinessCheck {
+  return async () => {
+    if (!what.isRunning()) throw new Error(`${name} not running`);
+  };
+}
+
 /** A Kafka broker answers a metadata request, on a short-lived admin client that never retries. */
 export function kafkaCheck(kafka: Kafka): ReadinessCheck {
   return async () => {

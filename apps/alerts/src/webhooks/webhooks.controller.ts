@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { InternalTokenGuard } from '@rotor/service-runtime';
 import { createWebhookSchema, updateWebhookSchema } from '@rotor/webhooks';
 import { DeliveryView } from '../delivery/delivery.repository';
-import { parseInput } from '../http/parse-input';
+import { parseInput } from '@rotor/rotation-domain';
 import { DeliveriesQuery, OptionalProjectQuery, ProjectQuery } from './webhook.schemas';
 import { WebhookView } from './webhook.view';
 import { WebhooksService } from './webhooks.service';

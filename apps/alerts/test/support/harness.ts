@@ -9,7 +9,7 @@ import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AlertsModule } from '../../src/alerts.module';
+import { AppModule } from '../../src/app.module';
 import { AlertsConfig } from '../../src/config';
 import { createAppDataSource } from '../../src/data-source';
 
@@ -65,7 +65,7 @@ export class AlertsHarness {
 
   /** Boots the whole module (consumer and delivery loop) as main.ts does. */
   async startApp(): Promise<void> {
-    const moduleRef = await Test.createTestingModule({ imports: [AlertsModule.forRoot(this.config)] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(this.config)] }).compile();
     this.app = moduleRef.createNestApplication({ logger: ['error'] });
     await this.app.init();
   }

@@ -69,13 +69,13 @@ export class RedisConnectionsService {
   }
 
   private async owned(identity: AuthenticatedIdentity, id: string, permission: Permission): Promise<{ project: ProjectView; response: UpstreamResponse }> {
-    const notFound = connectionNotFound(id);
+    const notFound = () => connectionNotFound(id);
     const { projectId, response } = await fetchOwned(this.upstream, 'rotation-config', REDIS_CONNECTIONS_PATH, ITEM, id, notFound);
     return { project: await this.access.requireProject(identity, projectId, permission, notFound), response };
   }
 
   private clean(project: ProjectView, response: UpstreamResponse, id: string): UpstreamResponse {
-    const kept = keepProject(response, project.id, ITEM, LIST, connectionNotFound(id));
+    const kept = keepProject(response, project.id, ITEM, LIST, () => connectionNotFound(id));
     return { ...kept, body: stripWriteOnly(kept.body) };
   }
 }

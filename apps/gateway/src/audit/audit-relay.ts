@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TOPICS, dlqTopic } from '@rotor/contracts';
 import { OutboxRelay, createKafka, ensureTopics } from '@rotor/messaging';
 import { DataSource } from 'typeorm';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 /**
  * Publishes the gateway's outbox (its audit records) to `rotor.audit.v1`, as the other

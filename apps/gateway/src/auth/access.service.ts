@@ -4,7 +4,7 @@ import { noteAuditProject } from '../audit/audit-context';
 import { isUuid } from '../projects/ids';
 import { ProjectView } from '../projects/project.views';
 import { ProjectsService } from '../projects/projects.service';
-import { ErrorOrMaker, made } from '../upstream/owned-resource';
+import { NotFound } from '../upstream/owned-resource';
 import type { AuthenticatedIdentity } from './authenticated-identity';
 import type { Permission } from './permissions';
 
@@ -26,19 +26,19 @@ export class AccessService {
   }
 
   /**
-   * The project, when the caller can see it and holds `permission` in it. `notFound` (or what
-   * it makes: errors are only built when thrown) replaces PROJECT.NOT_FOUND.
+   * The project, when the caller can see it and holds `permission` in it. `notFound` builds the
+   * error that replaces PROJECT.NOT_FOUND.
    */
   async requireProject(
     identity: AuthenticatedIdentity,
     projectId: string,
     permission: Permission,
-    notFound: ErrorOrMaker = () => projectNotFound(projectId),
+    notFound: NotFound = () => projectNotFound(projectId),
   ): Promise<ProjectView> {
     if (isUuid(projectId)) noteAuditProject(projectId, this.canSee(identity, projectId));
-    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw made(notFound);
+    if (!isUuid(projectId) || !this.canSee(identity, projectId)) throw notFound();
     const project = await this.projects.find(projectId);
-    if (!project) throw made(notFound);
+    if (!project) throw notFound();
     this.requirePermission(identity, project.id, permission);
     return project;
   }

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import type { AuthenticatedIdentity } from './authenticated-identity';
 import type { Permission } from './permissions';
-import { hashToken } from './tokens';
+import { hashToken } from './bearer-tokens';
 import { TtlCache } from './ttl-cache';
 
 interface Row {

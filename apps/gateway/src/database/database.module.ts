@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ensureDatabase } from '@rotor/event-store';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
-import { gatewayDataSourceOptions } from '../data-source';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { dataSourceOptions } from '../data-source';
 
 /** The gateway's own Postgres database, created if missing and migrated at start (never synchronized). */
 @Module({
@@ -11,7 +11,7 @@ import { gatewayDataSourceOptions } from '../data-source';
       inject: [GATEWAY_CONFIG],
       useFactory: async (config: GatewayConfig) => {
         await ensureDatabase(config.databaseUrl);
-        return { ...gatewayDataSourceOptions(config.databaseUrl), migrationsRun: true };
+        return { ...dataSourceOptions(config.databaseUrl), migrationsRun: true };
       },
     }),
   ],

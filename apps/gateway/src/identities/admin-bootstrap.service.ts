@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IdentityEntity, ProjectEntity } from '../database/entities';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { ProjectsService } from '../projects/projects.service';
 import { ADMIN_LOCK, IdentitiesService } from './identities.service';
 

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Clock, CLOCK, FieldIssue, RotorError } from '@rotor/util';
 import { IdentityEntity, IdentityRoleEntity, IdentityTokenEntity, ProjectEntity } from '../database/entities';
 import type { Permission } from '../auth/permissions';
-import { generateToken, hashToken } from '../auth/tokens';
+import { generateToken, hashToken } from '../auth/bearer-tokens';
 import { IdentityResolver } from '../auth/identity-resolver.service';
 import { isUuid } from '../projects/ids';
 import { VALIDATION_ERROR_CODE } from '../validation/parse-request';

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock, CLOCK, RotorError } from '@rotor/util';
 import { EnvironmentEntity, ProjectEntity } from '../database/entities';
 import { DEFAULT_ENVIRONMENTS } from './default-environments';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { TtlCache } from '../auth/ttl-cache';
 import { isUuid } from './ids';
 import { AuditRecorder } from '../audit/audit-recorder.service';

@@ -4,7 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@rotor/service-runtime';
 import { auditHeaders } from '../audit/audit-headers';
 import { RotorError } from '@rotor/util';
-import { GATEWAY_CONFIG, GatewayConfig } from '../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 export type UpstreamService = 'rotation-config' | 'secret-store' | 'alerts';
 

@@ -36,32 +36,32 @@ export class WebhooksService {
     const project = await this.access.requireProject(identity, projectId as string, 'create');
     assertNoIssues(parsed.issues);
     const response = await this.upstream.call('alerts', { method: 'POST', path: WEBHOOKS_PATH, body: { ...parsed.data, projectId: project.id } });
-    return keepProject(response, project.id, ITEM, LIST, webhookNotFound('(new)'));
+    return keepProject(response, project.id, ITEM, LIST, () => webhookNotFound('(new)'));
   }
 
   async list(identity: AuthenticatedIdentity, query: unknown): Promise<UpstreamResponse> {
     const { projectId } = parseOrThrow(listWebhooksQuerySchema, query, 'query');
     const project = await this.access.requireProject(identity, projectId, 'read');
     const response = await this.upstream.call('alerts', { method: 'GET', path: WEBHOOKS_PATH, query: { projectId: project.id } });
-    return keepProject(response, project.id, ITEM, LIST, webhookNotFound(''));
+    return keepProject(response, project.id, ITEM, LIST, () => webhookNotFound(''));
   }
 
   async get(identity: AuthenticatedIdentity, id: string): Promise<UpstreamResponse> {
     const { project, response } = await this.owned(identity, id, 'read');
-    return keepProject(response, project.id, ITEM, LIST, webhookNotFound(id));
+    return keepProject(response, project.id, ITEM, LIST, () => webhookNotFound(id));
   }
 
   async update(identity: AuthenticatedIdentity, id: string, body: unknown): Promise<UpstreamResponse> {
     const { project } = await this.owned(identity, id, 'edit');
     const data = parseOrThrow(updateWebhookSchema, body);
     const response = await this.upstream.call('alerts', { method: 'PATCH', path: this.itemPath(id), query: { projectId: project.id }, body: data });
-    return keepProject(response, project.id, ITEM, LIST, webhookNotFound(id));
+    return keepProject(response, project.id, ITEM, LIST, () => webhookNotFound(id));
   }
 
   async delete(identity: AuthenticatedIdentity, id: string): Promise<UpstreamResponse> {
     const { project } = await this.owned(identity, id, 'delete');
     const response = await this.upstream.call('alerts', { method: 'DELETE', path: this.itemPath(id), query: { projectId: project.id } });
-    return keepProject(response, project.id, ITEM, LIST, webhookNotFound(id));
+    return keepProject(response, project.id, ITEM, LIST, () => webhookNotFound(id));
   }
 
   async sendTest(identity: AuthenticatedIdentity, id: string): Promise<UpstreamResponse> {

@@ -85,7 +85,7 @@ export async function startGateway(name: string, opts: HarnessOptions = {}, data
     },
     async () => {
       try {
-        const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+        const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
         const nest = moduleRef.createNestApplication({ logger: false });
         configureGateway(nest);
         await nest.init();

@@ -1,10 +1,9 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { parseInput } from '@rotor/rotation-domain';
 import { ErrorBody, InternalTokenGuard } from '@rotor/service-runtime';
-import { RotorError } from '@rotor/util';
 import type { Response } from 'express';
-import { RedisConnectionCheckSchema, RotationProviderError, RotationProviders } from '../providers';
-import { ROTATION_PROVIDERS } from '../tokens';
+import { ROTATION_PROVIDERS, RedisConnectionCheckSchema, RotationProviderError, RotationProviders } from '../providers';
 
 /**
  * The gateway's connection check: can Rotor reach this Redis deployment with these admin
@@ -22,14 +21,7 @@ export class ConnectionCheckController {
   @Post('check')
   @HttpCode(200)
   async check(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<{ status: 'ok' } | ErrorBody> {
-    const parsed = RedisConnectionCheckSchema.safeParse(body);
-    if (!parsed.success) {
-      throw RotorError.validation(
-        'CONNECTION.INVALID',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message })),
-      );
-    }
-    const { projectId, ...connection } = parsed.data;
+    const { projectId, ...connection } = parseInput(RedisConnectionCheckSchema, body, 'CONNECTION.INVALID');
     try {
       await this.providers['redis-credentials'].verify({ projectId, connectionId: connection.connectionId, connection });
       return { status: 'ok' };

@@ -17,6 +17,9 @@ export type RotationProviders = {
   readonly [T in ProviderType]: RotationProvider<ProviderSpecs[T]> & { readonly type: T };
 };
 
+/** Injection token of the RotationProviders. */
+export const ROTATION_PROVIDERS = Symbol('ROTATION_PROVIDERS');
+
 export interface ProviderDeps {
   cipher: EnvelopeCipher;
 }

@@ -5,8 +5,7 @@ import { rotorUsernames } from '@rotor/rotation-domain';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { lockRotation, recordRevocationJob } from '../executor-jobs/executor-jobs';
-import { RotationProviders } from '../providers';
-import { ROTATION_PROVIDERS } from '../tokens';
+import { ROTATION_PROVIDERS, RotationProviders } from '../providers';
 import { providerTypeOf } from './provider-type';
 import { VerificationTargets } from '../verification/verification-targets';
 

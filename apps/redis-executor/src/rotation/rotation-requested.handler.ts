@@ -7,9 +7,8 @@ import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { findJob, lockRotation, recordRotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
-import { IssuedCredential, RotationProviderError, RotationProviders } from '../providers';
-import { ExecutorConfig } from '../executor.config';
-import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from '../tokens';
+import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
+import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
 import { providerTypeOf } from './provider-type';
 import { VerificationTargets } from '../verification/verification-targets';
 
@@ -40,8 +39,9 @@ const UNTOUCHED = new Set([
  *   anywhere. That is harmless because the target slot is never the active one: the secret
  *   store keeps serving the other slot's credential, which nothing here touches, until a
  *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
- * - Outbox.enqueue takes the event store's global append lock, so it runs last, after the
- *   Redis work: the lock is held for milliseconds, not for a round of network calls.
+ * - The transaction holds the rotation's advisory lock (and, with it, a database connection)
+ *   through the Redis work; Outbox.enqueue takes no lock of its own (only the event store's
+ *   appends do), so where it runs changes nothing but the order of the writes.
  */
 @Injectable()
 export class RotationRequestedHandler {
@@ -49,7 +49,7 @@ export class RotationRequestedHandler {
 
   constructor(
     @Inject(ROTATION_PROVIDERS) private readonly providers: RotationProviders,
-    @Inject(ENVELOPE_CIPHER) private readonly cipher: EnvelopeCipher,
+    private readonly cipher: EnvelopeCipher,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: ExecutorMetrics,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,

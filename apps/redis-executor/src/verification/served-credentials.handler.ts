@@ -3,8 +3,7 @@ import { Envelope } from '@rotor/contracts';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { lockRotation } from '../executor-jobs/executor-jobs';
-import { ExecutorConfig } from '../executor.config';
-import { EXECUTOR_CONFIG } from '../tokens';
+import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
 import { nextCheckAfter, nextRegularCheck } from './verification-outcome';
 import { VerificationTargets } from './verification-targets';
 

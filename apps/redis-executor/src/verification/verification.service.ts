@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { EnvelopeCipher } from '@rotor/crypto';
 import { Clock, CLOCK } from '@rotor/util';
 import { DataSource } from 'typeorm';
-import { ExecutorConfig } from '../executor.config';
-import { RotationProviders } from '../providers';
-import { ENVELOPE_CIPHER, EXECUTOR_CONFIG, ROTATION_PROVIDERS } from '../tokens';
+import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
+import { ROTATION_PROVIDERS, RotationProviders } from '../providers';
 import { VerificationLoop } from './verification-loop';
 import { VerificationMetrics } from './verification-metrics';
 
@@ -17,7 +16,7 @@ export class VerificationService implements OnApplicationBootstrap, OnModuleDest
   constructor(
     @InjectDataSource() ds: DataSource,
     @Inject(CLOCK) clock: Clock,
-    @Inject(ENVELOPE_CIPHER) cipher: EnvelopeCipher,
+    cipher: EnvelopeCipher,
     @Inject(ROTATION_PROVIDERS) providers: RotationProviders,
     @Inject(EXECUTOR_CONFIG) config: ExecutorConfig,
     metrics: VerificationMetrics,

@@ -26,8 +26,8 @@ import {
 } from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { RedisExecutorModule } from '../../src/app.module';
-import { EXECUTOR_MIGRATIONS } from '../../src/data-source';
+import { AppModule } from '../../src/app.module';
+import { MIGRATIONS } from '../../src/migrations';
 import { VerificationSettings } from '../../src/verification/verification-outcome';
 
 export const INTERNAL_TOKEN = `executor-test-token-${randomBytes(8).toString('hex')}`;
@@ -61,7 +61,7 @@ export class ExecutorHarness {
     await ensureTopics(kafka);
     await ensureTopics(kafka, [rotationTopic, dlqTopic(rotationTopic)], { numPartitions: 2 });
 
-    const databaseUrl = await testDatabaseUrl(`executor_${name}`, [...EVENT_STORE_MIGRATIONS, ...EXECUTOR_MIGRATIONS]);
+    const databaseUrl = await testDatabaseUrl(`executor_${name}`, [...EVENT_STORE_MIGRATIONS, ...MIGRATIONS]);
     const db = createDataSource({ url: databaseUrl });
     await db.initialize();
 
@@ -74,7 +74,7 @@ export class ExecutorHarness {
 
     const groupId = `redis-executor-test-${suffix}`;
     const moduleRef = await Test.createTestingModule({
-      imports: [RedisExecutorModule.forRoot({ databaseUrl, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}`, leaseMs: 300_000, verification: options.verification })],
+      imports: [AppModule.forRoot({ databaseUrl, rootKey: TEST_ROOT_KEY, groupId, rotationTopic, kafkaClientId: `redis-executor-test-${name}`, leaseMs: 300_000, verification: options.verification })],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
     await app.init();

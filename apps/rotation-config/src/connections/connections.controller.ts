@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
 import { optionalQueryString, queryString } from '../http/query-params';
-import { parseBody } from '../http/parse-body';
+import { parseInput } from '@rotor/rotation-domain';
 import { CreateConnectionCommand } from './commands/create-connection.command';
 import { DeleteConnectionCommand } from './commands/delete-connection.command';
 import { UpdateConnectionCommand } from './commands/update-connection.command';
@@ -26,7 +26,7 @@ export class ConnectionsController {
   @Post()
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<ConnectionAnswer> {
-    return this.commands.execute(new CreateConnectionCommand(parseBody(CreateConnectionBody, body)));
+    return this.commands.execute(new CreateConnectionCommand(parseInput(CreateConnectionBody, body)));
   }
 
   @Get()
@@ -41,7 +41,7 @@ export class ConnectionsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown): Promise<ConnectionAnswer> {
-    const changes = parseBody(UpdateConnectionBody, body);
+    const changes = parseInput(UpdateConnectionBody, body);
     return this.commands.execute(new UpdateConnectionCommand(id, optionalQueryString(projectId, 'projectId'), changes));
   }
 

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ensureDatabase } from '@rotor/event-store';
-import { ConfigModule } from '../config/config.module';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
 import { createAppDataSource } from '../data-source';
 
 /**
@@ -12,7 +11,6 @@ import { createAppDataSource } from '../data-source';
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
-      imports: [ConfigModule],
       inject: [ROTATION_CONFIG_SETTINGS],
       useFactory: (settings: RotationConfigSettings) => ({ type: 'postgres' as const, url: settings.databaseUrl }),
       dataSourceFactory: async (options) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { sleep } from '@rotor/util';
 import { Client } from 'pg';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
 import { RotationRow } from './rotation.view';
 import { RotationsReadModel } from './rotations.read-model';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard, readRequestOrigin } from '@rotor/service-runtime';
 import type { Response } from 'express';
-import { parseBody } from '../http/parse-body';
+import { parseInput } from '@rotor/rotation-domain';
 import { optionalQueryString, queryBoolean, queryString } from '../http/query-params';
 import { CreateRotationCommand } from './commands/create-rotation.command';
 import { DeleteRotationCommand } from './commands/delete-rotation.command';
@@ -34,7 +34,7 @@ export class RotationsController {
   @Post()
   @HttpCode(200)
   async create(@Body() body: unknown, @Headers() headers: Headers): Promise<One> {
-    return { secretRotation: await this.commands.execute(new CreateRotationCommand(parseBody(CreateRotationBody, body), readRequestOrigin(headers))) };
+    return { secretRotation: await this.commands.execute(new CreateRotationCommand(parseInput(CreateRotationBody, body), readRequestOrigin(headers))) };
   }
 
   @Get()
@@ -65,7 +65,7 @@ export class RotationsController {
 
   @Patch(':id')
   async update(@Param('id') id: string, @Query('projectId') projectId: unknown, @Body() body: unknown, @Headers() headers: Headers): Promise<One> {
-    const changes = parseBody(UpdateRotationBody, body);
+    const changes = parseInput(UpdateRotationBody, body);
     const command = new UpdateRotationCommand(id, optionalQueryString(projectId, 'projectId'), changes, readRequestOrigin(headers));
     return { secretRotation: await this.commands.execute(command) };
   }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { RotationCommandHandlers } from './commands/handlers';
-import { RotationResultsConsumer } from './consumers/rotation-results.consumer';
+import { RotationProgressConsumer } from '../inbound/rotation-progress.consumer';
 import { RotationQueryHandlers } from './queries/handlers';
 import { JobOutcomes } from './job-outcomes';
 import { LocationChecks } from './location-checks';
-import { RotationStore } from './rotation.store';
+import { RotationCommandRunner } from './rotation-command-runner';
 import { RotationsController } from './rotations.controller';
 import { RotationsProjection } from './rotations.projection';
 import { RotationsReadModel } from './rotations.read-model';
@@ -16,14 +16,14 @@ import { StoredJobs } from './stored-jobs';
   imports: [ConnectionsModule],
   controllers: [RotationsController],
   providers: [
-    RotationStore,
+    RotationCommandRunner,
     RotationsProjection,
     RotationsReadModel,
     JobOutcomes,
     SecretStoreClient,
     StoredJobs,
     LocationChecks,
-    RotationResultsConsumer,
+    RotationProgressConsumer,
     ...RotationCommandHandlers,
     ...RotationQueryHandlers,
   ],

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
 import { SecretStoreClient } from '../secret-store/secret-store.client';
 import { JobOutcomes } from './job-outcomes';
 import { RotationRow } from './rotation.view';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@rotor/service-runtime';
 import { RotorError } from '@rotor/util';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
 
 /** A secret at a location, as the secret store knows it: its key and the rotation managing it. */
 export interface ExistingSecret {

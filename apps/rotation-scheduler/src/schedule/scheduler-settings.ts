@@ -1,5 +1,8 @@
 import { RetryPolicy, ScheduleUnit } from '@rotor/rotation-domain';
 
+/** Injection token of the SchedulerRules (lease, retry policy, unit, jitter source). */
+export const SCHEDULER_RULES = Symbol('SCHEDULER_RULES');
+
 /** What the pure schedule rules need besides the event and the time. */
 export interface SchedulerRules {
   /** How long a requested rotation may go without an outcome before it is declared failed. */

@@ -2,13 +2,13 @@ import { EVENT_STORE_MIGRATIONS } from '@rotor/event-store';
 import { testDatabaseUrl } from '@rotor/testing';
 import { DataSource } from 'typeorm';
 import { createAppDataSource } from '../../src/data-source';
-import { SCHEDULER_MIGRATIONS } from '../../src/migrations';
+import { MIGRATIONS } from '../../src/migrations';
 import { ScheduleRepository } from '../../src/schedule/schedule.repository';
 import { Schedule } from '../../src/schedule/schedule.types';
 
 /** A fresh `rotor_test_scheduler_<name>` database with the scheduler's migrations applied. */
 export function schedulerTestDatabase(name: string): Promise<string> {
-  return testDatabaseUrl(`scheduler_${name}`, [...EVENT_STORE_MIGRATIONS, ...SCHEDULER_MIGRATIONS]);
+  return testDatabaseUrl(`scheduler_${name}`, [...EVENT_STORE_MIGRATIONS, ...MIGRATIONS]);
 }
 
 export async function connect(url: string): Promise<DataSource> {

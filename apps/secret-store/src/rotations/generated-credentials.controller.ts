@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
-import { parseInput } from '../http/parse-input';
+import { parseInput } from '@rotor/rotation-domain';
 import { GeneratedCredentialsQuery, RotationIdParam, StoredJobsBody } from '../secrets/secret.schemas';
 import { GeneratedCredentialsView, GetGeneratedCredentialsQuery } from './queries/get-generated-credentials.query';
 import { StoredJobsQuery } from './queries/stored-jobs.query';

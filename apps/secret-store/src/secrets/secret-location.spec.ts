@@ -1,4 +1,4 @@
-import { normalizeSecretPath } from './secret-location';
+import { canonicalSecretPath } from './secret-location';
 import { secretValueContext } from './secret-sealer';
 
 describe('secret folders', () => {
@@ -9,7 +9,7 @@ describe('secret folders', () => {
     ['/app/', '/app'],
     ['//app//cache/', '/app/cache'],
   ])('spells %s as %s', (given, expected) => {
-    expect(normalizeSecretPath(given)).toBe(expected);
+    expect(canonicalSecretPath(given)).toBe(expected);
   });
 });
 

@@ -13,7 +13,7 @@ export interface SecretLocation extends SecretFolder {
  * One spelling per folder, so '/app', '/app/' and '//app' are the same folder whether a path
  * comes from the API or from a rotation event: single slashes, no trailing slash but the root.
  */
-export function normalizeSecretPath(path: string): string {
+export function canonicalSecretPath(path: string): string {
   const segments = path.split('/').filter((s) => s.length > 0);
   return `/${segments.join('/')}`;
 }

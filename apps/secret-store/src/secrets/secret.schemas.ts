@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeSecretPath } from './secret-location';
+import { canonicalSecretPath } from './secret-location';
 
 /** Input of the raw-secrets API. Unknown fields (e.g. other clients' flags) are ignored. */
 
@@ -8,7 +8,7 @@ const Environment = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an enviro
 const SecretPath = z
   .string()
   .regex(/^\/[A-Za-z0-9_.\-/]{0,511}$/, 'must be a folder path starting with / (letters, digits, - _ . and /)')
-  .transform(normalizeSecretPath);
+  .transform(canonicalSecretPath);
 export const SecretKey = z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, 'must be 1-256 letters, digits, - _ or .');
 const SecretValue = z.string().max(65_536);
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InternalTokenGuard } from '@rotor/service-runtime';
-import { parseInput } from '../http/parse-input';
+import { parseInput } from '@rotor/rotation-domain';
 import { CreateSecretCommand } from './commands/create-secret.command';
 import { DeleteSecretCommand } from './commands/delete-secret.command';
 import { UpdateSecretCommand } from './commands/update-secret.command';

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SecretStoreConfig } from '../../src/config';
 import { createAppDataSource } from '../../src/data-source';
-import { SecretStoreModule } from '../../src/secret-store.module';
+import { AppModule } from '../../src/app.module';
 import { CONSUMED_TOPICS, EventProducer } from './events';
 
 /** Every line the app logged, to prove no credential ever reaches a log. */
@@ -106,7 +106,7 @@ export function configFor(stack: Stack): SecretStoreConfig {
 /** Boots the whole secret-store module (consumer and outbox relay included) as main.ts does. */
 export async function startApp(stack: Stack, config: SecretStoreConfig = configFor(stack)): Promise<RunningApp> {
   const logs = new CapturingLogger();
-  const moduleRef = await Test.createTestingModule({ imports: [SecretStoreModule.forRoot(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: logs });
   await app.init();
   const http = () => request(app.getHttpServer());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeSecretPath, secretNameProblem, slugProblem } from '../api-validation';
+import { parseSecretPath, secretNameProblem, slugProblem } from '../api-validation';
 
 /** Checked for existence and access after the shape: unknown or foreign projects are a 404. */
 export const projectIdSchema = z.string().min(1).max(64).describe('Id of the project (UUID).');
@@ -36,13 +36,13 @@ export const secretNameSchema = z
 
 /**
  * Absolute folder path. Repeated and trailing slashes are normalized away; "." and ".."
- * segments are rejected (see normalizeSecretPath).
+ * segments are rejected (see parseSecretPath).
  */
 export const secretPathSchema = z
   .string()
   .max(1024, { error: 'must be at most 256 characters' })
   .transform((raw, ctx) => {
-    const result = normalizeSecretPath(raw);
+    const result = parseSecretPath(raw);
     if (result.ok) return result.path;
     ctx.addIssue({ code: 'custom', message: result.message });
     return z.NEVER;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { normalizeSecretPath } from './secret-path';
+import { parseSecretPath } from './secret-path';
 import { slugProblem } from './slug';
 import { secretNameProblem } from './secret-name';
 import { plainIssueMessage, toFieldIssues } from './field-issues';
 
-describe('normalizeSecretPath', () => {
+describe('parseSecretPath', () => {
   it.each([
     ['/', '/'],
     ['/app', '/app'],
@@ -12,7 +12,7 @@ describe('normalizeSecretPath', () => {
     ['//app///redis/', '/app/redis'],
     ['/a.b/c-d/e_f', '/a.b/c-d/e_f'],
   ])('normalizes %s to %s', (raw, expected) => {
-    expect(normalizeSecretPath(raw)).toEqual({ ok: true, path: expected });
+    expect(parseSecretPath(raw)).toEqual({ ok: true, path: expected });
   });
 
   it.each([
@@ -25,7 +25,7 @@ describe('normalizeSecretPath', () => {
     [`/${'a'.repeat(65)}`, 'segments'],
     [`/${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('/')}`, 'at most 256'],
   ])('rejects %s', (raw, fragment) => {
-    const result = normalizeSecretPath(raw);
+    const result = parseSecretPath(raw);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.message).toContain(fragment);
   });

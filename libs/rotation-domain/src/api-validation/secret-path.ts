@@ -11,7 +11,7 @@ const SEGMENT = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export type SecretPathResult = { ok: true; path: string } | { ok: false; message: string };
 
-export function normalizeSecretPath(raw: string): SecretPathResult {
+export function parseSecretPath(raw: string): SecretPathResult {
   if (!raw.startsWith('/')) return { ok: false, message: 'must be an absolute path starting with "/"' };
   const segments = raw.split('/').filter((s) => s !== '');
   for (const segment of segments) {

@@ -1,5 +1,5 @@
 import { FieldIssue } from '@rotor/util';
-import { normalizeSecretPath, secretNameProblem, slugProblem } from '../api-validation';
+import { parseSecretPath, secretNameProblem, slugProblem } from '../api-validation';
 import { validatePasswordRequirements } from '../password';
 import { validateSchedule } from '../schedule';
 import { parsePermissionScope } from '../scope';
@@ -45,6 +45,6 @@ export function settingsIssues(settings: Partial<RotationSettings>): FieldIssue[
 }
 
 export function secretPathIssue(secretPath: string): { path: string } | FieldIssue {
-  const result = normalizeSecretPath(secretPath);
+  const result = parseSecretPath(secretPath);
   return result.ok ? { path: result.path } : { field: 'secretPath', message: result.message };
 }

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { RotorError } from '@rotor/util';
 import type { Response } from 'express';
-import { GATEWAY_CONFIG, GatewayConfig } from '../../config/gateway-config';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../config';
 import type { AuthenticatedRequest } from '../authenticated-identity';
 import { TokenBuckets } from './token-bucket';
 

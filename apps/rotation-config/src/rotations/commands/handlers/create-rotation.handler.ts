@@ -2,17 +2,17 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   CreateRotation, DEFAULT_PASSWORD_REQUIREMENTS, ROTOR_ITSELF, DEFAULT_PERMISSION_SCOPE, ROTATION_ERRORS, decideRotation,
-  initialRotationState, normalizeSecretPath,
+  initialRotationState, parseSecretPath,
 } from '@rotor/rotation-domain';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { ConnectionsRepository } from '../../../connections/connections.repository';
 import { UnprocessableError } from '../../../http/unprocessable.error';
 import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
 import { JobOutcomes } from '../../job-outcomes';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { SecretRotationView, toRotationView } from '../../rotation.view';
 import { CreateRotationCommand } from '../create-rotation.command';
 
@@ -29,7 +29,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
   private readonly logger = new Logger('CreateRotation');
 
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     private readonly locationChecks: LocationChecks,
     private readonly outcomes: JobOutcomes,
     private readonly connections: ConnectionsRepository,
@@ -38,9 +38,9 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
   ) {}
 
   async execute({ input, origin }: CreateRotationCommand): Promise<SecretRotationView> {
-    const folderPath = normalizeSecretPath(input.folder.path);
+    const folderPath = parseSecretPath(input.folder.path);
     if (!folderPath.ok) throw RotorError.validation(ROTATION_ERRORS.invalid, [{ field: 'folder.path', message: folderPath.message }]);
-    const echoed = input.secretPath === undefined ? null : normalizeSecretPath(input.secretPath);
+    const echoed = input.secretPath === undefined ? null : parseSecretPath(input.secretPath);
     if (echoed && (!echoed.ok || echoed.path !== folderPath.path)) {
       throw RotorError.validation(ROTATION_ERRORS.invalid, [{ field: 'secretPath', message: 'must be the folder path the rotation is created in' }]);
     }
@@ -79,7 +79,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
     await this.locationChecks.assertFree(location, input.name, input.secretsMapping, null);
 
     try {
-      await this.store.execute(
+      await this.runner.execute(
         rotationId,
         [create, { type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now, requestedBy: origin.actor }],
         { envelope: { correlationId: origin.correlationId }, placement: { environmentId: input.environment.id, environmentName: input.environment.name, folderId: input.folder.id } },
@@ -111,7 +111,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
    */
   private async undo(rotationId: string, timedOut: boolean): Promise<void> {
     try {
-      await this.store.execute(rotationId, [{
+      await this.runner.execute(rotationId, [{
         type: 'DeleteRotation',
         deleteSecrets: timedOut,
         revokeGeneratedCredentials: true,

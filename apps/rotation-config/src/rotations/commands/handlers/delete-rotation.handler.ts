@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { SecretRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
 import { DeleteRotationCommand } from '../delete-rotation.command';
@@ -14,14 +14,14 @@ import { DeleteRotationCommand } from '../delete-rotation.command';
 @CommandHandler(DeleteRotationCommand)
 export class DeleteRotationHandler implements ICommandHandler<DeleteRotationCommand> {
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     private readonly readModel: RotationsReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(c: DeleteRotationCommand): Promise<SecretRotationView> {
     const before = await this.readModel.get(c.rotationId, c.projectId);
-    await this.store.execute(
+    await this.runner.execute(
       c.rotationId,
       [{
         type: 'DeleteRotation',

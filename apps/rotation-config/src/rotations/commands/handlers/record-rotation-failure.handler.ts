@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { causedBy } from '@rotor/contracts';
 import { countHeal } from '../../heal-metrics';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { RecordRotationFailureCommand } from '../record-rotation-failure.command';
 import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
 
@@ -10,12 +10,12 @@ import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
 export class RecordRotationFailureHandler implements ICommandHandler<RecordRotationFailureCommand> {
   private readonly logger = new Logger('RecordRotationFailure');
 
-  constructor(private readonly store: RotationStore) {}
+  constructor(private readonly runner: RotationCommandRunner) {}
 
   async execute({ event, tx }: RecordRotationFailureCommand): Promise<void> {
     const p = event.payload;
     await ignoringUnknownRotation(this.logger, `RotationFailed ${event.eventId}`, async () => {
-      const { events } = await this.store.execute(
+      const { events } = await this.runner.execute(
         p.rotationId,
         [{ type: 'RecordRotationFailure', jobId: p.jobId, message: p.message, retryable: p.retryable, now: new Date(p.failedAt) }],
         { tx, envelope: causedBy(event) },

@@ -1,8 +1,8 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { causedBy } from '@rotor/contracts';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
-import { RotationStore } from '../../rotation.store';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { RecordRotationSuccessCommand } from '../record-rotation-success.command';
 import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
 
@@ -12,14 +12,14 @@ export class RecordRotationSuccessHandler implements ICommandHandler<RecordRotat
   private readonly logger = new Logger('RecordRotationSuccess');
 
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     @Inject(ROTATION_CONFIG_SETTINGS) private readonly settings: RotationConfigSettings,
   ) {}
 
   async execute({ event, tx }: RecordRotationSuccessCommand): Promise<void> {
     const p = event.payload;
     await ignoringUnknownRotation(this.logger, `RotationSecretsStored ${event.eventId}`, () =>
-      this.store.execute(
+      this.runner.execute(
         p.rotationId,
         [{ type: 'RecordRotationSuccess', jobId: p.jobId, generation: p.generation, activeIndex: p.activeIndex, now: new Date(p.storedAt), unit: this.settings.scheduleUnit }],
         { tx, envelope: causedBy(event) },

@@ -7,7 +7,7 @@ import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { countHeal } from '../../heal-metrics';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { RecordVerificationCommand } from '../record-verification.command';
 
 interface VerificationRow {
@@ -37,7 +37,7 @@ export class RecordVerificationHandler implements ICommandHandler<RecordVerifica
   private readonly logger = new Logger('RecordVerification');
 
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -52,7 +52,7 @@ export class RecordVerificationHandler implements ICommandHandler<RecordVerifica
     if (!row) return; // deleted meanwhile
     // Results arrive in order per rotation, but one about a generation already replaced says nothing now.
     if (row.verified_generation !== null && p.generation < row.verified_generation) return;
-    const { state } = await this.store.load(p.rotationId, tx);
+    const { state } = await this.runner.load(p.rotationId, tx);
     if (servesNewerGeneration(state, p.generation)) return;
 
     const wasDrifted = row.verification_status === 'drifted';
@@ -86,7 +86,7 @@ export class RecordVerificationHandler implements ICommandHandler<RecordVerifica
 
   private async heal(event: Envelope<'CredentialsVerified'>, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    const { events } = await this.store.execute(
+    const { events } = await this.runner.execute(
       p.rotationId,
       [{ type: 'RequestRotation', reason: 'heal', jobId: randomUUID(), dueAt: null, now: this.clock.now() }],
       { tx, envelope: causedBy(event) },

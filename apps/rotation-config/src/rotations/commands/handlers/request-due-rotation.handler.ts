@@ -4,7 +4,7 @@ import { causedBy } from '@rotor/contracts';
 import { ROTOR_ITSELF } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { RequestDueRotationCommand } from '../request-due-rotation.command';
 import { ignoringUnknownRotation } from '../../ignore-unknown-rotation';
 
@@ -14,14 +14,14 @@ export class RequestDueRotationHandler implements ICommandHandler<RequestDueRota
   private readonly logger = new Logger('RequestDueRotation');
 
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ event, tx }: RequestDueRotationCommand): Promise<void> {
     const p = event.payload;
     await ignoringUnknownRotation(this.logger, `RotationDue ${event.eventId}`, () =>
-      this.store.execute(
+      this.runner.execute(
         p.rotationId,
         [{ type: 'RequestRotation', reason: p.reason, jobId: randomUUID(), dueAt: new Date(p.dueAt), now: this.clock.now(), requestedBy: ROTOR_ITSELF }],
         { tx, envelope: causedBy(event) },

@@ -3,9 +3,9 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ROTATION_ERRORS, rotationNotFound } from '@rotor/rotation-domain';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { JobOutcomes } from '../../job-outcomes';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { toRotationView } from '../../rotation.view';
 import { StoredJobs } from '../../stored-jobs';
 import { RotateSecretsCommand, RotateSecretsOutcome } from '../rotate-secrets.command';
@@ -20,7 +20,7 @@ import { RotateSecretsCommand, RotateSecretsOutcome } from '../rotate-secrets.co
 @CommandHandler(RotateSecretsCommand)
 export class RotateSecretsHandler implements ICommandHandler<RotateSecretsCommand> {
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     private readonly outcomes: JobOutcomes,
     private readonly storedJobs: StoredJobs,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -37,7 +37,7 @@ export class RotateSecretsHandler implements ICommandHandler<RotateSecretsComman
 
   private async request(rotationId: string, projectId: string | undefined, jobId: string, origin: RotateSecretsCommand['origin']): Promise<void> {
     const append = () =>
-      this.store.execute(
+      this.runner.execute(
         rotationId,
         [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: this.clock.now(), requestedBy: origin.actor }],
         { projectId, envelope: { correlationId: origin.correlationId } },

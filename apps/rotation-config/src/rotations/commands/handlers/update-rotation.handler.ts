@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DEFAULT_PERMISSION_SCOPE, RotationParameters, RotationSettings, rotationNotFound } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
-import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config/rotation-config.config';
+import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
-import { RotationStore } from '../../rotation.store';
+import { RotationCommandRunner } from '../../rotation-command-runner';
 import { SecretRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
 import { UpdateRotationCommand } from '../update-rotation.command';
@@ -14,7 +14,7 @@ import { UpdateRotationCommand } from '../update-rotation.command';
 @CommandHandler(UpdateRotationCommand)
 export class UpdateRotationHandler implements ICommandHandler<UpdateRotationCommand> {
   constructor(
-    private readonly store: RotationStore,
+    private readonly runner: RotationCommandRunner,
     private readonly readModel: RotationsReadModel,
     private readonly locationChecks: LocationChecks,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -28,7 +28,7 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
     await this.locationChecks.assertFree(location, changes.name, changes.secretsMapping, rotationId);
 
     try {
-      await this.store.execute(
+      await this.runner.execute(
         rotationId,
         (state) => {
           const settings: Partial<RotationSettings> = {

@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { normalizeSecretPath, rotationNotFound } from '@rotor/rotation-domain';
+import { parseSecretPath, rotationNotFound } from '@rotor/rotation-domain';
 import { SecretRotationView, toRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
 import { StoredJobs } from '../../stored-jobs';
@@ -13,7 +13,7 @@ export class GetRotationByNameHandler implements IQueryHandler<GetRotationByName
   ) {}
 
   async execute(q: GetRotationByNameQuery): Promise<SecretRotationView> {
-    const path = normalizeSecretPath(q.secretPath);
+    const path = parseSecretPath(q.secretPath);
     if (!path.ok) throw rotationNotFound();
     const row = await this.readModel.findRowByName(q.projectId, q.environment, path.path, q.name);
     const [settled] = row ? await this.storedJobs.settle([row]) : [];

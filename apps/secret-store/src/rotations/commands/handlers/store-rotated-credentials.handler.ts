@@ -5,7 +5,7 @@ import { EnvelopeCipher, SealContext } from '@rotor/crypto';
 import { Outbox } from '@rotor/event-store';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { SecretLocation, describeLocation, normalizeSecretPath } from '../../../secrets/secret-location';
+import { SecretLocation, describeLocation, canonicalSecretPath } from '../../../secrets/secret-location';
 import { SecretHead, SecretRepository, VersionMeta } from '../../../secrets/secret.repository';
 import { RotationCredentialsRepository } from '../../rotation-credentials.repository';
 import { RotationGenerations } from '../../rotation-generations';
@@ -47,7 +47,7 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     }
 
     const password = this.cipher.open(p.password, executorPasswordContext(p));
-    const folder = { projectId: p.projectId, environment: p.environment, secretPath: normalizeSecretPath(p.secretPath) };
+    const folder = { projectId: p.projectId, environment: p.environment, secretPath: canonicalSecretPath(p.secretPath) };
     const meta: VersionMeta = { rotationId: p.rotationId, jobId: p.jobId, at: this.clock.now() };
     const username = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.username }, p.username, meta);
     const pass = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.password }, password, meta);
