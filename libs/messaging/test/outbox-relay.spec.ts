@@ -53,6 +53,28 @@ function relay(ds: DataSource, opts: ConstructorParameters<typeof OutboxRelay>[2
   return r;
 }
 
+/**
+ * A relay in another process (relay-child.ts) that hangs once its `hangAfter`th batch of
+ * `batchSize` reached Kafka, before marking it: resolves then, for the test to kill -9 it.
+ */
+async function hangingRelay(url: string, batchSize: number, hangAfter: number): Promise<{ kill(): void; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'relay-child.ts'), url, brokers.join(','), String(batchSize), String(hangAfter)], {
+    cwd: workspace,
+    env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const kill = () => child.kill('SIGKILL');
+  cleanup.push(async () => {
+    kill();
+    await exited;
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  await waitFor(() => stdout.includes(`PUBLISHED ${hangAfter}`), { timeoutMs: 20_000, message: `the child relay to publish batch ${hangAfter}` });
+  return { kill, exited };
+}
+
 const eventIdOf = (m: CollectedMessage) => {
   const parsed = parseEnvelope(m.value);
   if (!parsed.ok) throw new Error(parsed.reason);
@@ -81,21 +103,9 @@ describe('OutboxRelay', () => {
     const collector = await collect(keys);
 
     // A relay in another process publishes two batches of 40, then a third that it never marks.
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'relay-child.ts'), url, brokers.join(','), '40', '3'], {
-      cwd: workspace,
-      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    cleanup.push(async () => {
-      child.kill('SIGKILL');
-      await exited;
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    await waitFor(() => stdout.includes('PUBLISHED 3'), { timeoutMs: 20_000, message: 'the child relay to publish its third batch' });
-    child.kill('SIGKILL');
-    expect(await exited).toBeNull(); // killed by a signal, not exited
+    const child = await hangingRelay(url, 40, 3);
+    child.kill();
+    expect(await child.exited).toBeNull(); // killed by a signal, not exited
 
     expect(await relay(ds).backlog()).toBe(300 - 80);
     await relay(ds, { batchSize: 50 }).start();
@@ -150,19 +160,7 @@ describe('OutboxRelay', () => {
     const collector = await collect([key]);
 
     // The active relay, in a process of its own, hangs after its first batch holding the lock.
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'relay-child.ts'), url, brokers.join(','), '4', '1'], {
-      cwd: workspace,
-      env: { ...process.env, SWC_NODE_PROJECT: join(__dirname, '../tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    cleanup.push(async () => {
-      child.kill('SIGKILL');
-      await exited;
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    await waitFor(() => stdout.includes('PUBLISHED 1'), { timeoutMs: 20_000, message: 'the child relay to publish its first batch' });
+    const child = await hangingRelay(url, 4, 1);
     // Polling the lock at the services' default (1 s), so the measured time is a deployment's.
     const standby = relay(ds, { pollIntervalMs: 1000 });
     await standby.start();
@@ -170,8 +168,8 @@ describe('OutboxRelay', () => {
     expect(standby.isActive()).toBe(false);
 
     const killedAt = Date.now();
-    child.kill('SIGKILL');
-    await exited;
+    child.kill();
+    await child.exited;
     await waitFor(() => standby.isActive(), { timeoutMs: 10_000, intervalMs: 10, message: 'the standby relay to take over' });
     console.log(`standby relay active ${Date.now() - killedAt} ms after the active one was killed -9`);
     await collector.waitFor((ms) => new Set(ms.map(eventIdOf)).size === 10, 20_000);
