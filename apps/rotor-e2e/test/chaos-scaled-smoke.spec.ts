@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { lanePort, laneSuffix } from '@rotor/testing';
-
-const ROOT = join(__dirname, '..', '..', '..');
+import { runChaos } from './support/chaos';
 
 interface ScaledChaosResult {
   ok: boolean;
@@ -37,28 +34,13 @@ interface ScaledChaosResult {
  * found — invariants, no lost or doubled rotation, the read path answering while one instance
  * is down — never how long anything took.
  */
-function runScaledSmoke(): Promise<{ code: number | null; output: string }> {
-  const args = [
-    '--smoke', '--instances', '2', '--brokers', '3',
-    '--base-port', String(lanePort(24380)), '--kafka-port', String(lanePort(24392)),
-    '--database-suffix', laneSuffix('_chaos_scaled'), '--report', 'tmp/chaos-scaled-smoke-report.json',
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', ['-r', './tools/register.cjs', 'tools/chaos/chaos.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
 describe('npm run chaos -- --smoke --instances 2 --brokers 3', () => {
   it('keeps every invariant and the read path answering while instances and a Kafka node are killed', async () => {
-    const { code, output } = await runScaledSmoke();
-    const line = output.split('\n').find((l) => l.startsWith('CHAOS RESULT '));
-    if (code !== 0 || !line) throw new Error(`scaled chaos smoke exited ${code}:\n${output.slice(-6000)}`);
-    const result = JSON.parse(line.slice('CHAOS RESULT '.length)) as ScaledChaosResult;
+    const result = await runChaos<ScaledChaosResult>([
+      '--smoke', '--instances', '2', '--brokers', '3',
+      '--base-port', String(lanePort(24380)), '--kafka-port', String(lanePort(24392)),
+      '--database-suffix', laneSuffix('_chaos_scaled'), '--report', 'tmp/chaos-scaled-smoke-report.json',
+    ]);
 
     expect(result).toMatchObject({
       ok: true,

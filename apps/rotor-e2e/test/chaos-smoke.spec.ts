@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..', '..');
+import { runChaos } from './support/chaos';
 
 interface ChaosResult {
   ok: boolean;
@@ -31,22 +28,6 @@ interface ChaosResult {
   failures: string[];
 }
 
-/** Runs `npm run chaos -- --smoke` as a user would, and answers its exit code and output. */
-function runChaosSmoke(): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('node', ['-r', './tools/register.cjs', 'tools/chaos/chaos.ts', '--smoke'], {
-      cwd: ROOT,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
 /**
  * The chaos run in miniature (tools/chaos): its own platform, kills -9 across the services, a
  * broker and a Redis restart, and a Redis restart that loses Rotor's users (continuous
@@ -55,10 +36,7 @@ function runChaosSmoke(): Promise<{ code: number | null; output: string }> {
  */
 describe('npm run chaos -- --smoke', () => {
   it('breaks no invariant while services are killed, the broker and Redis restart, and Redis loses its users', async () => {
-    const { code, output } = await runChaosSmoke();
-    const line = output.split('\n').find((l) => l.startsWith('CHAOS RESULT '));
-    if (code !== 0 || !line) throw new Error(`chaos smoke exited ${code}:\n${output.slice(-6000)}`);
-    const result = JSON.parse(line.slice('CHAOS RESULT '.length)) as ChaosResult;
+    const result = await runChaos<ChaosResult>(['--smoke']);
 
     expect(result).toMatchObject({
       ok: true,
