@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { TOPICS } from '@rotor/contracts';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { authenticates, RedisServer, seedRotationRequest } from '@rotor/testing';
+import { authenticates, RedisServer, sampleRotationRequest } from '@rotor/testing';
 import { BenchHttp, mapConcurrent } from './http-client';
 import { sleep } from './stats';
 
@@ -161,7 +161,7 @@ export class RotorDriver {
       for (let attempt = 1; attempt <= 3; attempt++) {
         try {
           const res = await this.api.call<{ secretRotation: { id: string } }>('POST', ROTATIONS, {
-            ...seedRotationRequest(this.projectId, this.connectionId),
+            ...sampleRotationRequest(this.projectId, this.connectionId),
             name: `bench-${tag}-${i}`,
             description: 'rotor bench',
             secretPath: path,

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { AuditRecord, verifyAuditLog } from '@rotor/audit';
 import { actionOf, isNamedRoute } from '../src/audit/audit-actions';
-import { ALL_PERMISSIONS, Harness, Project, connectionRequest, dumpTables, seedRequest, startGateway } from './support/gateway-harness';
+import { ALL_PERMISSIONS, Harness, Project, connectionRequest, dumpTables, sampleRequest, startGateway } from './support/gateway-harness';
 import { ROUTES } from './support/routes';
 
 interface Sent {
@@ -72,7 +72,7 @@ describe('audit log', () => {
     const conn = await send('post', '/api/v1/app-connections/redis', me.token, { ...connectionRequest(project.id), password: CONNECTION_PASSWORD });
     expect(conn.status).toBe(200);
     const connectionId = (conn.body as { appConnection: { id: string } }).appConnection.id;
-    const rotation = await send('post', '/api/v2/secret-rotations/redis-credentials', me.token, { ...seedRequest(project.id, connectionId), environment: env });
+    const rotation = await send('post', '/api/v2/secret-rotations/redis-credentials', me.token, { ...sampleRequest(project.id, connectionId), environment: env });
     expect(rotation.status).toBe(200);
     const rotationId = (rotation.body as { secretRotation: { id: string } }).secretRotation.id;
     const R = `/api/v2/secret-rotations/redis-credentials/${rotationId}`;

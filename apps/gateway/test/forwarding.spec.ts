@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { connectionRequest, Harness, INTERNAL_TOKEN, Project, seedRequest, startGateway } from './support/gateway-harness';
+import { connectionRequest, Harness, INTERNAL_TOKEN, Project, sampleRequest, startGateway } from './support/gateway-harness';
 
-/** Every field of the seed's sample response, then the ones Rotor adds. */
-const SEED_RESPONSE_FIELDS = [
+/** Every field of the documented sample response, then the ones Rotor adds. */
+const SAMPLE_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
@@ -26,8 +26,8 @@ describe('forwarding to the internal services', () => {
     await h?.close();
   });
 
-  it("forwards the seed's sample request with the environment and folder resolved", async () => {
-    const sample = seedRequest(project.id, connectionId);
+  it("forwards the documented sample request with the environment and folder resolved", async () => {
+    const sample = sampleRequest(project.id, connectionId);
     const res = await request(h.http).post(R).auth(h.adminToken, auth).send(sample).expect(200);
 
     const sent = h.rotationConfig.last('POST', '/internal/secret-rotations/redis-credentials');
@@ -38,12 +38,12 @@ describe('forwarding to the internal services', () => {
       environment: { id: dev?.id, slug: 'dev', name: 'Development' },
       folder: { id: expect.any(String), path: '/' },
     });
-    expect(Object.keys(res.body.secretRotation).sort()).toEqual([...SEED_RESPONSE_FIELDS].sort());
+    expect(Object.keys(res.body.secretRotation).sort()).toEqual([...SAMPLE_RESPONSE_FIELDS].sort());
     expect(res.body.secretRotation).toMatchObject({ projectId: project.id, environment: { slug: 'dev', name: 'Development' }, folder: { path: '/' } });
   });
 
   it('fills the documented defaults before forwarding', async () => {
-    const { isAutoRotationEnabled: _a, rotateAtUtc: _r, parameters: _p, description: _d, ...minimal } = seedRequest(project.id, connectionId);
+    const { isAutoRotationEnabled: _a, rotateAtUtc: _r, parameters: _p, description: _d, ...minimal } = sampleRequest(project.id, connectionId);
     await request(h.http).post(R).auth(h.adminToken, auth).send({ ...minimal, name: 'minimal' }).expect(200);
     const sent = h.rotationConfig.last('POST', '/internal/secret-rotations/redis-credentials')?.body as Record<string, unknown>;
     expect(sent).toMatchObject({
@@ -57,11 +57,11 @@ describe('forwarding to the internal services', () => {
   });
 
   it('normalizes the secret path and reuses the folder created for it', async () => {
-    await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'p1', secretPath: '//app//redis/' }).expect(200);
+    await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'p1', secretPath: '//app//redis/' }).expect(200);
     const first = h.rotationConfig.last('POST', '/internal/secret-rotations/redis-credentials')?.body as { secretPath: string; folder: { id: string; path: string } };
     expect(first.secretPath).toBe('/app/redis');
     expect(first.folder.path).toBe('/app/redis');
-    await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'p2', secretPath: '/app/redis' }).expect(200);
+    await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'p2', secretPath: '/app/redis' }).expect(200);
     const second = h.rotationConfig.last('POST', '/internal/secret-rotations/redis-credentials')?.body as { folder: { id: string } };
     expect(second.folder.id).toBe(first.folder.id);
     const folders = await request(h.http).get(`/api/v1/projects/${project.id}/folders`).query({ environment: 'dev' }).auth(h.adminToken, auth).expect(200);
@@ -69,7 +69,7 @@ describe('forwarding to the internal services', () => {
   });
 
   it('forwards every by-id action with the project of the rotation', async () => {
-    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'by-id' }).expect(200);
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'by-id' }).expect(200);
     const id = created.body.secretRotation.id as string;
 
     const got = await request(h.http).get(`${R}/${id}`).auth(h.adminToken, auth).expect(200);
@@ -112,7 +112,7 @@ describe('forwarding to the internal services', () => {
   });
 
   it('knows who owns a rotation it created; a rotation gone behind its back is still a 404 of its own', async () => {
-    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'owner-once' }).expect(200);
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'owner-once' }).expect(200);
     const id = created.body.secretRotation.id as string;
     const lookups = () => h.rotationConfig.requests.filter((r) => r.method === 'GET' && r.path === `/internal/secret-rotations/redis-credentials/${id}`).length;
 
@@ -135,7 +135,7 @@ describe('forwarding to the internal services', () => {
   });
 
   it('relays 202 with the rotation and the job id when the job is still in flight after rotation-config\'s wait', async () => {
-    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'slow-job' }).expect(200);
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'slow-job' }).expect(200);
     const id = created.body.secretRotation.id as string;
     const routes = h.rotationConfig.routeCount;
     h.rotationConfig.on('POST', new RegExp(`/${id}/rotate-secrets$`), () => ({
@@ -190,7 +190,7 @@ describe('forwarding to the internal services', () => {
     const conflict = { statusCode: 409, error: 'SECRET_ROTATION.NAME_TAKEN', message: 'a rotation named "taken" exists at dev:/', details: [] };
     h.rotationConfig.on('POST', /^\/internal\/secret-rotations\/redis-credentials$/, () => ({ status: 409, body: conflict }));
     try {
-      const res = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'taken' }).expect(409);
+      const res = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'taken' }).expect(409);
       expect(res.body).toEqual(conflict);
     } finally {
       h.rotationConfig.resetTo(routes);
@@ -202,7 +202,7 @@ describe('forwarding to the internal services', () => {
     const cause = { statusCode: 503, error: 'ROTATION.INITIAL_ISSUE_TIMEOUT', message: 'the first credential set was not issued within 20000 ms', details: [] };
     h.rotationConfig.on('POST', /^\/internal\/secret-rotations\/redis-credentials$/, () => ({ status: 503, body: cause }));
     try {
-      const res = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, connectionId), name: 'slow' }).expect(503);
+      const res = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, connectionId), name: 'slow' }).expect(503);
       expect(res.body).toEqual(cause);
     } finally {
       h.rotationConfig.resetTo(routes);
@@ -278,7 +278,7 @@ describe('forwarding to the internal services', () => {
     expect(h.secretStore.last('PATCH')?.body).toEqual({ projectId: project.id, environment: 'staging', secretPath: '/', secretValue: 'v2' });
     await request(h.http).delete('/api/v3/secrets/raw/DATABASE_URL').query({ projectId: project.id, environment: 'staging' }).auth(h.adminToken, auth).expect(200);
     expect(h.secretStore.last('DELETE')?.query).toEqual({ projectId: project.id, environment: 'staging', secretPath: '/' });
-    // Seed-style clients send the location of a DELETE in its body.
+    // Infisical-style clients send the location of a DELETE in its body.
     await request(h.http).delete('/api/v3/secrets/raw/DATABASE_URL').auth(h.adminToken, auth).send({ projectId: project.id, environment: 'staging', secretPath: '/billing' }).expect(200);
     expect(h.secretStore.last('DELETE')?.query).toEqual({ projectId: project.id, environment: 'staging', secretPath: '/billing' });
   });

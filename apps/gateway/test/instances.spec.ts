@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
-import { connectionRequest, Harness, Project, seedRequest, startGateway } from './support/gateway-harness';
+import { connectionRequest, Harness, Project, sampleRequest, startGateway } from './support/gateway-harness';
 import { fakeSecretStore } from './support/fake-services';
 import { StubService } from './support/stub-service';
 
@@ -50,7 +50,7 @@ describe('internal services running as several instances', () => {
     const conn = await request(h.http).post('/api/v1/app-connections/redis').auth(h.adminToken, auth).send(connectionRequest(project.id)).expect(200);
     const sentBefore = h.rotationConfig.requests.filter((r) => r.method === 'POST' && r.path === '/internal/secret-rotations/redis-credentials').length;
     for (let i = 0; i < 4; i++) {
-      await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(project.id, conn.body.appConnection.id), name: `instances-${i}` }).expect(200);
+      await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(project.id, conn.body.appConnection.id), name: `instances-${i}` }).expect(200);
     }
     const sent = h.rotationConfig.requests.filter((r) => r.method === 'POST' && r.path === '/internal/secret-rotations/redis-credentials').length;
     expect(sent - sentBefore).toBe(4);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { Permission } from '../src/auth/permissions';
-import { ALL_PERMISSIONS, connectionRequest, Harness, Project, seedRequest, startGateway } from './support/gateway-harness';
+import { ALL_PERMISSIONS, connectionRequest, Harness, Project, sampleRequest, startGateway } from './support/gateway-harness';
 
 interface Endpoint {
   name: string;
@@ -25,7 +25,7 @@ describe('project isolation and permissions', () => {
     a = await h.createProject('project-a');
     b = await h.createProject('project-b');
     connectionId = (await request(h.http).post('/api/v1/app-connections/redis').auth(h.adminToken, auth).send(connectionRequest(a.id)).expect(200)).body.appConnection.id;
-    rotationId = (await request(h.http).post(R).auth(h.adminToken, auth).send(seedRequest(a.id, connectionId)).expect(200)).body.secretRotation.id;
+    rotationId = (await request(h.http).post(R).auth(h.adminToken, auth).send(sampleRequest(a.id, connectionId)).expect(200)).body.secretRotation.id;
   });
   afterAll(async () => {
     await h?.close();
@@ -40,7 +40,7 @@ describe('project isolation and permissions', () => {
     { name: 'get connection', method: 'get', path: () => `/api/v1/app-connections/redis/${connectionId}`, permission: 'read' },
     { name: 'update connection', method: 'patch', path: () => `/api/v1/app-connections/redis/${connectionId}`, body: () => ({ port: 6380 }), permission: 'edit' },
     { name: 'delete connection', method: 'delete', path: () => `/api/v1/app-connections/redis/${connectionId}`, permission: 'delete' },
-    { name: 'create rotation', method: 'post', path: () => R, body: () => ({ ...seedRequest(a.id, connectionId), name: 'second' }), permission: 'create' },
+    { name: 'create rotation', method: 'post', path: () => R, body: () => ({ ...sampleRequest(a.id, connectionId), name: 'second' }), permission: 'create' },
     { name: 'list rotations', method: 'get', path: () => R, query: () => ({ projectId: a.id }), permission: 'read' },
     {
       name: 'get rotation by name',
@@ -122,7 +122,7 @@ describe('project isolation and permissions', () => {
   it('never shows generated credentials to a reader without that permission', async () => {
     const reader = await h.tokenFor(a.id, ['read', 'read-secrets']);
     const conn = await request(h.http).post('/api/v1/app-connections/redis').auth(h.adminToken, auth).send(connectionRequest(a.id, 'gc')).expect(200);
-    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...seedRequest(a.id, conn.body.appConnection.id), name: 'gc' }).expect(200);
+    const created = await request(h.http).post(R).auth(h.adminToken, auth).send({ ...sampleRequest(a.id, conn.body.appConnection.id), name: 'gc' }).expect(200);
     const rotation = created.body.secretRotation;
     const before = h.secretStore.requests.length;
     const res = await request(h.http).get(`${R}/${rotation.id}/generated-credentials`).auth(reader, auth).expect(403);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { connectionRequest, Harness, seedRequest, startGateway } from './support/gateway-harness';
+import { connectionRequest, Harness, sampleRequest, startGateway } from './support/gateway-harness';
 
 type Body = Record<string, unknown>;
 
@@ -38,7 +38,7 @@ describe('request validation', () => {
     const rotation = await request(h.http)
       .post('/api/v2/secret-rotations/redis-credentials')
       .auth(h.adminToken, auth())
-      .send(seedRequest(projectId, connectionId))
+      .send(sampleRequest(projectId, connectionId))
       .expect(200);
     rotationId = rotation.body.secretRotation.id;
   });
@@ -64,10 +64,10 @@ describe('request validation', () => {
       ['rotationInterval is at most 365', 'rotationInterval', 366, 'rotationInterval'],
       ['rotationInterval is whole', 'rotationInterval', 1.5, 'rotationInterval'],
       ['rotationInterval is a number', 'rotationInterval', '2', 'rotationInterval'],
-      ['rotateAtUtc.hours is whole (the seed sends 11.5)', 'rotateAtUtc.hours', 11.5, 'rotateAtUtc.hours'],
+      ['rotateAtUtc.hours is whole (the documented sample sends 11.5)', 'rotateAtUtc.hours', 11.5, 'rotateAtUtc.hours'],
       ['rotateAtUtc.hours is at most 23', 'rotateAtUtc.hours', 24, 'rotateAtUtc.hours'],
       ['rotateAtUtc.hours is at least 0', 'rotateAtUtc.hours', -1, 'rotateAtUtc.hours'],
-      ['rotateAtUtc.minutes is whole (the seed sends 29.5)', 'rotateAtUtc.minutes', 29.5, 'rotateAtUtc.minutes'],
+      ['rotateAtUtc.minutes is whole (the documented sample sends 29.5)', 'rotateAtUtc.minutes', 29.5, 'rotateAtUtc.minutes'],
       ['rotateAtUtc.minutes is at most 59', 'rotateAtUtc.minutes', 60, 'rotateAtUtc.minutes'],
       ['password length is at least 12', 'parameters.passwordRequirements.length', 11, 'parameters.passwordRequirements.length'],
       ['password length is at most 256', 'parameters.passwordRequirements.length', 257, 'parameters.passwordRequirements.length'],
@@ -93,7 +93,7 @@ describe('request validation', () => {
 
     it.each(cases)('rejects: %s', async (_rule, path, value, field) => {
       const before = h.rotationConfig.requests.filter((r) => r.method === 'POST').length;
-      const res = await post(withField(seedRequest(projectId, connectionId), path, value)).expect(400);
+      const res = await post(withField(sampleRequest(projectId, connectionId), path, value)).expect(400);
       expect(res.body.error).toBe('REQUEST.VALIDATION_FAILED');
       expect(fields(res)).toContain(field);
       expect(res.body.message).toContain(field);
@@ -103,13 +103,13 @@ describe('request validation', () => {
 
     it('rejects a connection of another project like a missing one, naming connectionId', async () => {
       for (const id of [foreignConnectionId, 'no-such-connection']) {
-        const res = await post({ ...seedRequest(projectId, connectionId), connectionId: id }).expect(400);
+        const res = await post({ ...sampleRequest(projectId, connectionId), connectionId: id }).expect(400);
         expect(res.body.details).toEqual([{ field: 'connectionId', message: 'must be the id of a Redis connection in this project' }]);
       }
     });
 
-    it("rejects the seed's own sample times, naming both fields", async () => {
-      const res = await post({ ...seedRequest(projectId, connectionId), rotateAtUtc: { hours: 11.5, minutes: 29.5 } }).expect(400);
+    it("rejects the documented sample's own times, naming both fields", async () => {
+      const res = await post({ ...sampleRequest(projectId, connectionId), rotateAtUtc: { hours: 11.5, minutes: 29.5 } }).expect(400);
       expect(res.body.details).toEqual([
         { field: 'rotateAtUtc.hours', message: 'must be a whole number from 0 to 23' },
         { field: 'rotateAtUtc.minutes', message: 'must be a whole number from 0 to 59' },
@@ -118,7 +118,7 @@ describe('request validation', () => {
 
     it('names every bad field in one answer', async () => {
       const res = await post({
-        ...seedRequest(projectId, connectionId),
+        ...sampleRequest(projectId, connectionId),
         name: 'Bad Name',
         environment: 'qa',
         secretPath: 'relative',
@@ -178,7 +178,7 @@ describe('request validation', () => {
     });
 
     it('names projectId when it is missing', async () => {
-      const res = await post(withField(seedRequest(projectId, connectionId), 'projectId', undefined)).expect(400);
+      const res = await post(withField(sampleRequest(projectId, connectionId), 'projectId', undefined)).expect(400);
       expect(fields(res)).toContain('projectId');
     });
   });

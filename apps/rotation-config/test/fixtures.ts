@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { seedRotationRequest } from '@rotor/testing';
+import { sampleRotationRequest } from '@rotor/testing';
 import type { Harness } from './harness';
 import { REDIS } from './harness';
 
 export const CONNECTIONS = '/internal/app-connections/redis';
 export const ROTATIONS = '/internal/secret-rotations/redis-credentials';
 
-/** Every field of the seed's sample response, in its order, then the ones Rotor adds after them. */
-export const SEED_RESPONSE_FIELDS = [
+/** Every field of the documented sample response, in its order, then the ones Rotor adds after them. */
+export const SAMPLE_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt', 'updatedAt',
   'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId', 'nextRotationAt',
   'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type', 'parameters', 'secretsMapping',
 ];
-/** Fields Rotor adds after the seed's, in their order: the job in flight, continuous verification. */
+/** Fields Rotor adds after the Infisical-compatible ones, in their order: the job in flight, continuous verification. */
 export const ROTOR_ADDED_FIELDS = ['isRotationInFlight', 'inFlightJobId', 'verificationStatus', 'lastVerifiedAt', 'lastVerificationMessage'];
 
 export function connectionBody(h: Harness, projectId: string, overrides: Record<string, unknown> = {}) {
@@ -28,10 +28,10 @@ export function connectionBody(h: Harness, projectId: string, overrides: Record<
   };
 }
 
-/** The seed's sample request as the gateway forwards it: environment and folder resolved. */
+/** The documented sample request as the gateway forwards it: environment and folder resolved. */
 export function rotationBody(projectId: string, connectionId: string, overrides: Record<string, unknown> = {}) {
   return {
-    ...seedRotationRequest(projectId, connectionId),
+    ...sampleRotationRequest(projectId, connectionId),
     environment: { id: randomUUID(), slug: 'dev', name: 'Development' },
     folder: { id: randomUUID(), path: '/' },
     ...overrides,

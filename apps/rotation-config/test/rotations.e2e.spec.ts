@@ -3,7 +3,7 @@ import { ACTOR_HEADER, CORRELATION_ID_HEADER, encodeActorHeader } from '@rotor/s
 import { rotorUsernames } from '@rotor/rotation-domain';
 import { waitFor } from '@rotor/testing';
 import { Harness, newProjectId } from './harness';
-import { ROTATIONS, ROTOR_ADDED_FIELDS, SEED_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
+import { ROTATIONS, ROTOR_ADDED_FIELDS, SAMPLE_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
 
 jest.setTimeout(60_000);
 
@@ -18,11 +18,11 @@ async function setup() {
 }
 
 describe('creating a rotation', () => {
-  it("answers with the seed's response, field for field, once the secret store holds the first credential set", async () => {
+  it("answers with the Infisical-compatible response, field for field, once the secret store holds the first credential set", async () => {
     const { projectId, connection } = await setup();
     const { rotation, requested, body } = await createIssuedRotation(h, projectId, connection.id);
 
-    expect(Object.keys(rotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
+    expect(Object.keys(rotation)).toEqual([...SAMPLE_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(rotation).toMatchObject({
       id: requested.rotationId,
       name: 'my-redis-rotation',
@@ -93,7 +93,7 @@ describe('creating a rotation', () => {
     expect(again.rotation.name).toBe('my-redis-rotation');
   });
 
-  it("rejects the seed sample's fractional rotate-at time, naming both fields", async () => {
+  it("rejects the documented sample's fractional rotate-at time, naming both fields", async () => {
     const { projectId, connection } = await setup();
     const res = await h.http().post(ROTATIONS).send(rotationBody(projectId, connection.id, { rotateAtUtc: { hours: 11.5, minutes: 29.5 } }));
     expect(res.status).toBe(400);
@@ -170,7 +170,7 @@ describe('rotating', () => {
     const res = await first;
     expect(res.status).toBe(200);
     expect(res.body.jobId).toBe(requested.jobId);
-    expect(Object.keys(res.body.secretRotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
+    expect(Object.keys(res.body.secretRotation)).toEqual([...SAMPLE_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(res.body.secretRotation).toMatchObject({
       activeIndex: 1, rotationStatus: 'success', lastRotationMessage: null, lastRotationJobId: requested.jobId,
       isRotationInFlight: false, inFlightJobId: null,

@@ -1,4 +1,4 @@
-import { Platform, RedisFleet, RedisServer, RotorApi, ADMIN_PASSWORD, ADMIN_USER, authenticates, seedRotationRequest, waitFor } from '@rotor/testing';
+import { Platform, RedisFleet, RedisServer, RotorApi, ADMIN_PASSWORD, ADMIN_USER, authenticates, sampleRotationRequest, waitFor } from '@rotor/testing';
 
 /**
  * What the API answers a client that trusts it, on the real platform: rotate-secrets answers
@@ -67,7 +67,7 @@ beforeAll(async () => {
   ).appConnection.id;
   rotation = (
     await api.ok<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-      ...seedRotationRequest(projectId, connectionId),
+      ...sampleRotationRequest(projectId, connectionId),
       name: 'race', secretPath: '/race', rotationInterval: 30,
       secretsMapping: { username: 'RACE_USERNAME', password: 'RACE_PASSWORD' },
     })
@@ -109,7 +109,7 @@ describe('rotate-secrets answers with the outcome', () => {
       ).appConnection.id;
       const created = (
         await api.ok<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-          ...seedRotationRequest(projectId, connection),
+          ...sampleRotationRequest(projectId, connection),
           name: 'failing', secretPath: '/failing', secretsMapping: { username: 'FAIL_USERNAME', password: 'FAIL_PASSWORD' },
         })
       ).secretRotation;
@@ -198,7 +198,7 @@ describe('no side effect before every check', () => {
   it('refuses a name already used at the location before anything happens in Redis', async () => {
     await refusedWithoutRedisChange(
       {
-        ...seedRotationRequest(projectId, targetConnection),
+        ...sampleRotationRequest(projectId, targetConnection),
         name: 'race', secretPath: '/race', secretsMapping: { username: 'OTHER_USERNAME', password: 'OTHER_PASSWORD' },
       },
       'name',
@@ -208,7 +208,7 @@ describe('no side effect before every check', () => {
   it('refuses a mapped secret another rotation maps, before anything happens in Redis', async () => {
     await refusedWithoutRedisChange(
       {
-        ...seedRotationRequest(projectId, targetConnection),
+        ...sampleRotationRequest(projectId, targetConnection),
         name: 'second', secretPath: '/race', secretsMapping: { username: 'OTHER_USERNAME', password: 'RACE_PASSWORD' },
       },
       'secretsMapping.password',
@@ -219,7 +219,7 @@ describe('no side effect before every check', () => {
     await api.ok('POST', '/api/v3/secrets/raw/DB_PASSWORD', { projectId, environment: 'dev', secretPath: '/own', secretValue: 'the-users-own-value' });
     await refusedWithoutRedisChange(
       {
-        ...seedRotationRequest(projectId, targetConnection),
+        ...sampleRotationRequest(projectId, targetConnection),
         name: 'taker', secretPath: '/own', secretsMapping: { username: 'DB_USERNAME', password: 'DB_PASSWORD' },
       },
       'secretsMapping.password',
@@ -235,7 +235,7 @@ describe('no side effect before every check', () => {
   it('creates the same rotation once the names are free, which does touch Redis (the check above can fail)', async () => {
     const before = await aclUsers(target);
     const created = await api.call<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-      ...seedRotationRequest(projectId, targetConnection),
+      ...sampleRotationRequest(projectId, targetConnection),
       name: 'taker', secretPath: '/own', secretsMapping: { username: 'DB_USERNAME', password: 'DB_SECRET' },
     });
     expect(created.status).toBe(200);

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, waitFor } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor } from '@rotor/testing';
 
 /**
  * The audit log on the real platform: who asked for a manual rotation shows in its history;
@@ -104,7 +104,7 @@ describe('the audit log, end to end', () => {
     });
     expect(connection.status).toBe(200);
     calls['app-connection.create'] = connection;
-    const created = await send('POST', ROTATIONS, identity.token, { ...seedRotationRequest(projectId, connection.body.appConnection.id), rotationInterval: 30 });
+    const created = await send('POST', ROTATIONS, identity.token, { ...sampleRotationRequest(projectId, connection.body.appConnection.id), rotationInterval: 30 });
     expect(created.status).toBe(200);
     calls['secret-rotation.create'] = created;
     rotationId = created.body.secretRotation.id;

@@ -3,7 +3,7 @@
  * scripts run it. Every command is exercised; no credential may reach its output unless
  * `--reveal` asked for it.
  */
-import { ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, SERVICES, RedisFleet, seedRotationRequest, waitFor, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, SERVICES, RedisFleet, sampleRotationRequest, waitFor, type RedisServer } from '@rotor/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,7 +139,7 @@ describe('rotor CLI', () => {
     expect(fromFlags.secretRotation.rotationStatus).toBe('success');
     rotationId = fromFlags.secretRotation.id;
 
-    writeFileSync(join(dir, 'rotation.json'), JSON.stringify({ ...seedRotationRequest(projectId, connectionId), name: 'from-file', environment: 'prod', secretsMapping: { username: 'U', password: 'P' } }, null, 2));
+    writeFileSync(join(dir, 'rotation.json'), JSON.stringify({ ...sampleRotationRequest(projectId, connectionId), name: 'from-file', environment: 'prod', secretsMapping: { username: 'U', password: 'P' } }, null, 2));
     const fromFile = json<{ secretRotation: { name: string; rotateAtUtc: unknown } }>(['rotations', 'create', '--file', join(dir, 'rotation.json')]);
     expect(fromFile.secretRotation).toMatchObject({ name: 'from-file', rotateAtUtc: { hours: 11, minutes: 29 } });
 

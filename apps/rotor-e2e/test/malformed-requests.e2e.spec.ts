@@ -1,4 +1,4 @@
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RotorApi, SERVICES, seedRotationRequest } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RotorApi, SERVICES, sampleRotationRequest } from '@rotor/testing';
 import { Built, Ids, ROUTE_COUNT, describeRequest, malformedRequests, routesCovered } from './support/malformed-requests';
 
 /**
@@ -54,7 +54,7 @@ beforeAll(async () => {
   ).appConnection.id;
   const rotation = (
     await api.ok<{ secretRotation: { id: string } }>('POST', '/api/v2/secret-rotations/redis-credentials', {
-      ...seedRotationRequest(project, connection), name: 'race', secretPath: '/fuzz',
+      ...sampleRotationRequest(project, connection), name: 'race', secretPath: '/fuzz',
     })
   ).secretRotation.id;
   // Identity routes act on an identity of their own, never on the admin the run authenticates as.

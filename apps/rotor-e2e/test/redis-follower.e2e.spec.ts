@@ -10,7 +10,7 @@
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
 import { createEnvelope } from '@rotor/contracts';
 import { followCluster, followRedis, readCredential, type CredentialFollower } from '@rotor/redis-follower';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, SERVICES, RedisFleet, seedRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, SERVICES, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
@@ -40,7 +40,7 @@ async function createRotation(server: RedisServer, name: string, prefix: string,
   }));
   const keys = { usernameKey: `${prefix}_USERNAME`, passwordKey: `${prefix}_PASSWORD` };
   const { secretRotation } = await ok(api.POST('/api/v2/secret-rotations/redis-credentials', {
-    body: { ...seedRotationRequest(projectId, appConnection.id), name, rotationInterval: 30, secretsMapping: { username: keys.usernameKey, password: keys.passwordKey } },
+    body: { ...sampleRotationRequest(projectId, appConnection.id), name, rotationInterval: 30, secretsMapping: { username: keys.usernameKey, password: keys.passwordKey } },
   }));
   return { rotationId: secretRotation.id, keys, servers: [server] };
 }

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, Service, waitFor } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, Service, waitFor } from '@rotor/testing';
 
 /** Every field of the Infisical-compatible API's sample response, in its order. */
-const SEED_RESPONSE_FIELDS = [
+const SAMPLE_RESPONSE_FIELDS = [
   'id', 'name', 'description', 'isAutoRotationEnabled', 'activeIndex', 'folderId', 'connectionId', 'createdAt',
   'updatedAt', 'rotationInterval', 'rotationStatus', 'lastRotationAttemptedAt', 'lastRotatedAt', 'lastRotationJobId',
   'nextRotationAt', 'connection', 'environment', 'projectId', 'folder', 'rotateAtUtc', 'lastRotationMessage', 'type',
@@ -123,14 +123,14 @@ describe('Rotor, end to end through the gateway', () => {
     expect(JSON.stringify(created)).not.toContain(ADMIN_PASSWORD);
   });
 
-  it('creates a rotation from the seed request and issues the first credential set before answering', async () => {
+  it('creates a rotation from the documented sample request and issues the first credential set before answering', async () => {
     const res = await api.call<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-      ...seedRotationRequest(projectId, connectionId),
+      ...sampleRotationRequest(projectId, connectionId),
       rotationInterval: 30,
     });
     expect(res.status).toBe(200);
     rotation = res.body.secretRotation;
-    expect(Object.keys(rotation)).toEqual([...SEED_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
+    expect(Object.keys(rotation)).toEqual([...SAMPLE_RESPONSE_FIELDS, ...ROTOR_ADDED_FIELDS]);
     expect(rotation).toMatchObject({
       name: 'my-redis-rotation',
       type: 'redis-credentials',

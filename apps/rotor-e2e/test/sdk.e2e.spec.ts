@@ -3,7 +3,7 @@
  * tarball installed into a plain Node project outside the repository.
  */
 import { ok, Rotor, RotorApiError, RotorWaitError, toArray } from '@rotor/sdk';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, SERVICES, RedisFleet, seedRotationRequest, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, SERVICES, RedisFleet, sampleRotationRequest, type RedisServer } from '@rotor/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ beforeAll(async () => {
     body: { name: 'sdk-redis', projectId, host: redis.host, port: redis.port, username: ADMIN_USER, password: ADMIN_PASSWORD },
   }));
   const { secretRotation } = await ok(rotor.api.POST('/api/v2/secret-rotations/redis-credentials', {
-    body: { ...seedRotationRequest(projectId, appConnection.id), name: 'sdk-rotation', rotationInterval: 30 },
+    body: { ...sampleRotationRequest(projectId, appConnection.id), name: 'sdk-rotation', rotationInterval: 30 },
   }));
   rotationId = secretRotation.id;
 }, 480_000);
@@ -41,7 +41,7 @@ afterAll(async () => {
 describe('@rotor/sdk', () => {
   it('throws the API error as a RotorApiError naming the field', async () => {
     const refused = await ok(rotor.api.POST('/api/v2/secret-rotations/redis-credentials', {
-      body: { ...seedRotationRequest(projectId, 'nope'), rotateAtUtc: { hours: 25, minutes: 0 } },
+      body: { ...sampleRotationRequest(projectId, 'nope'), rotateAtUtc: { hours: 25, minutes: 0 } },
     })).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RotorApiError);
     expect(refused).toMatchObject({ statusCode: 400 });

@@ -1,5 +1,5 @@
 import {
-  ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, waitFor,
+  ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor,
   waitForReplicaLink,
 } from '@rotor/testing';
 
@@ -48,7 +48,7 @@ async function createRotation(server: RedisServer, name: string, topology: Recor
     name: `${name}-connection`, projectId, host: server.host, port: server.port, username: ADMIN_USER, password: ADMIN_PASSWORD, topology,
   });
   const { secretRotation } = await api.ok<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-    ...seedRotationRequest(projectId, appConnection.id), name, rotationInterval: 30, secretsMapping: mapping,
+    ...sampleRotationRequest(projectId, appConnection.id), name, rotationInterval: 30, secretsMapping: mapping,
   });
   return secretRotation;
 }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, seedRotationRequest, waitFor } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor } from '@rotor/testing';
 
 /**
  * Project webhooks on the whole platform: through the gateway, the alerts service consuming
@@ -138,7 +138,7 @@ describe('project webhooks, end to end', () => {
 
   it('tells of a rotation that succeeded and of its secrets, retrying a delivery the receiver refused once', async () => {
     answers.push(500); // the first delivery after this point is refused once
-    const created = await api.ok<{ secretRotation: { id: string } }>('POST', ROTATIONS, { ...seedRotationRequest(projectId, connectionId), name: 'hooked-rotation' });
+    const created = await api.ok<{ secretRotation: { id: string } }>('POST', ROTATIONS, { ...sampleRotationRequest(projectId, connectionId), name: 'hooked-rotation' });
     rotationId = created.secretRotation.id;
     await collectCredentials();
     await api.ok('POST', `${ROTATIONS}/${rotationId}/rotate-secrets`);

@@ -8,4 +8,4 @@ export type { WaitForOptions } from './wait-for';
 export * from './redis-servers';
 export * from './platform';
 export * from './rotor-api';
-export { seedRotationRequest } from './seed-request';
+export { sampleRotationRequest } from './sample-request';

@@ -54,7 +54,7 @@ const secretRotationSchema = z.object({
   secretsMapping: z.object({ username: z.string(), password: z.string() }),
   isRotationInFlight: z.boolean().describe('Added by Rotor: a rotation job is requested and its outcome not yet recorded.'),
   inFlightJobId: z.string().nullable().describe('Added by Rotor: the id of that job; null when none is in flight.'),
-  // Added by Rotor: continuous verification of the served credential (after the seed's fields).
+  // Added by Rotor: continuous verification of the served credential (after the Infisical-compatible fields).
   verificationStatus: z.enum(['healthy', 'drifted', 'unverifiable']).nullable()
     .describe('Last check of the served credential (and the one it replaced) on every node: healthy, drifted (rejected somewhere; being healed), unverifiable (a node could not be asked); null before the first check.'),
   lastVerifiedAt: z.string().nullable().describe('When the served credential was last checked.'),

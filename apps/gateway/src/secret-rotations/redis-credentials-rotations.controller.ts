@@ -29,7 +29,7 @@ export class RedisCredentialsRotationsController {
     description: 'Issues the first credential set before answering, so the mapped secrets are readable when this returns.',
   })
   @ApiJsonBody(createRotationSchema)
-  @ApiAnswers(200, 'The rotation (seed response shape)', rotationResponseSchema)
+  @ApiAnswers(200, 'The rotation (the Infisical-compatible response shape)', rotationResponseSchema)
   async create(@CurrentIdentity() identity: AuthenticatedIdentity, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     return relay(res, await this.rotations.create(identity, body));
   }

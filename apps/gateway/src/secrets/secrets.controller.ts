@@ -73,7 +73,7 @@ export class SecretsController {
   @Delete(':secretName')
   @ApiOperation({
     summary: 'Delete a secret (permission: delete)',
-    description: 'The location goes in the query, or (as seed-style clients send it) in a JSON body with the same fields. 409 for secrets a rotation maintains.',
+    description: 'The location goes in the query, or (as Infisical-style clients send it) in a JSON body with the same fields. 409 for secrets a rotation maintains.',
   })
   @ApiIdParam('secretName', 'Secret name')
   @ApiQueryFrom(deleteSecretQuerySchema)

@@ -54,7 +54,7 @@ export class SecretsService {
     return this.upstream.call('secret-store', { method: 'PATCH', path: secretPath(name), body: { ...where(data), secretValue: data.secretValue } });
   }
 
-  /** The location comes in the query, or in a JSON body as seed-style clients send it. */
+  /** The location comes in the query, or in a JSON body as Infisical-style clients send it. */
   async delete(identity: AuthenticatedIdentity, name: string, query: unknown, body: unknown): Promise<UpstreamResponse> {
     const inBody = typeof body === 'object' && body !== null && Object.keys(body).length > 0;
     const { data } = await this.validate(identity, deleteSecretQuerySchema, inBody ? body : query, inBody ? 'body' : 'query', 'delete', name);

@@ -149,9 +149,8 @@ export async function dumpTables(databaseUrl: string): Promise<string> {
   }
 }
 
-/** The seed's sample request, with its JSON fixed and whole-number times. */
-/** The seed's sample request (see @rotor/testing). */
-export { seedRotationRequest as seedRequest } from '@rotor/testing';
+/** The Infisical-compatible API's documented sample request, with whole-number times (see @rotor/testing). */
+export { sampleRotationRequest as sampleRequest } from '@rotor/testing';
 
 export function connectionRequest(projectId: string, name = 'my-redis'): Record<string, unknown> {
   return { name, projectId, host: '127.0.0.1', port: 6379, username: 'rotor-admin', password: 'admin-secret-password' };

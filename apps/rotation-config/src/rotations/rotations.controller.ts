@@ -20,7 +20,7 @@ type One = { secretRotation: SecretRotationView };
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
- * Redis credential rotations, behind the gateway, in the seed API's response shapes.
+ * Redis credential rotations, behind the gateway, in the Infisical-compatible API's response shapes.
  * `?projectId=` on the by-id routes scopes the lookup: a rotation of another project is a 404.
  */
 @Controller('internal/secret-rotations/redis-credentials')

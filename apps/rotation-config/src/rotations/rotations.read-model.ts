@@ -9,7 +9,7 @@ const SELECT_ROTATION = `
   SELECT r.*, c.name AS connection_name
     FROM rotations r JOIN redis_connections c ON c.id = r.connection_id`;
 
-/** Reads of the read model, shaped as the seed's API answers them. */
+/** Reads of the read model, shaped as the Infisical-compatible API answers them. */
 @Injectable()
 export class RotationsReadModel {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}

@@ -52,7 +52,7 @@ export class SecretsController {
     return { secret: await this.commands.execute(new UpdateSecretCommand({ ...folder, secretKey: secretName }, secretValue)) };
   }
 
-  /** The folder comes in the body (as the seed API sends it) or, for clients that cannot, the query. */
+  /** The folder comes in the body (as the Infisical-compatible API sends it) or, for clients that cannot, the query. */
   @Delete(':secretName')
   async remove(@Param() params: unknown, @Body() body: unknown, @Query() query: unknown): Promise<{ secret: Omit<SecretView, 'secretValue'> }> {
     const { secretName } = parseInput(SecretNameParam, params, 'SECRET.INVALID');

@@ -555,7 +555,7 @@ export interface paths {
         post: operations["SecretsController_create"];
         /**
          * Delete a secret (permission: delete)
-         * @description The location goes in the query, or (as seed-style clients send it) in a JSON body with the same fields. 409 for secrets a rotation maintains.
+         * @description The location goes in the query, or (as Infisical-style clients send it) in a JSON body with the same fields. 409 for secrets a rotation maintains.
          */
         delete: operations["SecretsController_delete"];
         options?: never;
@@ -5983,7 +5983,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The rotation (seed response shape) */
+            /** @description The rotation (the Infisical-compatible response shape) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -118,7 +118,7 @@ const invalidRequirements: fc.Arbitrary<[PasswordRequirements, string]> = fc.one
 );
 
 describe('validatePasswordRequirements', () => {
-  it('accepts the defaults and the seed document example', () => {
+  it('accepts the defaults and the documented example', () => {
     expect(validatePasswordRequirements(DEFAULT_PASSWORD_REQUIREMENTS)).toEqual([]);
     expect(
       validatePasswordRequirements({

@@ -1,6 +1,6 @@
 import { FieldIssue } from '@rotor/util';
 
-/** The seed API's default: every key, every command. */
+/** The Infisical-compatible API's default: every key, every command. */
 export const DEFAULT_PERMISSION_SCOPE = '~* +@all';
 
 export type PermissionScopeResult = { ok: true; rules: string[] } | { ok: false; issues: FieldIssue[] };

@@ -23,7 +23,7 @@ export class GetGeneratedCredentialsHandler implements IQueryHandler<GetGenerate
 
 /**
  * Position = slot index, as `activeIndex` refers to it. Before the second rotation only slot 0
- * exists, and the list holds one entry (as the seed API answers it); an unissued slot before an
+ * exists, and the list holds one entry (as the Infisical-compatible API answers it); an unissued slot before an
  * issued one (not a sequence Rotor produces) keeps its place with empty strings.
  */
 export function issuedSlots(slots: readonly (CredentialSlot | null)[]): CredentialSlot[] {

@@ -1,9 +1,9 @@
 /**
- * The seed's sample request for `POST /api/v2/secret-rotations/redis-credentials`
- * (the Infisical-compatible API's documented sample request), with its times made whole (the seed's 11.5 / 29.5 are refused). Tests,
- * the e2e suite and the bench start from it and override what they need.
+ * The Infisical-compatible API's documented sample request for
+ * `POST /api/v2/secret-rotations/redis-credentials`, with its times made whole (its 11.5 and
+ * 29.5 are refused). Tests, the e2e suite and the bench start from it and override what they need.
  */
-export function seedRotationRequest(projectId: string, connectionId: string) {
+export function sampleRotationRequest(projectId: string, connectionId: string) {
   return {
     name: 'my-redis-rotation',
     projectId,
