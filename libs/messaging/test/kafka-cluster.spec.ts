@@ -19,7 +19,15 @@ describe('a 3-node Kafka cluster', () => {
 
   beforeAll(() => {
     platform.startKafka();
-    kafka = new Kafka({ clientId: 'rotor-cluster-test', brokers: platform.kafkaBrokers(), logLevel: logLevel.NOTHING });
+    // Patient retries: the partitions a killed node led have no leader until the controller
+    // gives up on it (broker.session.timeout.ms, 9 s) and elects another, longer on a busy
+    // machine than kafkajs's default budget of about 10 s.
+    kafka = new Kafka({
+      clientId: 'rotor-cluster-test',
+      brokers: platform.kafkaBrokers(),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 20, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
   }, 180_000);
   afterAll(() => platform.stopKafka());
 
