@@ -28,10 +28,13 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      // Resolves false (nothing to do) when a concurrent caller created them first.
+      // Resolves false (nothing to do) when a concurrent caller created them first. Leaders are
+      // awaited below, not by kafkajs: its own wait lets a metadata error of a topic that is
+      // still being created (UNKNOWN_TOPIC_OR_PARTITION) escape as an unhandled rejection, which
+      // ended a service starting beside another instance on a fresh 3-node cluster.
       await admin.createTopics({
         topics: missing.map((topic) => ({ topic, numPartitions: opts.numPartitions ?? DEFAULT_PARTITIONS })),
-        waitForLeaders: true,
+        waitForLeaders: false,
       });
     }
     await untilLed(admin, wanted, opts.timeoutMs ?? LEADER_TIMEOUT_MS);
