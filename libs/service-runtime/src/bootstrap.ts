@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envInt, envString } from '@rotor/util';
 import { JsonLogger } from './json-logger';
+import { countPostgresStatements } from './postgres-statements';
 
 export interface BootstrapOptions {
   name: string;
@@ -12,9 +13,10 @@ export interface BootstrapOptions {
 
 /**
  * Starts one Rotor service: JSON logs, graceful shutdown on SIGTERM/SIGINT, bound to
- * loopback unless HOST says otherwise.
+ * loopback unless HOST says otherwise; every Postgres statement counted at /metrics.
  */
 export async function bootstrapService(appModule: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
+  countPostgresStatements();
   const logger = new JsonLogger(options.name, (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
   const app = await NestFactory.create(appModule, { logger, bufferLogs: true });
   app.enableShutdownHooks();

@@ -5,6 +5,7 @@ export * from './health.controller';
 export * from './errors.filter';
 export * from './internal-token';
 export * from './json-logger';
+export * from './postgres-statements';
 export * from './readiness-checks';
 export * from './postgres-kafka-readiness';
 export * from './request-origin';
