@@ -45,7 +45,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     smoke,
     rotations: smoke ? 20 : 2000,
     rate: smoke ? 10 : 50,
-    rateSeconds: smoke ? 2 : 10,
+    rateSeconds: smoke ? 2 : 30,
     createConcurrency: 16,
     requestConcurrency: 64,
     verifyConcurrency: 16,

@@ -1,6 +1,7 @@
 /** The JSON the bench writes, and the table it prints. */
 import type { Service } from '@rotor/testing';
 import type { KafkaCeiling, PostgresCeiling, RedisCeiling } from './ceilings';
+import type { HopSummary } from './hops';
 import { AuditCostReport, auditCostLines } from './audit-cost';
 import { LatencySummary, round } from './stats';
 
@@ -33,10 +34,16 @@ export interface PhaseReport {
   postgresCommits: number;
   postgresCommitsPerSecond: number;
   postgresCommitsByDatabase: Record<string, number>;
+  /** Statements the services sent to Postgres during the phase (rotor_postgres_statements_total), all and per completed rotation. */
+  postgresStatements: number;
+  postgresStatementsPerRotation: number;
+  postgresStatementsPerRotationByService: Record<string, number>;
   resources: ResourceReport;
   /** CPU ms per completed rotation: each service, services, kafka, postgres, redis, bench, and rotor (all but the bench). */
   cpuMsPerRotation: Record<string, number>;
   targetRate?: number;
+  /** Event by event: appended → published → claimed by each consumer → its answer appended (hops.ts). */
+  hops: HopSummary[];
   /** Each service's memory as its /metrics tells it, right after the phase. */
   heapAfter?: Record<string, Record<string, number>>;
 }
@@ -107,8 +114,13 @@ function phaseRows(p: PhaseReport): string {
       `Kafka ${p.cpuMsPerRotation['kafka']}, Postgres ${p.cpuMsPerRotation['postgres']}, Redis ${p.cpuMsPerRotation['redis']}), ` +
       `bench client ${p.cpuMsPerRotation['bench']}\n` +
     `  Kafka: ${p.kafkaMessages} messages (${p.kafkaMessagesPerSecond}/s); Postgres: ${p.postgresCommits} commits (${p.postgresCommitsPerSecond}/s: ` +
-      `${Object.entries(p.postgresCommitsByDatabase).map(([db, n]) => `${db.replace(/^rotor_/, '')} ${n}`).join(', ')})` +
+      `${Object.entries(p.postgresCommitsByDatabase).map(([db, n]) => `${db.replace(/^rotor_/, '')} ${n}`).join(', ')})\n` +
+    `  Postgres statements per rotation: ${p.postgresStatementsPerRotation} (` +
+      `${Object.entries(p.postgresStatementsPerRotationByService).map(([s, n]) => `${s} ${n}`).join(', ')})` +
       (p.errors.length ? `\n  first errors:\n    ${p.errors.join('\n    ')}` : ''),
+    ...(p.hops.length
+      ? [table(p.hops.map((h) => [h.hop, h.latencyMs.count, h.latencyMs.p50, h.latencyMs.p99, h.latencyMs.max]), ['hop (ms)', 'events', 'p50', 'p99', 'max'])]
+      : []),
   ].join('\n');
 }
 

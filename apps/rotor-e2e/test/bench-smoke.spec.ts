@@ -30,6 +30,9 @@ interface Phase {
   latencyMs: Record<'accepted' | 'stored' | 'readable' | 'authenticated', Latency>;
   kafkaMessages: number;
   postgresCommits: number;
+  postgresStatementsPerRotation: number;
+  postgresStatementsPerRotationByService: Record<string, number>;
+  hops: Array<{ hop: string; latencyMs: Latency }>;
   resources: {
     services: Record<string, { cpuSeconds: number; peakRssMB: number }>;
     kafka: { cpuSeconds: number; share: number };
@@ -88,6 +91,22 @@ function expectResources(phase: Phase, name: string): void {
   expectPositive(phase.resources.machine.capacitySeconds, `${name} machine capacity`);
 }
 
+/** A rotation's main path, hop by hop, one sample per rotation at least. */
+function expectHops(phase: Phase, name: string): void {
+  const hop = (text: string) => {
+    const found = phase.hops.find((h) => h.hop === text);
+    if (!found) throw new Error(`${name}: no hop "${text}" among ${phase.hops.map((h) => h.hop).join('; ')}`);
+    expect(found.latencyMs.count).toBeGreaterThanOrEqual(phase.completed);
+    expect(found.latencyMs.p50).toBeLessThanOrEqual(found.latencyMs.p99);
+    return found;
+  };
+  hop('RotationRequested appended → published (relay)');
+  hop('CredentialsRotated appended → published (relay)');
+  const handled = phase.hops.filter((h) => /^RotationRequested claimed by .+ → CredentialsRotated appended$/.test(h.hop));
+  expect(handled).toHaveLength(1);
+  expect(handled[0].latencyMs.count).toBeGreaterThanOrEqual(phase.completed);
+}
+
 describe('npm run bench -- --smoke', () => {
   beforeAll(() => rmSync(join(ROOT, OUT), { recursive: true, force: true }));
 
@@ -97,6 +116,8 @@ describe('npm run bench -- --smoke', () => {
     // The table on the terminal.
     expect(output).toContain('Ceilings of the raw parts');
     expect(output).toContain('Rotor beside its ceilings');
+    expect(output).toContain('Postgres statements per rotation');
+    expect(output).toMatch(/RotationRequested published → claimed by \S+/);
 
     const report = JSON.parse(readFileSync(join(ROOT, OUT, 'latest.json'), 'utf8'));
     expect(report.mode).toBe('smoke');
@@ -123,6 +144,12 @@ describe('npm run bench -- --smoke', () => {
       expectPositive(phase.postgresCommits, `${name} Postgres commits`);
       expectLatencies(phase, name);
       expectResources(phase, name);
+      expectPositive(phase.postgresStatementsPerRotation, `${name} Postgres statements per rotation`);
+      // Every service that applies a rotation's events writes to its database.
+      for (const s of ['rotation-config', 'redis-executor', 'secret-store']) {
+        expectPositive(phase.postgresStatementsPerRotationByService[s], `${name} Postgres statements per rotation of ${s}`);
+      }
+      expectHops(phase, name);
     }
     expect(burst.requested).toBe(create.created);
 
@@ -133,7 +160,7 @@ describe('npm run bench -- --smoke', () => {
       expectPositive(r.ceiling, `${r.name} (ceiling)`);
       expectPositive(r.ratio, `${r.name} (ratio)`);
     }
-    expect(report.goals.map((g: { goal: string }) => g.goal)).toHaveLength(3);
+    expect(report.goals.map((g: { goal: string }) => g.goal)).toHaveLength(5);
     for (const g of report.goals) expectPositive(g.value, g.goal);
 
     // The same run, under its own name too.
