@@ -1,5 +1,5 @@
 /**
- * How Rotor reaches one Redis deployment (docs/internal-apis.md). Structurally the same as
+ * How Rotor reaches one Redis deployment. Structurally the same as
  * `RedisConnectionRef` in @rotor/contracts, but with the admin (and sentinel) password in
  * plaintext: the executor opens the sealed values just before calling this lib.
  */

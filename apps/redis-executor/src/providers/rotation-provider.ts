@@ -1,7 +1,7 @@
 import { RotorError } from '@rotor/util';
 
 /**
- * The contract every rotation provider implements (STYLE.md, after Infisical's providers).
+ * The contract every rotation provider implements, after Infisical's per-provider rotation folders.
  * A provider owns one kind of target: how its connection is described and opened, how a
  * credential is issued, rotated and revoked, and how the admin connection is verified. The
  * app around it (consumer, idempotency, events, sealing of results) is the same for all.
