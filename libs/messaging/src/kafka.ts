@@ -5,7 +5,7 @@ export interface CreateKafkaOptions {
   clientId: string;
   /** Default: KAFKA_BROKERS (comma-separated), else 127.0.0.1:9092. */
   brokers?: string[];
-  /** Where kafkajs' own log lines go (a Nest Logger works); default: JSON lines on stderr. */
+  /** Where kafkajs' own log lines go (a Nest Logger works); default: `jsonLogger('kafkajs')`. */
   logger?: LoggerLike;
   /** kafkajs is chatty; default 'warn'. */
   logLevel?: LogLevel;

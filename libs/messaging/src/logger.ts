@@ -1,6 +1,9 @@
+import { LOG_LEVEL_ORDER, writeLogLine } from '@rotor/util';
+
 /**
  * What the messaging lib logs through: Nest's `Logger` fits as is, so apps route these lines
- * into their own logging; without one, `jsonLogger` writes one JSON object per line to stderr.
+ * into their own logging; without one, `jsonLogger` writes Rotor's one log line shape
+ * (`writeLogLine` in @rotor/util: masked JSON on stdout, the same as a service's Nest logger).
  * Log lines never carry message payloads, only ids, topics and (already redacted) errors.
  */
 export interface LoggerLike {
@@ -12,13 +15,11 @@ export interface LoggerLike {
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
-const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
-
 export function jsonLogger(context: string, level: LogLevel = 'warn'): LoggerLike {
   const write = (lvl: LogLevel) => (message: string, ...fields: unknown[]) => {
-    if (RANK[lvl] > RANK[level]) return;
+    if (LOG_LEVEL_ORDER[lvl] > LOG_LEVEL_ORDER[level]) return;
     const extra = Object.assign({}, ...fields.filter((f): f is object => typeof f === 'object' && f !== null));
-    process.stderr.write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), context, msg: message, ...extra })}\n`);
+    writeLogLine({ level: lvl, context, msg: message, fields: extra });
   };
   return { error: write('error'), warn: write('warn'), log: write('info'), debug: write('debug') };
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './database-unavailable';
 export * from './env';
 export * from './wakeable-sleep';
+export * from './json-log';
