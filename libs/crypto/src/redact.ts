@@ -1,7 +1,7 @@
 export const REDACTED = '[REDACTED]';
 
 /** Keys whose values are masked by redactObject, wherever they sit. */
-export const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|key$/i;
+const SENSITIVE_KEY = /pass(word)?|secret|token|authorization|key$/i;
 
 /** `scheme://user:password@` → `scheme://user:[REDACTED]@` */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;

@@ -24,7 +24,7 @@ export interface ErrorBody {
 }
 
 /** Turns any error into `{ statusCode, error: <stable code>, message, details }`. */
-export function toErrorBody(exception: unknown): ErrorBody {
+function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof RotorError) {
     return { statusCode: STATUS_BY_KIND[exception.kind], error: exception.code, message: exception.message, details: exception.details };
   }

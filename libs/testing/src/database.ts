@@ -5,7 +5,7 @@ import { testLane } from './lane';
 type MigrationList = Extract<DataSourceOptions['migrations'], unknown[]>;
 
 /** Where test databases live: TEST_POSTGRES_URL, else the local server with trust auth. */
-export function testPostgresUrl(): string {
+function testPostgresUrl(): string {
   return process.env['TEST_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 

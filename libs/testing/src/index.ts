@@ -1,4 +1,4 @@
-export { testDatabaseUrl, testPostgresUrl } from './database';
+export { testDatabaseUrl } from './database';
 export { kafkaBrokers, topicOffsets, startCollecting, collectMessages } from './kafka';
 export type { CollectedMessage, CollectOptions, Collector, TopicOffsets } from './kafka';
 export { uniqueSuffix } from './unique';

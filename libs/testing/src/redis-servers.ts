@@ -375,7 +375,7 @@ function tlsConfig(tls: TlsMaterial, port?: number): string[] {
 }
 
 /** A CA, a server certificate for 127.0.0.1 and localhost signed by it, and an unrelated CA. */
-export async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
+async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
   const f = (name: string) => join(dir, name);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const newCa = (name: string) =>

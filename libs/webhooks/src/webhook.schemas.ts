@@ -3,7 +3,7 @@ import { WEBHOOK_EVENTS } from './webhook-events';
 
 /** Request bodies of the webhook API, shared by the gateway (which answers 400 naming each field) and the alerts service. */
 
-export const webhookUrlSchema = z
+const webhookUrlSchema = z
   .string()
   .max(2048, { error: 'must be at most 2048 characters' })
   .superRefine((value, ctx) => {
@@ -12,7 +12,7 @@ export const webhookUrlSchema = z
   })
   .describe('Where deliveries are POSTed: an absolute http:// or https:// URL, without user or password.');
 
-export const webhookEventsSchema = z
+const webhookEventsSchema = z
   .array(z.enum(WEBHOOK_EVENTS, { error: `must be one of ${WEBHOOK_EVENTS.join(', ')}` }))
   .min(1, { error: 'must name at least one event' })
   .max(WEBHOOK_EVENTS.length)

@@ -41,7 +41,7 @@ export function plainIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
   return undefined;
 }
 
-export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
+function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

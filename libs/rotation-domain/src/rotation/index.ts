@@ -3,4 +3,4 @@ export * from './rotation.errors';
 export { initialState as initialRotationState } from './rotation.state';
 export { decide as decideRotation } from './rotation.decide';
 export { evolve as evolveRotation, rehydrate as rehydrateRotation } from './rotation.evolve';
-export { settingsIssues as rotationSettingsIssues, DESCRIPTION_MAX_LENGTH } from './rotation.validation';
+export { DESCRIPTION_MAX_LENGTH } from './rotation.validation';
