@@ -1,4 +1,4 @@
-import { Platform, RedisFleet, RedisServer, RotorApi, ADMIN_PASSWORD, ADMIN_USER, authenticates, sampleRotationRequest, waitFor } from '@rotor/testing';
+import { Platform, RedisFleet, RedisServer, RotorApi, ADMIN_PASSWORD, ADMIN_USER, authenticates, sampleRotationRequest, waitFor, sharedPlatform, createProject } from '@rotor/testing';
 
 /**
  * What the API answers a client that trusts it, on the real platform: rotate-secrets answers
@@ -27,8 +27,8 @@ interface Credential {
 }
 
 const ROTATIONS = '/api/v2/secret-rotations/redis-credentials';
-// The race test reads the secret as fast as a script would: no rate limit in its way.
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'info', GATEWAY_RATE_LIMIT_BURST: '100000', GATEWAY_RATE_LIMIT_PER_SECOND: '100000' } });
+// The shared platform: the race test reads the secret as fast as a script would, and no rate limit is in its way there.
+let platform: Platform;
 const fleet = new RedisFleet();
 let redis: RedisServer;
 let api: RotorApi;
@@ -55,11 +55,9 @@ async function aclUsers(server: RedisServer): Promise<string[]> {
 
 beforeAll(async () => {
   redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
-  await platform.startAll();
+  platform = await sharedPlatform();
   api = new RotorApi(platform.url(), platform.adminToken);
-  projectId = (await api.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects')).projects[0].id;
+  projectId = await createProject(platform, 'answers');
   connectionId = (
     await api.ok<{ appConnection: { id: string } }>('POST', '/api/v1/app-connections/redis', {
       name: 'answers-redis', projectId, host: '127.0.0.1', port: redis.port, username: ADMIN_USER, password: ADMIN_PASSWORD,
@@ -75,8 +73,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 

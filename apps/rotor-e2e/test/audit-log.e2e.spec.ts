@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor, sharedPlatform, createProject } from '@rotor/testing';
 
 /**
  * The audit log on the real platform: who asked for a manual rotation shows in its history;
@@ -30,7 +30,7 @@ interface Answer {
 }
 
 const ROTATIONS = '/api/v2/secret-rotations/redis-credentials';
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'info', KAFKA_SESSION_TIMEOUT_MS: '6000' } });
+let platform: Platform;
 const fleet = new RedisFleet();
 let redis: RedisServer;
 let admin: RotorApi;
@@ -60,12 +60,10 @@ async function exported(query = ''): Promise<AuditRecord[]> {
 
 beforeAll(async () => {
   redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
-  await platform.startAll();
+  platform = await sharedPlatform();
   admin = new RotorApi(platform.url(), platform.adminToken);
   credentials.push(platform.adminToken);
-  projectId = (await admin.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects')).projects[0].id;
+  projectId = await createProject(platform, 'audited');
   const made = await admin.ok<{ identity: { id: string }; token: { token: string } }>('POST', '/api/v1/identities', {
     name: 'ci-deployer',
     roles: [{ projectId, permissions: ['read', 'create', 'edit', 'delete', 'rotate', 'read-generated-credentials', 'read-secrets'] }],
@@ -88,8 +86,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await consumer?.disconnect();
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 

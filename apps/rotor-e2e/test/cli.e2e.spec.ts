@@ -3,14 +3,15 @@
  * scripts run it. Every command is exercised; no credential may reach its output unless
  * `--reveal` asked for it.
  */
-import { ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, SERVICES, RedisFleet, sampleRotationRequest, waitFor, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, aclUser, authenticates, Platform, RedisFleet, sampleRotationRequest, waitFor, type RedisServer, sharedPlatform } from '@rotor/testing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'warn' } });
+// The shared platform; of the files on it, only this one works in the default project.
+let platform: Platform;
 const fleet = new RedisFleet();
 let redis: RedisServer;
 let dir: string;
@@ -49,14 +50,10 @@ function json<T = Record<string, unknown>>(args: string[], options?: Parameters<
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rotor-cli-'));
-  [redis] = await Promise.all([fleet.start(), platform.prepare()]);
-  // One service at a time: five cold starts at once on a busy machine can outlast the readiness bound.
-  for (const service of SERVICES) await platform.start(service);
+  [redis, platform] = await Promise.all([fleet.start(), sharedPlatform()]);
 }, 480_000);
 
 afterAll(async () => {
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);

@@ -1,4 +1,4 @@
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RotorApi, SERVICES, sampleRotationRequest } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RotorApi, SERVICES, sampleRotationRequest, sharedPlatform, createProject } from '@rotor/testing';
 import { Built, Ids, ROUTE_COUNT, describeRequest, malformedRequests, routesCovered } from './support/malformed-requests';
 
 /**
@@ -13,8 +13,8 @@ const SEED = Number(process.env['ROTOR_FUZZ_SEED'] ?? 20_261_207);
 const REQUESTS = Number(process.env['ROTOR_FUZZ_REQUESTS'] ?? 10_000);
 const CONCURRENCY = 16;
 
-// Enough rate to send them all; the rate limit has tests of its own.
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'info', GATEWAY_RATE_LIMIT_BURST: '1000000', GATEWAY_RATE_LIMIT_PER_SECOND: '1000000' } });
+// The shared platform: enough rate there to send them all; the rate limit has tests of its own.
+let platform: Platform;
 const fleet = new RedisFleet();
 
 let ids: Ids;
@@ -42,11 +42,9 @@ async function send(req: Built): Promise<Answer> {
 
 beforeAll(async () => {
   const redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
-  await platform.startAll();
+  platform = await sharedPlatform();
   const api = new RotorApi(platform.url(), platform.adminToken);
-  const project = (await api.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects')).projects[0].id;
+  const project = await createProject(platform, 'fuzz');
   const connection = (
     await api.ok<{ appConnection: { id: string } }>('POST', '/api/v1/app-connections/redis', {
       name: 'fuzz-redis', projectId: project, host: '127.0.0.1', port: redis.port, username: ADMIN_USER, password: ADMIN_PASSWORD,
@@ -54,7 +52,7 @@ beforeAll(async () => {
   ).appConnection.id;
   const rotation = (
     await api.ok<{ secretRotation: { id: string } }>('POST', '/api/v2/secret-rotations/redis-credentials', {
-      ...sampleRotationRequest(project, connection), name: 'race', secretPath: '/fuzz',
+      ...sampleRotationRequest(project, connection), name: 'fuzz', secretPath: '/fuzz',
     })
   ).secretRotation.id;
   // Identity routes act on an identity of their own, never on the admin the run authenticates as.
@@ -65,8 +63,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 

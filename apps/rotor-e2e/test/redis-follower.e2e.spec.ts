@@ -10,7 +10,7 @@
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
 import { createEnvelope } from '@rotor/contracts';
 import { followCluster, followRedis, readCredential, type CredentialFollower } from '@rotor/redis-follower';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, SERVICES, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 const APP = 'app-under-test';
 const ROTATIONS_UNDER_LOAD = 20;
 
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'warn' } });
+let platform: Platform;
 const fleet = new RedisFleet();
 let api: RotorClient;
 let projectId: string;
@@ -128,18 +128,14 @@ function startLoad(client: Redis | Cluster) {
 const appOptions = { connectionName: APP, commandTimeout: 5_000 };
 
 beforeAll(async () => {
-  [single, cluster] = await Promise.all([fleet.start(), fleet.startCluster(3, 0), platform.prepare()]);
-  // One service at a time: five cold starts at once on a busy machine can outlast the readiness bound.
-  for (const service of SERVICES) await platform.start(service);
+  [single, cluster, platform] = await Promise.all([fleet.start(), fleet.startCluster(3, 0), sharedPlatform()]);
   api = createRotorClient({ baseUrl: platform.url(), token: platform.adminToken });
-  projectId = (await ok(api.GET('/api/v1/projects'))).projects[0].id;
+  projectId = await createProject(platform, 'follower');
   singleTarget = await createRotation(single, 'single-node', 'SINGLE_REDIS', 'single');
   clusterTarget = { ...(await createRotation(cluster.primaries[0], 'cluster', 'CLUSTER_REDIS', 'cluster')), servers: cluster.nodes };
 }, 480_000);
 
 afterAll(async () => {
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 

@@ -3,14 +3,14 @@
  * tarball installed into a plain Node project outside the repository.
  */
 import { ok, Rotor, RotorApiError, RotorWaitError, toArray } from '@rotor/sdk';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, SERVICES, RedisFleet, sampleRotationRequest, type RedisServer } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, sampleRotationRequest, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const platform = new Platform({ extraEnv: { LOG_LEVEL: 'warn' } });
+let platform: Platform;
 const fleet = new RedisFleet();
 let redis: RedisServer;
 let rotor: Rotor;
@@ -18,11 +18,9 @@ let projectId: string;
 let rotationId: string;
 
 beforeAll(async () => {
-  [redis] = await Promise.all([fleet.start(), platform.prepare()]);
-  // One service at a time: five cold starts at once on a busy machine can outlast the readiness bound.
-  for (const service of SERVICES) await platform.start(service);
+  [redis, platform] = await Promise.all([fleet.start(), sharedPlatform()]);
   rotor = new Rotor({ baseUrl: platform.url(), token: platform.adminToken });
-  projectId = (await toArray(rotor.projects()))[0].id;
+  projectId = await createProject(platform, 'sdk');
   const { appConnection } = await ok(rotor.api.POST('/api/v1/app-connections/redis', {
     body: { name: 'sdk-redis', projectId, host: redis.host, port: redis.port, username: ADMIN_USER, password: ADMIN_PASSWORD },
   }));
@@ -33,8 +31,6 @@ beforeAll(async () => {
 }, 480_000);
 
 afterAll(async () => {
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 

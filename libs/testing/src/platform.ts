@@ -10,7 +10,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '@rotor/util';
 import { testWorker, workerPort, workerSuffix } from './lane';
@@ -61,15 +61,27 @@ export interface PlatformOptions {
    * the ones it calls (comma-separated URLs), as a deployment behind no load balancer would.
    */
   instances?: number;
+  /**
+   * The tokens and root key of a platform that is already running (see `describe()`), to act on
+   * it from another test file: its logs are kept, and it is not started or stopped from here.
+   */
+  attachTo?: PlatformSecrets;
+}
+
+/** What a test needs, besides its options, to talk to a running platform. */
+export interface PlatformSecrets {
+  adminToken: string;
+  internalToken: string;
+  rootKey: string;
 }
 
 /** Which instance of a service (1-based; instance 1 is the one the single-instance methods mean). */
 export type Instance = number;
 
 export class Platform {
-  readonly adminToken = randomBytes(32).toString('base64url');
-  private readonly internalToken = randomBytes(32).toString('base64url');
-  private readonly rootKey = randomBytes(32).toString('base64');
+  readonly adminToken: string;
+  private readonly internalToken: string;
+  private readonly rootKey: string;
   private readonly processes = new Map<string, ChildProcess>();
   private readonly basePort: number;
   private readonly kafkaPort: number;
@@ -86,8 +98,45 @@ export class Platform {
     this.kafkaPort = options.kafkaPort ?? workerPort(19092);
     this.kafkaHome = options.kafkaHome ?? join(ROOT, 'tmp', `e2e-kafka${worker}`);
     this.logDir = options.logDir ?? join(ROOT, 'tmp', `e2e-logs${worker}`);
-    rmSync(this.logDir, { recursive: true, force: true });
+    this.adminToken = options.attachTo?.adminToken ?? randomBytes(32).toString('base64url');
+    this.internalToken = options.attachTo?.internalToken ?? randomBytes(32).toString('base64url');
+    this.rootKey = options.attachTo?.rootKey ?? randomBytes(32).toString('base64');
+    if (!options.attachTo) rmSync(this.logDir, { recursive: true, force: true });
     mkdirSync(this.logDir, { recursive: true });
+  }
+
+  /**
+   * Options and secrets that let `new Platform({ ...options, attachTo: secrets })` act on this
+   * running platform from elsewhere (another test file of the same Jest worker).
+   */
+  describe(): { options: PlatformOptions; secrets: PlatformSecrets } {
+    const { attachTo: _attached, ...options } = this.options;
+    return {
+      options: { ...options, basePort: this.basePort, kafkaPort: this.kafkaPort, kafkaHome: this.kafkaHome, databaseSuffix: this.suffix, logDir: this.logDir },
+      secrets: { adminToken: this.adminToken, internalToken: this.internalToken, rootKey: this.rootKey },
+    };
+  }
+
+  /**
+   * Lets this process exit while the services go on running (a shared platform, stopped by
+   * whoever reads its `describe()` later); they log straight to their files, not through us.
+   */
+  release(): void {
+    for (const child of this.processes.values()) child.unref();
+  }
+
+  /** Whether every service instance answers /health/ready now. */
+  async isReady(): Promise<boolean> {
+    for (const instance of this.instanceNumbers()) {
+      for (const service of SERVICES) {
+        try {
+          if (!(await fetch(`${this.url(service, instance)}/health/ready`)).ok) return false;
+        } catch {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   port(service: Service, instance: Instance = 1): number {
@@ -348,15 +397,19 @@ export class Platform {
   }
 
   private spawn(service: Service, env: Record<string, string>, instance: Instance): void {
-    const log = createWriteStream(this.logFile(service, instance), { flags: 'a' });
-    const child = spawn('node', [...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs?.[service] ?? []), '-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
-      cwd: ROOT,
-      env: { ...this.env(service, instance), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    this.processes.set(key(service, instance), child);
+    // Straight into the log file, not through a pipe of this process: a service outlives the
+    // test file that started it when it belongs to a shared platform (shared-platform.ts).
+    const log = openSync(this.logFile(service, instance), 'a');
+    try {
+      const child = spawn('node', [...SERVICE_NODE_FLAGS, ...(this.options.nodeArgs?.[service] ?? []), '-r', './tools/register.cjs', `apps/${service}/src/main.ts`], {
+        cwd: ROOT,
+        env: { ...this.env(service, instance), ...env },
+        stdio: ['ignore', log, log],
+      });
+      this.processes.set(key(service, instance), child);
+    } finally {
+      closeSync(log);
+    }
   }
 
   private async waitReady(service: Service, instance: Instance, timeoutMs = this.options.readyTimeoutMs ?? 120_000): Promise<void> {
