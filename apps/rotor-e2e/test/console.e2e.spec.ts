@@ -1,5 +1,5 @@
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
-import { aclUser, ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, type RedisServer } from '@rotor/testing';
+import { aclUser, ADMIN_PASSWORD, ADMIN_USER, authenticates, createProject, Platform, RedisFleet, sharedPlatform, type RedisServer } from '@rotor/testing';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole, launchChromium, newPage, screenshot, seriousA11yIssues } from './support/browser';
 
@@ -7,13 +7,15 @@ import { buildConsole, launchChromium, newPage, screenshot, seriousA11yIssues } 
 // Postgres, a redis-server of its own): every step a user takes, checked in the browser and
 // then behind it (the API, Redis itself).
 
-// A generous readiness wait: the browser tests share a busy CI machine with the other suites.
-const platform = new Platform({ readyTimeoutMs: 240_000 });
+// The shared platform (a generous readiness wait there: the browser tests share a busy CI
+// machine with the other suites); the console works in a project of its own on it.
+let platform: Platform;
 const fleet = new RedisFleet();
 let redis: RedisServer;
 let browser: Browser;
 let api: RotorClient;
 let projectId: string;
+const PROJECT = 'console-wizard';
 let base: string;
 let rotationId: string;
 const cspViolations: string[] = [];
@@ -50,30 +52,15 @@ async function mappedSecrets(): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   buildConsole();
-  redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
-  // On a loaded machine a service may give up waiting for the fresh broker's topic leaders:
-  // start again (the topics exist by then) rather than fail every browser test.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await platform.startAll();
-      break;
-    } catch (e) {
-      if (attempt === 3) throw e;
-      await platform.stopAll();
-    }
-  }
+  [redis, platform] = await Promise.all([fleet.start(), sharedPlatform()]);
   base = `${platform.url()}/console`;
   api = createRotorClient({ baseUrl: platform.url(), token: platform.adminToken });
-  projectId = (await ok(api.GET('/api/v1/projects'))).projects[0].id;
+  projectId = await createProject(platform, PROJECT);
   browser = await launchChromium();
 }, 600_000);
 
 afterAll(async () => {
   await browser?.close();
-  await platform.stopAll();
-  platform.stopKafka();
   await fleet.stopAll();
 }, 60_000);
 
@@ -115,7 +102,7 @@ describe('the console, served by the gateway', () => {
   it('runs the whole wizard in Asia/Kolkata: the mapped secrets appear on the dashboard and authenticate to Redis', async () => {
     const page = await tab('Asia/Kolkata');
     await signIn(page, platform.adminToken);
-    await page.locator('.cards a').first().click(); // the default project
+    await page.getByRole('link', { name: PROJECT, exact: true }).click();
     await page.getByRole('button', { name: 'Add Secret Rotation' }).click();
     await expectAccessible(page, '03-provider-picker');
     await page.getByRole('button', { name: /Redis Credentials/ }).click();
