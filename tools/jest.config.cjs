@@ -1,1 +1,1 @@
-module.exports = { displayName: 'tools', preset: '../jest.preset.cjs', rootDir: '.', testMatch: ['<rootDir>/generators/**/*.spec.ts'] };
+module.exports = { displayName: 'tools', preset: '../jest.preset.cjs', rootDir: '.', testMatch: ['<rootDir>/**/*.spec.ts'] };

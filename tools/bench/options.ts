@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench` (`npm run bench -- --smoke`, `-- --rotations 500`). */
+import { parseArgs } from 'node:util';
 import { lanePort, laneSuffix, type Service } from '@rotor/testing';
 
 export interface BenchOptions {
@@ -39,6 +40,31 @@ const USAGE = `usage: npm run bench -- [--smoke] [--rotations N] [--rate R] [--r
   [--base-port P] [--kafka-port P] [--database-suffix _bench] [--log-level info|warn] [--profile service[,service]] [--heap-snapshot service[,service]] [--out DIR]
   [--pg-log-statements] [--env KEY=VALUE ...] [--audit-reads N] [--audit-read-concurrency N]`;
 
+/** The flags `npm run bench` takes (node:util parseArgs: `--flag value` or `--flag=value`; unknown ones refused). */
+const FLAGS = {
+  smoke: { type: 'boolean' },
+  rotations: { type: 'string' },
+  rate: { type: 'string' },
+  'rate-seconds': { type: 'string' },
+  'create-concurrency': { type: 'string' },
+  'request-concurrency': { type: 'string' },
+  'verify-concurrency': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'base-port': { type: 'string' },
+  'kafka-port': { type: 'string' },
+  'database-suffix': { type: 'string' },
+  'log-level': { type: 'string' },
+  profile: { type: 'string' },
+  'heap-snapshot': { type: 'string' },
+  'ceiling-seconds': { type: 'string' },
+  out: { type: 'string' },
+  'pg-log-statements': { type: 'boolean' },
+  env: { type: 'string', multiple: true },
+  'audit-reads': { type: 'string' },
+  'audit-read-concurrency': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseOptions(argv: string[]): BenchOptions {
   const smoke = argv.includes('--smoke');
   const o: BenchOptions = {
@@ -66,48 +92,46 @@ export function parseOptions(argv: string[]): BenchOptions {
     auditReads: smoke ? 100 : 5000,
     auditReadConcurrency: 16,
   };
-  const num = (flag: string, v: string | undefined): number => {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, strict: true }).values;
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (parsed.help) throw new Error(USAGE);
+  const num = (flag: keyof typeof FLAGS, min = 0): number | undefined => {
+    const v = parsed[flag];
+    if (v === undefined) return undefined;
     const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number ≥ 0\n${USAGE}`);
+    if (typeof v !== 'string' || v === '' || !Number.isFinite(n) || n < min) throw new Error(`--${flag} needs a number ≥ ${min}, got "${String(v)}"\n${USAGE}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => argv[++i];
-    switch (flag) {
-      case '--smoke': break;
-      case '--rotations': o.rotations = Math.max(1, Math.floor(num(flag, value()))); break;
-      case '--rate': o.rate = num(flag, value()); break;
-      case '--rate-seconds': o.rateSeconds = num(flag, value()); break;
-      case '--create-concurrency': o.createConcurrency = Math.max(1, num(flag, value())); break;
-      case '--request-concurrency': o.requestConcurrency = Math.max(1, num(flag, value())); break;
-      case '--verify-concurrency': o.verifyConcurrency = Math.max(1, num(flag, value())); break;
-      case '--timeout-ms': o.rotationTimeoutMs = num(flag, value()); break;
-      case '--base-port': o.basePort = num(flag, value()); break;
-      case '--kafka-port': o.kafkaPort = num(flag, value()); break;
-      case '--database-suffix': {
-        const suffix = value() ?? '';
-        if (!/^_[a-z0-9_]{1,20}$/.test(suffix)) throw new Error(`--database-suffix must look like _bench\n${USAGE}`);
-        o.databaseSuffix = suffix;
-        break;
-      }
-      case '--log-level': o.logLevel = value() ?? 'info'; break;
-      case '--profile': o.profile = (value() ?? '').split(',').filter(Boolean) as Service[]; break;
-      case '--heap-snapshot': o.heapSnapshot = (value() ?? '').split(',').filter(Boolean) as Service[]; break;
-      case '--ceiling-seconds': o.ceilingSeconds = num(flag, value()); break;
-      case '--out': o.out = value() ?? o.out; break;
-      case '--pg-log-statements': o.pgLogStatements = true; break;
-      case '--audit-reads': o.auditReads = Math.max(1, Math.floor(num(flag, value()))); break;
-      case '--audit-read-concurrency': o.auditReadConcurrency = Math.max(1, Math.floor(num(flag, value()))); break;
-      case '--env': {
-        const [key, ...rest] = (value() ?? '').split('=');
-        if (!key || rest.length === 0) throw new Error(`--env needs KEY=VALUE\n${USAGE}`);
-        o.env[key] = rest.join('=');
-        break;
-      }
-      case '--help': case '-h': throw new Error(USAGE);
-      default: throw new Error(`unknown option ${flag}\n${USAGE}`);
-    }
+  const list = (flag: 'profile' | 'heap-snapshot') => (parsed[flag] ?? '').split(',').filter(Boolean) as Service[];
+  o.rotations = Math.max(1, Math.floor(num('rotations') ?? o.rotations));
+  o.rate = num('rate') ?? o.rate;
+  o.rateSeconds = num('rate-seconds') ?? o.rateSeconds;
+  o.createConcurrency = Math.max(1, num('create-concurrency') ?? o.createConcurrency);
+  o.requestConcurrency = Math.max(1, num('request-concurrency') ?? o.requestConcurrency);
+  o.verifyConcurrency = Math.max(1, num('verify-concurrency') ?? o.verifyConcurrency);
+  o.rotationTimeoutMs = num('timeout-ms') ?? o.rotationTimeoutMs;
+  o.basePort = num('base-port') ?? o.basePort;
+  o.kafkaPort = num('kafka-port') ?? o.kafkaPort;
+  if (parsed['database-suffix'] !== undefined) {
+    if (!/^_[a-z0-9_]{1,20}$/.test(parsed['database-suffix'])) throw new Error(`--database-suffix must look like _bench\n${USAGE}`);
+    o.databaseSuffix = parsed['database-suffix'];
+  }
+  o.logLevel = parsed['log-level'] ?? o.logLevel;
+  if (parsed.profile !== undefined) o.profile = list('profile');
+  if (parsed['heap-snapshot'] !== undefined) o.heapSnapshot = list('heap-snapshot');
+  o.ceilingSeconds = num('ceiling-seconds') ?? o.ceilingSeconds;
+  o.out = parsed.out ?? o.out;
+  o.pgLogStatements = parsed['pg-log-statements'] ?? false;
+  o.auditReads = Math.max(1, Math.floor(num('audit-reads') ?? o.auditReads));
+  o.auditReadConcurrency = Math.max(1, Math.floor(num('audit-read-concurrency') ?? o.auditReadConcurrency));
+  for (const pair of parsed.env ?? []) {
+    const [key, ...rest] = pair.split('=');
+    if (!key || rest.length === 0) throw new Error(`--env needs KEY=VALUE\n${USAGE}`);
+    o.env[key] = rest.join('=');
   }
   return o;
 }

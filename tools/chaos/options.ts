@@ -1,4 +1,5 @@
 /** Command-line options of `npm run chaos`, with the full run's and the smoke run's defaults. */
+import { parseArgs } from 'node:util';
 import { lanePort, laneSuffix } from '@rotor/testing';
 export interface ChaosOptions {
   smoke: boolean;
@@ -48,6 +49,36 @@ const USAGE = `usage: npm run chaos -- [--smoke] [--rotations N] [--configs N] [
   [--request-rate N] [--lease-seconds N] [--seed N] [--base-port N] [--kafka-port N] [--database-suffix S]
   [--instances N] [--brokers 1|3] [--broker-kills N] [--max-minutes N] [--report FILE]`;
 
+/** The flags `npm run chaos` takes (node:util parseArgs: `--flag value` or `--flag=value`; unknown ones refused). */
+const FLAGS = {
+  smoke: { type: 'boolean' },
+  rotations: { type: 'string' },
+  configs: { type: 'string' },
+  kills: { type: 'string' },
+  'long-outages': { type: 'string' },
+  'kafka-restarts': { type: 'string' },
+  'redis-restarts': { type: 'string' },
+  'users-lost-restarts': { type: 'string' },
+  'verify-interval-seconds': { type: 'string' },
+  'heal-seconds': { type: 'string' },
+  'restart-postgres': { type: 'boolean' },
+  'no-restart-postgres': { type: 'boolean' },
+  churn: { type: 'string' },
+  'probe-interval-ms': { type: 'string' },
+  'request-rate': { type: 'string' },
+  'lease-seconds': { type: 'string' },
+  seed: { type: 'string' },
+  'base-port': { type: 'string' },
+  'kafka-port': { type: 'string' },
+  'database-suffix': { type: 'string' },
+  instances: { type: 'string' },
+  brokers: { type: 'string' },
+  'broker-kills': { type: 'string' },
+  'max-minutes': { type: 'string' },
+  report: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export function parseOptions(argv: string[]): ChaosOptions {
   const smoke = argv.includes('--smoke');
   const o: ChaosOptions = smoke
@@ -63,57 +94,55 @@ export function parseOptions(argv: string[]): ChaosOptions {
         probeIntervalMs: 10, requestRate: 12, leaseSeconds: 60, seed: Date.now() % 1_000_000, basePort: lanePort(24080),
         kafkaPort: lanePort(24092), databaseSuffix: laneSuffix('_chaos'), instances: 1, brokers: 1, brokerKills: 0, maxMinutes: 45, reportFile: 'tmp/chaos-report.json',
       };
-  const int = (flag: string, value: string | undefined, min: number): number => {
+  let v: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
+  try {
+    v = parseArgs({ args: argv, options: FLAGS, strict: true }).values;
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${USAGE}`);
+  }
+  if (v.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const int = (flag: keyof typeof FLAGS, fallback: number, min: number): number => {
+    const value = v[flag];
+    if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number >= ${min}, got "${value ?? ''}"\n${USAGE}`);
+    if (typeof value !== 'string' || value === '' || !Number.isInteger(n) || n < min) {
+      throw new Error(`--${flag} needs a whole number >= ${min}, got "${String(value)}"\n${USAGE}`);
+    }
     return n;
   };
-  let brokerKillsGiven = false;
-  let kafkaRestartsGiven = false;
-  let maxMinutesGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const next = () => argv[++i];
-    switch (flag) {
-      case '--smoke': break;
-      case '--rotations': o.rotations = int(flag, next(), 1); break;
-      case '--configs': o.configs = int(flag, next(), 1); break;
-      case '--kills': o.kills = int(flag, next(), 0); break;
-      case '--long-outages': o.longOutages = int(flag, next(), 0); break;
-      case '--kafka-restarts': o.kafkaRestarts = int(flag, next(), 0); kafkaRestartsGiven = true; break;
-      case '--redis-restarts': o.redisRestarts = int(flag, next(), 0); break;
-      case '--users-lost-restarts': o.usersLostRestarts = int(flag, next(), 0); break;
-      case '--verify-interval-seconds': o.verifyIntervalSeconds = int(flag, next(), 1); break;
-      case '--heal-seconds': o.healSeconds = int(flag, next(), 1); break;
-      case '--restart-postgres': o.restartPostgres = true; break;
-      case '--no-restart-postgres': o.restartPostgres = false; break;
-      case '--churn': o.churn = int(flag, next(), 0); break;
-      case '--probe-interval-ms': o.probeIntervalMs = int(flag, next(), 0); break;
-      case '--request-rate': o.requestRate = int(flag, next(), 1); break;
-      case '--lease-seconds': o.leaseSeconds = int(flag, next(), 5); break;
-      case '--seed': o.seed = int(flag, next(), 0); break;
-      case '--base-port': o.basePort = int(flag, next(), 1024); break;
-      case '--kafka-port': o.kafkaPort = int(flag, next(), 1024); break;
-      case '--database-suffix': {
-        const s = next() ?? '';
-        if (!/^_[a-z0-9_]{1,20}$/.test(s)) throw new Error(`--database-suffix must look like _chaos, got "${s}"`);
-        o.databaseSuffix = s;
-        break;
-      }
-      case '--instances': o.instances = int(flag, next(), 1); break;
-      case '--brokers': o.brokers = int(flag, next(), 1); break;
-      case '--broker-kills': o.brokerKills = int(flag, next(), 0); brokerKillsGiven = true; break;
-      case '--max-minutes': o.maxMinutes = int(flag, next(), 1); maxMinutesGiven = true; break;
-      case '--report': o.reportFile = next() ?? o.reportFile; break;
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option "${flag}"\n${USAGE}`);
-    }
+  o.rotations = int('rotations', o.rotations, 1);
+  o.configs = int('configs', o.configs, 1);
+  o.kills = int('kills', o.kills, 0);
+  o.longOutages = int('long-outages', o.longOutages, 0);
+  o.kafkaRestarts = int('kafka-restarts', o.kafkaRestarts, 0);
+  o.redisRestarts = int('redis-restarts', o.redisRestarts, 0);
+  o.usersLostRestarts = int('users-lost-restarts', o.usersLostRestarts, 0);
+  o.verifyIntervalSeconds = int('verify-interval-seconds', o.verifyIntervalSeconds, 1);
+  o.healSeconds = int('heal-seconds', o.healSeconds, 1);
+  if (v['restart-postgres']) o.restartPostgres = true;
+  if (v['no-restart-postgres']) o.restartPostgres = false;
+  o.churn = int('churn', o.churn, 0);
+  o.probeIntervalMs = int('probe-interval-ms', o.probeIntervalMs, 0);
+  o.requestRate = int('request-rate', o.requestRate, 1);
+  o.leaseSeconds = int('lease-seconds', o.leaseSeconds, 5);
+  o.seed = int('seed', o.seed, 0);
+  o.basePort = int('base-port', o.basePort, 1024);
+  o.kafkaPort = int('kafka-port', o.kafkaPort, 1024);
+  if (v['database-suffix'] !== undefined) {
+    if (!/^_[a-z0-9_]{1,20}$/.test(v['database-suffix'])) throw new Error(`--database-suffix must look like _chaos, got "${v['database-suffix']}"`);
+    o.databaseSuffix = v['database-suffix'];
   }
+  o.instances = int('instances', o.instances, 1);
+  o.brokers = int('brokers', o.brokers, 1);
+  o.brokerKills = int('broker-kills', o.brokerKills, 0);
+  o.maxMinutes = int('max-minutes', o.maxMinutes, 1);
+  o.reportFile = v.report ?? o.reportFile;
+  const brokerKillsGiven = v['broker-kills'] !== undefined;
+  const kafkaRestartsGiven = v['kafka-restarts'] !== undefined;
+  const maxMinutesGiven = v['max-minutes'] !== undefined;
   if (o.instances > 4) throw new Error(`--instances takes 1 to 4, got ${o.instances}\n${USAGE}`);
   if (o.brokers !== 1 && o.brokers !== 3) throw new Error(`--brokers takes 1 or 3, got ${o.brokers}\n${USAGE}`);
   if (o.brokerKills > 0 && o.brokers === 1) throw new Error(`--broker-kills needs a cluster (--brokers 3): a single broker's restart is --kafka-restarts\n${USAGE}`);
