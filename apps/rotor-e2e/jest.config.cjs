@@ -3,8 +3,11 @@ module.exports = {
   preset: '../../jest.preset.cjs',
   rootDir: '.',
   testTimeout: 120_000,
-  // Files that share a platform (sharedPlatform in @rotor/testing): none left from an earlier
-  // run at the start, none left running at the end.
+  // Files that share a platform (sharedPlatform in @rotor/testing) run first and find none left
+  // from an earlier run; a file with a platform of its own runs with the shared one stopped;
+  // none is left running at the end.
+  testSequencer: './shared-first.sequencer.cjs',
+  setupFilesAfterEnv: ['./test/support/one-platform-at-a-time.ts'],
   globalSetup: './shared-platforms.cjs',
   globalTeardown: './shared-platforms.cjs',
 };

@@ -7,6 +7,6 @@ export { waitFor } from './wait-for';
 export type { WaitForOptions } from './wait-for';
 export * from './redis-servers';
 export * from './platform';
-export { sharedPlatform, stopSharedPlatforms, createProject } from './shared-platform';
+export { sharedPlatform, stopSharedPlatform, stopSharedPlatforms, createProject } from './shared-platform';
 export * from './rotor-api';
 export { sampleRotationRequest } from './sample-request';

@@ -81,6 +81,18 @@ export async function sharedPlatform(): Promise<Platform> {
   return platform;
 }
 
+/**
+ * Stops this worker's shared platform, if it runs: before a file that starts a platform of its
+ * own, so the two never hold Postgres connections and CPU at once (the end-to-end suite runs
+ * the files on the shared platform first, so it starts once per worker).
+ */
+export async function stopSharedPlatform(): Promise<void> {
+  const file = descriptorFile();
+  if (!existsSync(file)) return;
+  await stopDescribed(JSON.parse(readFileSync(file, 'utf8')) as Descriptor);
+  rmSync(file, { force: true });
+}
+
 /** Stops every shared platform this checkout's suite started (the end-to-end global teardown). */
 export async function stopSharedPlatforms(): Promise<void> {
   if (!existsSync(DIR)) return;
