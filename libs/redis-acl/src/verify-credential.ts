@@ -24,14 +24,19 @@ export async function probeCredential(node: RedisAddress, tls: RedisTls | null |
   const lost = (e: unknown) =>
     new RedisAclError('unreachable', `Lost the connection to Redis at ${nodeName(node)} while verifying a credential: ${said(e)}`, nodeName(node), true);
   try {
+    // AUTH and PING in one round trip: PING's answer only counts when AUTH said OK, and a
+    // PING that follows a rejected AUTH runs unauthenticated (its NOAUTH is ignored).
+    const authed = client.auth(username, password);
+    const pinged = client.ping();
+    pinged.catch(() => undefined);
     try {
-      await client.auth(username, password);
+      await authed;
     } catch (e) {
       if (isReplyError(e)) return { ok: false, answer: said(e) };
       throw lost(e);
     }
     try {
-      const pong = await client.ping();
+      const pong = await pinged;
       return { ok: pong === 'PONG', answer: String(pong) };
     } catch (e) {
       if (isReplyError(e)) return { ok: said(e).startsWith('NOPERM'), answer: said(e) };
