@@ -10,6 +10,7 @@ import { createAppDataSource } from './data-source';
 import { ExecutorConsumer } from './inbound/executor.consumer';
 import { ExecutorMetrics } from './metrics';
 import { ROTATION_PROVIDERS, createRotationProviders } from './providers';
+import { RedisAdminPool } from './redis-admin-pool';
 import { RevocationRequestedHandler } from './rotation/revocation-requested.handler';
 import { RotationRequestedHandler } from './rotation/rotation-requested.handler';
 import { ServedCredentialsHandler } from './verification/served-credentials.handler';
@@ -40,10 +41,11 @@ export class AppModule {
         { provide: EXECUTOR_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: EnvelopeCipher, useFactory: () => new EnvelopeCipher(config.rootKey) },
+        RedisAdminPool,
         {
           provide: ROTATION_PROVIDERS,
-          useFactory: (cipher: EnvelopeCipher) => createRotationProviders({ cipher }),
-          inject: [EnvelopeCipher],
+          useFactory: (cipher: EnvelopeCipher, redisAdmin: RedisAdminPool) => createRotationProviders({ cipher, redisAdmin }),
+          inject: [EnvelopeCipher, RedisAdminPool],
         },
         ExecutorMetrics,
         // Redis is per request, not a dependency.

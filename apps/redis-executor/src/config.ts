@@ -22,6 +22,11 @@ export interface ExecutorConfig {
    * accepts. Same variable as the scheduler's lease.
    */
   leaseMs?: number;
+  /**
+   * How long a deployment's discovered nodes are reused by later jobs (ROTOR_REDIS_TOPOLOGY_TTL_MS,
+   * default 5000; 0 = discover for every job). Any failed job forgets them at once.
+   */
+  redisTopologyTtlMs?: number;
   /** Continuous verification of served credentials; absent = off. */
   verification?: VerificationSettings;
 }
@@ -38,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig
     rotationTopic: TOPICS.rotationEvents,
     kafkaClientId: envString('KAFKA_CLIENT_ID', SERVICE_NAME, env),
     leaseMs: envInt('ROTOR_ROTATION_LEASE_SECONDS', 300, env) * 1000,
+    redisTopologyTtlMs: envInt('ROTOR_REDIS_TOPOLOGY_TTL_MS', 5000, env),
     verification: verificationFromEnv(env),
   };
 }

@@ -1,4 +1,5 @@
 import { targetSecrets } from './connection';
+import type { AdminOptions } from './rotate-user';
 import { discoverNodes } from './discover-nodes';
 import { isRedisAclError, redactSecrets } from './redis-acl.error';
 import { nodeName, type RedisTarget } from './redis-target';
@@ -23,15 +24,20 @@ export interface CredentialCheck {
 
 /**
  * Continuous verification: does each credential still authenticate on every node of the
- * deployment? Discovers the nodes as the admin (read-only: INFO, CLUSTER NODES, SENTINEL),
- * then opens a fresh connection per node and credential, exactly as rotateUser's second pass
- * does (probeCredential). Changes nothing on any server. A discovery failure throws
+ * deployment? Discovers the nodes as the admin (read-only: INFO, CLUSTER NODES, SENTINEL; on
+ * the pool's admin connections when one is given), then opens a fresh connection per node and
+ * credential, exactly as rotateUser's second pass does (probeCredential). Changes nothing on any server. A discovery failure throws
  * RedisAclError; a node that cannot be reached is reported per node (`ok: null`), never as a
  * rejection.
  */
-export async function checkCredentials(t: RedisTarget, credentials: readonly CredentialToCheck[]): Promise<{ nodes: string[]; checks: CredentialCheck[] }> {
+export async function checkCredentials(
+  t: RedisTarget,
+  credentials: readonly CredentialToCheck[],
+  options: AdminOptions = {},
+): Promise<{ nodes: string[]; checks: CredentialCheck[] }> {
   const secrets = [...targetSecrets(t), ...credentials.map((c) => c.password)];
-  const nodes = await discoverNodes(t);
+  // Discovered afresh every time (a check is how a missed node shows up), on pooled admin connections when given.
+  const nodes = await discoverNodes(t, options.pool?.runner(t, targetSecrets(t)));
   const perNode = await Promise.all(
     nodes.map(async (node) => {
       const checks: CredentialCheck[] = [];

@@ -129,7 +129,7 @@ export async function authenticate(
 }
 
 /** A connection to one node, authenticated as `creds`; closed again when that fails. */
-async function openAuthenticated(node: RedisAddress, tls: RedisTls | null | undefined, creds: Credentials, secrets: Secrets): Promise<Redis> {
+export async function openAuthenticated(node: RedisAddress, tls: RedisTls | null | undefined, creds: Credentials, secrets: Secrets): Promise<Redis> {
   const client = await openConnection(node, tls, secrets);
   try {
     await authenticate(client, node, tls, creds, secrets);

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { ExecutorJobEntity, ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
+import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
 /** Advisory-lock class of the executor ('EXE'); the event store uses 'ROT', so keys never meet. */
 const LOCK_CLASS = 0x455845;
@@ -14,8 +14,14 @@ export async function lockRotation(tx: EntityManager, rotationId: string): Promi
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, rotationId]);
 }
 
-export function findJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
-  return tx.getRepository(ExecutorJobEntity).findOneBy({ rotationId });
+/** The rotation's row, or null (plain SQL: one statement, without TypeORM's query building). */
+export async function findJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
+  const rows: { rotation_id: string; last_generation: number; job_id: string; outcome: ExecutorJobOutcome; updated_at: Date }[] = await tx.query(
+    'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_jobs WHERE rotation_id = $1',
+    [rotationId],
+  );
+  const r = rows[0];
+  return r ? { rotationId: r.rotation_id, lastGeneration: r.last_generation, jobId: r.job_id, outcome: r.outcome, updatedAt: r.updated_at } : null;
 }
 
 /** Why a RotationRequested of `generation` must not touch Redis, or null when it should run. */
@@ -28,18 +34,32 @@ export function skipReason(last: ExecutorJobRow | null, generation: number): str
   return null;
 }
 
-export async function recordRotationJob(
-  tx: EntityManager,
-  job: { rotationId: string; generation: number; jobId: string; outcome: Exclude<ExecutorJobOutcome, 'revoked'> },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO executor_jobs (rotation_id, last_generation, job_id, outcome, updated_at)
-     VALUES ($1, $2, $3, $4, now())
+export interface RotationJob {
+  rotationId: string;
+  generation: number;
+  jobId: string;
+  outcome: Exclude<ExecutorJobOutcome, 'revoked'>;
+}
+
+/**
+ * The upsert of a rotation job's row, its parameters numbered from `$first`: a statement of
+ * its own (recordRotationJob) or a CTE of another write of the same job, saving a round trip.
+ */
+export function rotationJobUpsert(job: RotationJob, first: number): { sql: string; params: unknown[] } {
+  const [id, gen, jobId, outcome] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return {
+    sql: `INSERT INTO executor_jobs (rotation_id, last_generation, job_id, outcome, updated_at)
+     VALUES (${id}, ${gen}, ${jobId}, ${outcome}, now())
      ON CONFLICT (rotation_id) DO UPDATE
        SET last_generation = EXCLUDED.last_generation, job_id = EXCLUDED.job_id,
            outcome = EXCLUDED.outcome, updated_at = now()`,
-    [job.rotationId, job.generation, job.jobId, job.outcome],
-  );
+    params: [job.rotationId, job.generation, job.jobId, job.outcome],
+  };
+}
+
+export async function recordRotationJob(tx: EntityManager, job: RotationJob): Promise<void> {
+  const { sql, params } = rotationJobUpsert(job, 1);
+  await tx.query(sql, params);
 }
 
 /** Keeps the last generation: a RotationRequested that arrives after this is refused by skipReason. */

@@ -1,4 +1,5 @@
 import { EnvelopeCipher } from '@rotor/crypto';
+import type { AdminPool } from '@rotor/redis-acl';
 import { createRedisCredentialsProvider, RedisCredentialsSpec } from './redis-credentials';
 import { RotationProvider } from './rotation-provider';
 
@@ -22,6 +23,8 @@ export const ROTATION_PROVIDERS = Symbol('ROTATION_PROVIDERS');
 
 export interface ProviderDeps {
   cipher: EnvelopeCipher;
+  /** Admin connections and topologies kept across jobs (absent: one connection per node and job). */
+  redisAdmin?: AdminPool;
 }
 
 export function createRotationProviders(deps: ProviderDeps): RotationProviders {

@@ -5,7 +5,7 @@ import { Outbox } from '@rotor/event-store';
 import { rotorUsername } from '@rotor/rotation-domain';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { findJob, lockRotation, recordRotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { findJob, lockRotation, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
 import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
 import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
@@ -75,8 +75,7 @@ export class RotationRequestedHandler {
     await Outbox.enqueue(tx, [
       'credential' in result ? this.credentialsRotated(event, result.credential, sealed as string) : this.rotationFailed(event, result.failure),
     ]);
-    await this.recordForVerification(tx, event, result, sealed);
-    await recordRotationJob(tx, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome });
+    await this.recordJob(tx, event, result, sealed, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome });
     timer({ outcome });
     this.metrics.count(outcome);
     if ('failure' in result) {
@@ -132,23 +131,28 @@ export class RotationRequestedHandler {
   }
 
   /**
-   * Continuous verification needs the credential of each slot (sealed, as in the event) and
-   * must stop expecting the slot's old credential to work once a job touched it. A job refused
-   * before Redis was asked changed nothing.
+   * The executor_jobs row, and what continuous verification needs: the credential of each slot
+   * (sealed, as in the event); the slot's old credential is no longer expected to work once a
+   * job touched it. A job refused before Redis was asked changed nothing there. One statement.
    */
-  private async recordForVerification(
+  private async recordJob(
     tx: EntityManager,
     event: RotationRequested,
     result: { credential: IssuedCredential } | { failure: RotationProviderError },
     sealed: string | null,
+    job: RotationJob,
   ): Promise<void> {
-    if ('failure' in result && UNTOUCHED.has(result.failure.code)) return;
+    if ('failure' in result && UNTOUCHED.has(result.failure.code)) {
+      await recordRotationJob(tx, job);
+      return;
+    }
     const p = event.payload;
     await VerificationTargets.recordSlotWork(
       tx,
       { rotationId: p.rotationId, projectId: p.projectId, provider: providerTypeOf(event), connection: p.connection },
       p.targetIndex,
       'credential' in result && sealed ? { username: result.credential.username, password: sealed, generation: p.generation } : null,
+      job,
     );
   }
 

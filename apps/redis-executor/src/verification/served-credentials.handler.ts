@@ -24,13 +24,14 @@ export class ServedCredentialsHandler {
   async completed(event: Envelope<'RotationCompleted'>, tx: EntityManager): Promise<void> {
     const p = event.payload;
     await lockRotation(tx, p.rotationId);
-    const before = await VerificationTargets.lock(tx, p.rotationId);
     const settings = this.config.verification;
     const now = this.clock.now();
-    // After a heal, confirm soon; otherwise the regular interval.
-    const verifyAt = !settings ? null
-      : before?.lastStatus === 'drifted' ? nextCheckAfter('drifted', 1, now, settings, Math.random())
-      : nextRegularCheck(now, settings, Math.random());
+    // After a heal (the last check found drift), confirm soon; otherwise the regular interval.
+    // Both are drawn here; the update picks by the row's last status (one statement, no read first).
+    const verifyAt = {
+      regular: settings ? nextRegularCheck(now, settings, Math.random()) : null,
+      afterDrift: settings ? nextCheckAfter('drifted', 1, now, settings, Math.random()) : null,
+    };
     const served = await VerificationTargets.recordServed(tx, p.rotationId, p.activeIndex, p.generation, verifyAt);
     if (!served) this.logger.warn(`rotation ${p.rotationId}: generation ${p.generation} is served, but this executor holds no such credential to verify`);
   }

@@ -1,5 +1,6 @@
 import { RedisConnectionRef } from '@rotor/contracts';
 import { EntityManager } from 'typeorm';
+import { RotationJob, rotationJobUpsert } from '../executor-jobs/executor-jobs';
 import { ProviderType } from '../providers';
 
 /** One slot's credential as the executor issued it: the password sealed, never plaintext. */
@@ -69,9 +70,12 @@ export const VerificationTargets = {
     target: { rotationId: string; projectId: string; provider: ProviderType; connection: RedisConnectionRef },
     slot: 0 | 1,
     credential: SlotCredential | null,
+    /** The job's executor_jobs row, written by the same statement (one round trip instead of two). */
+    job?: RotationJob,
   ): Promise<void> {
+    const upsertJob = job ? rotationJobUpsert(job, 7) : null;
     await tx.query(
-      `INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
+      `${upsertJob ? `WITH job AS (${upsertJob.sql})\n` : ''}INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
        VALUES ($1, $2, $3, $4, CASE WHEN $6::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($5::text, $6::jsonb) END)
        ON CONFLICT (rotation_id) DO UPDATE SET
          connection = EXCLUDED.connection,
@@ -80,7 +84,7 @@ export const VerificationTargets = {
          previous_index = CASE WHEN t.previous_index::text = $5::text THEN NULL ELSE t.previous_index END,
          updated_at = now()`,
       [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
-        credential === null ? null : JSON.stringify(credential)],
+        credential === null ? null : JSON.stringify(credential), ...(upsertJob?.params ?? [])],
     );
   },
 
@@ -90,16 +94,24 @@ export const VerificationTargets = {
    * works on it. Returns false when this executor did not issue that credential (nothing to
    * verify with). The first check is at `verifyAt`.
    */
-  async recordServed(tx: EntityManager, rotationId: string, activeIndex: 0 | 1, generation: number, verifyAt: Date | null): Promise<boolean> {
+  async recordServed(
+    tx: EntityManager,
+    rotationId: string,
+    activeIndex: 0 | 1,
+    generation: number,
+    /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
+    verifyAt: { regular: Date | null; afterDrift: Date | null },
+  ): Promise<boolean> {
     const rows: unknown[] = await tx.query(
       `UPDATE verification_targets AS t SET
          previous_index = CASE WHEN t.active_index IS NOT NULL AND t.active_index <> $2::smallint AND t.credentials ? t.active_index::text
                                THEN t.active_index ELSE NULL END,
-         active_index = $2::smallint, active_generation = $3::int, verify_at = $4, updated_at = now()
+         active_index = $2::smallint, active_generation = $3::int,
+         verify_at = CASE WHEN t.last_status = 'drifted' THEN $5::timestamptz ELSE $4::timestamptz END, updated_at = now()
        WHERE rotation_id = $1 AND (t.credentials -> ($2::smallint)::text ->> 'generation')::int = $3::int
          AND (t.active_generation IS NULL OR t.active_generation < $3::int)
        RETURNING rotation_id`,
-      [rotationId, activeIndex, generation, verifyAt],
+      [rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
     );
     return rows.length > 0;
   },

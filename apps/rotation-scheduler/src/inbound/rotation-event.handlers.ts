@@ -5,7 +5,7 @@ import { Clock } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { ScheduleRepository } from '../schedule/schedule.repository';
 import { gaveUp, onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from '../schedule/schedule-transitions';
-import { Schedule } from '../schedule/schedule.types';
+import { Schedule, firesSooner } from '../schedule/schedule.types';
 import { SchedulerRules } from '../schedule/scheduler-settings';
 
 /**
@@ -42,6 +42,7 @@ async function change(tx: EntityManager, rotationId: string, transition: (s: Sch
   const current = await ScheduleRepository.lock(tx, rotationId);
   if (current === null) return null;
   const next = transition(current);
-  if (next !== null) await ScheduleRepository.save(tx, [next]);
+  // The due loops are woken only when the row fires sooner than they may be sleeping for.
+  if (next !== null) await ScheduleRepository.save(tx, [next], { notify: firesSooner(current, next) });
   return next;
 }

@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_POLICY } from '@rotor/rotation-domain';
 import { attemptFailed, completed, created, requested, updated } from '../../test/support/rotation-events';
 import { fire } from './fire';
 import { gaveUp, onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from './schedule-transitions';
-import { Schedule } from './schedule.types';
+import { Schedule, fireAtOf, firesSooner } from './schedule.types';
 import { SchedulerRules } from './scheduler-settings';
 
 const MIN = 60_000;
@@ -195,5 +195,31 @@ describe('the schedule of one rotation', () => {
     expect(onAttemptFailed(s, attemptFailed(id, stale), at(MIN), rules)).toBeNull();
     expect(onCompleted(s, completed(id, stale, iso(at(DAY))))).toBeNull();
     expect(onRequested(s, requested(id, stale), at(MIN), rules)).toBeNull();
+  });
+});
+
+describe('waking the due loops', () => {
+  it('wakes them when a change makes the row fire sooner: a manual request (its lease), a failed attempt (its retry)', () => {
+    const inFlight = inFlightForT();
+    const job = { jobId: 'job-2', generation: 2, reason: 'scheduled' as const, dueAt: iso(T) };
+    const done = onCompleted(inFlight, completed(id, job, iso(at(DAY)))) as Schedule;
+    const manual = onRequested(done, requested(id, { jobId: 'job-3', generation: 3, reason: 'manual' }), at(2000), rules) as Schedule;
+    expect(fireAtOf(manual)).toEqual(at(2000 + rules.leaseMs));
+    expect(firesSooner(done, manual)).toBe(true);
+    const retrying = failAttempt(inFlight, 1, at(2000));
+    expect(firesSooner(inFlight, retrying)).toBe(true);
+    expect(firesSooner(null, retrying)).toBe(true);
+    // The request of a regular due time only moves its lease later.
+    expect(firesSooner(fire(scheduledAtT(), T, rules)?.schedule as Schedule, inFlight)).toBe(false);
+  });
+
+  it('lets them sleep when the row fires later or never: a completion, a pause', () => {
+    const inFlight = inFlightForT();
+    const job = { jobId: 'job-2', generation: 2, reason: 'scheduled' as const, dueAt: iso(T) };
+    const done = onCompleted(inFlight, completed(id, job, iso(at(DAY)))) as Schedule;
+    expect(fireAtOf(done)).toEqual(at(DAY));
+    expect(firesSooner(inFlight, done)).toBe(false);
+    expect(firesSooner(done, { ...done, enabled: false })).toBe(false);
+    expect(firesSooner(done, { ...done, nextDueAt: at(DAY - MIN) })).toBe(true);
   });
 });

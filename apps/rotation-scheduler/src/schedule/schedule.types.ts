@@ -40,3 +40,22 @@ export interface Schedule {
   /** The last failure's message (already redacted by its producer). */
   lastMessage: string | null;
 }
+
+/** When the due loop acts on this row: the `fire_at` column Postgres generates, computed the same way. */
+export function fireAtOf(s: Schedule): Date | null {
+  if (s.leaseExpiresAt !== null) return s.leaseExpiresAt;
+  if (!s.enabled) return null;
+  return s.retryAt ?? s.nextDueAt;
+}
+
+/**
+ * Whether the due loops must be woken for this change: only when the row now fires sooner
+ * than before (or fires where it did not). A loop sleeps until the nearest fire time it saw,
+ * so a row that fires later or never just finds it looking a little early, and looking again.
+ */
+export function firesSooner(before: Schedule | null, after: Schedule): boolean {
+  const next = fireAtOf(after);
+  if (next === null) return false;
+  const previous = before === null ? null : fireAtOf(before);
+  return previous === null || next.getTime() < previous.getTime();
+}

@@ -40,13 +40,17 @@ interface CredentialsRecord {
   generation: number;
 }
 
-// One statement per slot, so no column name is ever built from input.
+// One statement per slot, so no column name is ever built from input. Each also advances the
+// rotation's generation guard (rotation_generations, locked by the caller): one round trip.
+const ADVANCE = 'WITH advanced AS (UPDATE rotation_generations SET last_generation = $5 WHERE rotation_id = $1)';
 const STORE_SLOT: Record<SlotIndex, string> = {
-  0: `INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
+  0: `${ADVANCE}
+      INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
       VALUES ($1, $2, $3, $4, 0, $5, $6)
       ON CONFLICT (rotation_id) DO UPDATE SET username_0 = $3, password_0 = $4, active_index = 0, generation = $5, updated_at = $6
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
-  1: `INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
+  1: `${ADVANCE}
+      INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
       VALUES ($1, $2, $3, $4, 1, $5, $6)
       ON CONFLICT (rotation_id) DO UPDATE SET username_1 = $3, password_1 = $4, active_index = 1, generation = $5, updated_at = $6
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
@@ -64,7 +68,12 @@ export class RotationCredentialsRepository {
     private readonly cipher: EnvelopeCipher,
   ) {}
 
-  /** Writes the slot just rotated and makes it the active one. A rotation never changes project. */
+  /**
+   * Writes the slot just rotated and makes it the active one, and advances the rotation's
+   * generation guard to `w.generation` (what RotationGenerations.advance does) in the same
+   * statement. A rotation never changes project: then nothing is written (the caller's
+   * transaction rolls back on the conflict thrown).
+   */
   async storeActiveSlot(tx: EntityManager, w: SlotWrite): Promise<void> {
     const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
     const written: unknown[] = await tx.query(STORE_SLOT[w.index], [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at]);

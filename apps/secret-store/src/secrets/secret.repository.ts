@@ -68,6 +68,46 @@ export class SecretRepository {
     return rows.map(toHead);
   }
 
+  /**
+   * In one statement, row-locked in id order until the transaction ends: the secrets at `keys`
+   * of a folder, and every secret the rotation manages anywhere in the project (a rotation's
+   * write needs both; one statement and one lock order instead of three).
+   */
+  async lockForRotation(tx: EntityManager, folder: SecretFolder, keys: string[], rotationId: string): Promise<SecretHead[]> {
+    const rows: HeadRecord[] = await tx.query(
+      `SELECT ${HEAD} FROM secrets s
+        WHERE s.project_id = $1
+          AND ((s.environment = $2 AND s.secret_path = $3 AND s.secret_key = ANY($4::text[])) OR s.rotation_id = $5)
+        ORDER BY s.id FOR UPDATE`,
+      [folder.projectId, folder.environment, folder.secretPath, keys, rotationId],
+    );
+    return rows.map(toHead);
+  }
+
+  /**
+   * appendVersion for several secrets locked with `lock()` / `lockForRotation()`, in one
+   * statement: every head moves to its next version and gets its version row.
+   */
+  async appendVersions(tx: EntityManager, writes: { head: SecretHead; plaintext: string }[], meta: VersionMeta): Promise<SecretHead[]> {
+    if (writes.length === 0) return [];
+    const next = writes.map(({ head }): SecretHead => ({ ...head, version: head.version + 1, rotationId: meta.rotationId }));
+    await tx.query(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(id, version, value)),
+            head AS (UPDATE secrets s SET version = v.version, rotation_id = $4, updated_at = $5 FROM v WHERE s.id = v.id)
+       INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at)
+       SELECT v.id, v.version, v.value, $4, $6, $5 FROM v`,
+      [
+        next.map((h) => h.id),
+        next.map((h) => h.version),
+        next.map((h, i) => this.sealer.seal(h, h.version, writes[i].plaintext)),
+        meta.rotationId,
+        meta.at,
+        meta.jobId,
+      ],
+    );
+    return next;
+  }
+
   /** Creates a secret at version 1. A concurrent create of the same key is a 409. */
   async create(tx: EntityManager, loc: SecretLocation, plaintext: string, meta: VersionMeta): Promise<SecretHead> {
     // DO NOTHING rather than an error keeps the caller's transaction usable when a create races.

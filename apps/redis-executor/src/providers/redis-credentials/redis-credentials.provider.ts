@@ -1,5 +1,5 @@
 import { EnvelopeCipher, redact } from '@rotor/crypto';
-import { checkConnection, checkCredentials, RedisAclError, RedisTarget, revokeUsers, rotateUser } from '@rotor/redis-acl';
+import { AdminPool, checkConnection, checkCredentials, RedisAclError, RedisTarget, revokeUsers, rotateUser } from '@rotor/redis-acl';
 import { generatePassword } from '@rotor/rotation-domain';
 import { RotorError } from '@rotor/util';
 import {
@@ -16,6 +16,11 @@ export interface RedisCredentialsSpec {
 
 export interface RedisCredentialsDeps {
   cipher: EnvelopeCipher;
+  /**
+   * Admin connections per node (and each deployment's topology, for a few seconds) kept across
+   * jobs; a new credential is still verified on a fresh connection of its own.
+   */
+  redisAdmin?: AdminPool;
 }
 
 /**
@@ -41,7 +46,7 @@ export function createRedisCredentialsProvider(deps: RedisCredentialsDeps): Rota
         username: request.username,
         password,
         rules: request.parameters.permissionScope,
-      });
+      }, { pool: deps.redisAdmin });
       return { username: request.username, password, nodes };
     } catch (e) {
       throw providerError('REDIS', e, [...secrets, password]);
@@ -66,7 +71,7 @@ export function createRedisCredentialsProvider(deps: RedisCredentialsDeps): Rota
       if (request.usernames.length === 0) return { usernames: [], nodes: [] };
       const { target, secrets } = openTarget(deps.cipher, request);
       try {
-        const { nodes } = await revokeUsers(target, request.usernames);
+        const { nodes } = await revokeUsers(target, request.usernames, { pool: deps.redisAdmin });
         return { usernames: request.usernames, nodes };
       } catch (e) {
         throw providerError('REDIS', e, secrets);
@@ -77,7 +82,7 @@ export function createRedisCredentialsProvider(deps: RedisCredentialsDeps): Rota
       const { target, secrets } = openTarget(deps.cipher, request);
       const all = [...secrets, ...request.credentials.map((c) => c.password)];
       try {
-        const { nodes, checks } = await checkCredentials(target, request.credentials);
+        const { nodes, checks } = await checkCredentials(target, request.credentials, { pool: deps.redisAdmin });
         return {
           nodes,
           checks: checks.map((c) => ({

@@ -5,7 +5,7 @@ import { EnvelopeCipher, SealContext } from '@rotor/crypto';
 import { Outbox } from '@rotor/event-store';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { SecretLocation, describeLocation, canonicalSecretPath } from '../../../secrets/secret-location';
+import { SecretFolder, describeLocation, canonicalSecretPath } from '../../../secrets/secret-location';
 import { SecretHead, SecretRepository, VersionMeta } from '../../../secrets/secret.repository';
 import { RotationCredentialsRepository } from '../../rotation-credentials.repository';
 import { RotationGenerations } from '../../rotation-generations';
@@ -49,15 +49,16 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     const password = this.cipher.open(p.password, executorPasswordContext(p));
     const folder = { projectId: p.projectId, environment: p.environment, secretPath: canonicalSecretPath(p.secretPath) };
     const meta: VersionMeta = { rotationId: p.rotationId, jobId: p.jobId, at: this.clock.now() };
-    const username = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.username }, p.username, meta);
-    const pass = await this.writeManaged(tx, { ...folder, secretKey: p.secretsMapping.password }, password, meta);
-    await this.releaseUnmapped(tx, p.projectId, p.rotationId, [username.id, pass.id], meta.at);
+    const [username, pass] = await this.writeManaged(tx, p.rotationId, folder, [
+      { secretKey: p.secretsMapping.username, value: p.username },
+      { secretKey: p.secretsMapping.password, value: password },
+    ], meta);
 
+    // Also advances the generation guard locked above (one statement).
     await this.credentials.storeActiveSlot(tx, {
       rotationId: p.rotationId, projectId: p.projectId, index: p.activeIndex,
       username: p.username, password, generation: p.generation, at: meta.at,
     });
-    await this.generations.advance(tx, p.rotationId, p.generation);
 
     const versions = { username: username.version, password: pass.version };
     const storedAt = meta.at.toISOString();
@@ -81,32 +82,48 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
   }
 
   /**
-   * The mapping may change between rotations (RotationUpdated, applied from the next one):
-   * secrets mapped before keep their last value as ordinary secrets rather than vanishing
-   * under the services that read them.
+   * New versions of the mapped secrets, in mapping order; one statement locks them together
+   * with every secret the rotation manages (id order), one writes the versions of those that
+   * exist. A rotation takes over an ordinary secret of the same name (its history stays as
+   * older versions) but never one that another rotation manages. The mapping may change
+   * between rotations (RotationUpdated, applied from the next one): secrets mapped before keep
+   * their last value as ordinary secrets rather than vanishing under the services that read them.
    */
-  private async releaseUnmapped(tx: EntityManager, projectId: string, rotationId: string, keep: string[], at: Date): Promise<void> {
-    const managed = await this.secrets.lockManagedBy(tx, projectId, rotationId);
-    const released = managed.filter((s) => !keep.includes(s.id));
-    if (released.length === 0) return;
-    await this.secrets.detach(tx, released.map((s) => s.id), at);
-    this.logger.log(`rotation ${rotationId}: ${released.map((s) => describeLocation(s)).join(', ')} no longer mapped; kept as ordinary secrets`);
-  }
-
-  /**
-   * A rotation takes over an ordinary secret of the same name (its history stays as older
-   * versions) but never one that another rotation manages.
-   */
-  private async writeManaged(tx: EntityManager, loc: SecretLocation, value: string, meta: VersionMeta): Promise<SecretHead> {
-    const head = await this.secrets.lock(tx, loc);
-    if (!head) return this.secrets.create(tx, loc, value, meta);
-    if (head.rotationId !== null && head.rotationId !== meta.rotationId) {
-      throw RotorError.conflict(
-        'SECRET.MANAGED_BY_ROTATION',
-        `secret ${describeLocation(loc)} is managed by rotation ${head.rotationId}, not ${meta.rotationId}`,
-      );
+  private async writeManaged(
+    tx: EntityManager,
+    rotationId: string,
+    folder: SecretFolder,
+    mapped: { secretKey: string; value: string }[],
+    meta: VersionMeta,
+  ): Promise<SecretHead[]> {
+    const locked = await this.secrets.lockForRotation(tx, folder, mapped.map((m) => m.secretKey), rotationId);
+    const inFolder = (h: SecretHead, key: string) =>
+      h.environment === folder.environment && h.secretPath === folder.secretPath && h.secretKey === key;
+    const heads = mapped.map((m) => locked.find((h) => inFolder(h, m.secretKey)) ?? null);
+    for (const [i, head] of heads.entries()) {
+      if (head && head.rotationId !== null && head.rotationId !== rotationId) {
+        throw RotorError.conflict(
+          'SECRET.MANAGED_BY_ROTATION',
+          `secret ${describeLocation({ ...folder, secretKey: mapped[i].secretKey })} is managed by rotation ${head.rotationId}, not ${rotationId}`,
+        );
+      }
     }
-    return this.secrets.appendVersion(tx, head, value, meta);
+
+    const existing = heads.flatMap((head, i) => (head ? [{ head, plaintext: mapped[i].value }] : []));
+    const appended = await this.secrets.appendVersions(tx, existing, meta);
+    const written: SecretHead[] = [];
+    for (const [i, head] of heads.entries()) {
+      // A key seen for the first time (the rotation's first credential, a new mapping) is created.
+      written.push(head ? (appended.shift() as SecretHead) : await this.secrets.create(tx, { ...folder, secretKey: mapped[i].secretKey }, mapped[i].value, meta));
+    }
+
+    const keep = new Set(written.map((h) => h.id));
+    const released = locked.filter((h) => h.rotationId === rotationId && !keep.has(h.id));
+    if (released.length > 0) {
+      await this.secrets.detach(tx, released.map((h) => h.id), meta.at);
+      this.logger.log(`rotation ${rotationId}: ${released.map((h) => describeLocation(h)).join(', ')} no longer mapped; kept as ordinary secrets`);
+    }
+    return written;
   }
 }
 
