@@ -34,9 +34,10 @@ interface OutboxRecord {
 const RELAY_LOCK: [number, number] = [0x524f54, 2];
 
 /**
- * Publishes outbox rows to Kafka: in id order (= commit order, see @rotor/event-store), key =
- * aggregate id, through an idempotent producer (acks = all, one request in flight), and marks
- * rows published only after Kafka acknowledged them. A relay killed in between republishes
+ * Publishes outbox rows to Kafka: in id order as they commit (the writes of one aggregate commit
+ * in id order, see Outbox in @rotor/event-store, so each key keeps its order), key = aggregate
+ * id, through an idempotent producer (acks = all, one request in flight), and marks rows
+ * published only after Kafka acknowledged them. A relay killed in between republishes
  * those rows on the next start: duplicates are possible (consumers dedupe through their
  * inbox), losses are not.
  *
