@@ -25,6 +25,20 @@ export interface AppendResult {
   positions: string[];
 }
 
+export interface AppendOptions {
+  /**
+   * One more data-modifying statement (an INSERT, UPDATE or DELETE) run in the append's own
+   * statement, so a row that must change with the stream (a snapshot, a state row) costs no
+   * round trip of its own. Add its parameters to `params` and refer to them as `$<index>`; it
+   * must write only where `onlyIf` (an SQL condition) holds, which is true exactly when the
+   * events are appended.
+   */
+  alsoWrite?: (params: unknown[], onlyIf: string) => string;
+}
+
+/** True in the append's statement when the stream is at the expected version (see write). */
+const FRESH = 'EXISTS (SELECT 1 FROM fresh)';
+
 interface EventRecord {
   position: string;
   stream_id: string;
@@ -50,13 +64,15 @@ export class EventStore {
    * new one. A stale expectation throws VersionConflictError and writes nothing; when the
    * caller's `tx` was given, that transaction is then to be rolled back and retried.
    */
-  async append(streamId: string, expectedVersion: number, events: AnyEnvelope[], tx?: EntityManager): Promise<AppendResult> {
+  async append(
+    streamId: string, expectedVersion: number, events: AnyEnvelope[], tx?: EntityManager, options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
       throw new RotorError('EVENT_STORE.INVALID_EXPECTED_VERSION', `expected version must be a whole number >= 0, got ${expectedVersion}`);
     }
     if (events.length === 0) return { version: expectedVersion, positions: [] };
     assertValidEnvelopes(events);
-    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events);
+    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events, options);
     return tx ? write(tx) : this.ds.transaction(write);
   }
 
@@ -74,7 +90,9 @@ export class EventStore {
    * statement. Appends to different streams never wait for each other; two appends to one
    * stream are ordered by UNIQUE(stream_id, version).
    */
-  private async write(tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[]): Promise<AppendResult> {
+  private async write(
+    tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[], options: AppendOptions,
+  ): Promise<AppendResult> {
     const params: unknown[] = [streamId, expectedVersion];
     const values = events.map((event, i) => {
       params.push(
@@ -87,7 +105,8 @@ export class EventStore {
     });
     // Every part writes only when the stream is where the caller read it (`fresh`), so a stale
     // expectation writes nothing and leaves the caller's transaction usable for a retry.
-    const outbox = outboxInsert(events, params, 'EXISTS (SELECT 1 FROM fresh)');
+    const outbox = outboxInsert(events, params, FRESH);
+    const also = options.alsoWrite ? `, also AS (${options.alsoWrite(params, FRESH)})` : '';
     params.push(OUTBOX_CHANNEL);
     let rows: { current: number; position: string | null; version: number | null }[];
     try {
@@ -101,9 +120,9 @@ export class EventStore {
            SELECT 1 FROM current WHERE version = $2::int
          ), appended AS (
            INSERT INTO es_events (stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload)
-           SELECT $1, v.* FROM (VALUES ${values.join(', ')}) AS v WHERE EXISTS (SELECT 1 FROM fresh)
+           SELECT $1, v.* FROM (VALUES ${values.join(', ')}) AS v WHERE ${FRESH}
            RETURNING position, version
-         ), queued AS (${outbox})
+         ), queued AS (${outbox})${also}
          SELECT c.version AS current, a.position, a.version,
                 CASE WHEN a.position IS NOT NULL THEN pg_notify($${params.length}, '') END AS notified
            FROM current c LEFT JOIN appended a ON true`,

@@ -138,6 +138,25 @@ describe('EventStore', () => {
     expect(await outboxRowsFor(id)).toHaveLength(2);
   });
 
+  it('runs alsoWrite in the append\'s statement, and only when the events are appended', async () => {
+    await ds.query('CREATE TABLE IF NOT EXISTS stream_notes (stream_id text PRIMARY KEY, note text NOT NULL)');
+    const id = stream();
+    const note = (text: string) => ({
+      alsoWrite: (params: unknown[], onlyIf: string) => {
+        params.push(id, text);
+        return `INSERT INTO stream_notes SELECT $${params.length - 1}, $${params.length} WHERE ${onlyIf}
+                ON CONFLICT (stream_id) DO UPDATE SET note = EXCLUDED.note`;
+      },
+    });
+    const notes = () => ds.query('SELECT note FROM stream_notes WHERE stream_id = $1', [id]);
+    await store.append(id, 0, [due(id, 1)], undefined, note('first'));
+    expect(await notes()).toEqual([{ note: 'first' }]);
+    await expect(store.append(id, 0, [due(id, 2)], undefined, note('stale'))).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await notes()).toEqual([{ note: 'first' }]);
+    await store.append(id, 1, [due(id, 3)], undefined, note('second'));
+    expect(await notes()).toEqual([{ note: 'second' }]);
+  });
+
   it('lets appends to different streams commit without waiting for each other', async () => {
     const a = stream();
     const b = stream();
