@@ -131,8 +131,11 @@ export class RotationCommandRunner {
       causationId: options.envelope?.causationId ?? null,
     });
     const write = async (m: EntityManager) => {
-      const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m);
-      await RotationSnapshots.write(m, rotationId, { state, version: appended.version });
+      // The new snapshot is written by the append's own statement.
+      const version = loaded.version + envelopes.length;
+      const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m, {
+        alsoWrite: RotationSnapshots.upsert(rotationId, { state, version }),
+      });
       await this.projection.apply(
         m,
         decided.map((event, i) => ({ event, eventId: envelopes[i].eventId, version: loaded.version + i + 1, occurredAt: envelopes[i].occurredAt })),

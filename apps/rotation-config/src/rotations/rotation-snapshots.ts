@@ -33,13 +33,18 @@ export const RotationSnapshots = {
     };
   },
 
-  /** Writes the state after `version`; never goes back to an older version. */
-  async write(tx: EntityManager, rotationId: string, snapshot: Snapshot): Promise<void> {
-    await tx.query(
-      `INSERT INTO rotation_snapshots (rotation_id, version, shape, state) VALUES ($1, $2, $3, $4::jsonb)
-       ON CONFLICT (rotation_id) DO UPDATE SET version = EXCLUDED.version, shape = EXCLUDED.shape, state = EXCLUDED.state
-        WHERE rotation_snapshots.version < EXCLUDED.version OR rotation_snapshots.shape <> EXCLUDED.shape`,
-      [rotationId, snapshot.version, SNAPSHOT_SHAPE, JSON.stringify(snapshot.state)],
-    );
+  /**
+   * The upsert of the state after `version`, for EventStore.append's `alsoWrite`: written only
+   * where `onlyIf` holds (the append happens), never going back to an older version.
+   */
+  upsert(rotationId: string, snapshot: Snapshot): (params: unknown[], onlyIf: string) => string {
+    return (params, onlyIf) => {
+      params.push(rotationId, snapshot.version, SNAPSHOT_SHAPE, JSON.stringify(snapshot.state));
+      const n = params.length - 3;
+      return `INSERT INTO rotation_snapshots (rotation_id, version, shape, state)
+              SELECT $${n}::text, $${n + 1}::int, $${n + 2}::int, $${n + 3}::jsonb WHERE ${onlyIf}
+              ON CONFLICT (rotation_id) DO UPDATE SET version = EXCLUDED.version, shape = EXCLUDED.shape, state = EXCLUDED.state
+               WHERE rotation_snapshots.version < EXCLUDED.version OR rotation_snapshots.shape <> EXCLUDED.shape`;
+    };
   },
 };
