@@ -1,14 +1,16 @@
 import { AnyEnvelope } from '@rotor/contracts';
 import { RotorError } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
-import { lockAppendsAndReadVersion } from './append-lock';
 import { DuplicateEventError, UNIQUE_VIOLATION, VersionConflictError, pgErrorOf } from './errors';
 import { outboxInsert } from './outbox';
 import { EVENT_ID_UNIQUE, OUTBOX_CHANNEL, STREAM_VERSION_UNIQUE } from './schema/names';
 import { assertValidEnvelopes } from './validate';
 
 export interface StoredEvent {
-  /** Global position (bigint as a decimal string); increases in commit order. */
+  /**
+   * Global position (bigint as a decimal string): unique, and increasing within a stream. Not
+   * a commit order across streams (appends to different streams run concurrently).
+   */
   position: string;
   streamId: string;
   /** 1-based position of the event in its stream. */
@@ -22,6 +24,20 @@ export interface AppendResult {
   /** Global positions of the appended events, in the order given. */
   positions: string[];
 }
+
+export interface AppendOptions {
+  /**
+   * One more data-modifying statement (an INSERT, UPDATE or DELETE) run in the append's own
+   * statement, so a row that must change with the stream (a snapshot, a state row) costs no
+   * round trip of its own. Add its parameters to `params` and refer to them as `$<index>`; it
+   * must write only where `onlyIf` (an SQL condition) holds, which is true exactly when the
+   * events are appended.
+   */
+  alsoWrite?: (params: unknown[], onlyIf: string) => string;
+}
+
+/** True in the append's statement when the stream is at the expected version (see write). */
+const FRESH = 'EXISTS (SELECT 1 FROM fresh)';
 
 interface EventRecord {
   position: string;
@@ -48,13 +64,15 @@ export class EventStore {
    * new one. A stale expectation throws VersionConflictError and writes nothing; when the
    * caller's `tx` was given, that transaction is then to be rolled back and retried.
    */
-  async append(streamId: string, expectedVersion: number, events: AnyEnvelope[], tx?: EntityManager): Promise<AppendResult> {
+  async append(
+    streamId: string, expectedVersion: number, events: AnyEnvelope[], tx?: EntityManager, options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
       throw new RotorError('EVENT_STORE.INVALID_EXPECTED_VERSION', `expected version must be a whole number >= 0, got ${expectedVersion}`);
     }
     if (events.length === 0) return { version: expectedVersion, positions: [] };
     assertValidEnvelopes(events);
-    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events);
+    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events, options);
     return tx ? write(tx) : this.ds.transaction(write);
   }
 
@@ -67,55 +85,61 @@ export class EventStore {
     return rows.map(toStoredEvent);
   }
 
-  /** Up to `limit` events after a global position ('0' = from the start), in global order. */
-  async readAll(afterPosition: string, limit: number): Promise<StoredEvent[]> {
-    const rows: EventRecord[] = await this.ds.query(
-      `SELECT ${COLUMNS} FROM es_events WHERE position > $1::bigint ORDER BY position LIMIT $2`,
-      [afterPosition, limit],
-    );
-    return rows.map(toStoredEvent);
-  }
-
-  /** Two round trips: the lock with the version check, then the events, their outbox rows and the NOTIFY. */
-  private async write(tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[]): Promise<AppendResult> {
-    const actual = await lockAppendsAndReadVersion(tx, streamId);
-    if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
-
-    const params: unknown[] = [];
+  /**
+   * One round trip: the version check, the events, their outbox rows and the NOTIFY in one
+   * statement. Appends to different streams never wait for each other; two appends to one
+   * stream are ordered by UNIQUE(stream_id, version).
+   */
+  private async write(
+    tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[], options: AppendOptions,
+  ): Promise<AppendResult> {
+    const params: unknown[] = [streamId, expectedVersion];
     const values = events.map((event, i) => {
       params.push(
-        streamId, expectedVersion + i + 1, event.eventId, event.type, event.schemaVersion, event.aggregateId,
+        expectedVersion + i + 1, event.eventId, event.type, event.schemaVersion, event.aggregateId,
         event.occurredAt, event.correlationId, event.causationId, JSON.stringify(event.payload),
       );
-      const n = params.length;
-      const p = Array.from({ length: 10 }, (_, k) => `$${n - 9 + k}`);
-      p[9] = `${p[9]}::jsonb`;
-      return `(${p.join(', ')})`;
+      const n = params.length - 8;
+      return `($${n}::int, $${n + 1}::uuid, $${n + 2}::text, $${n + 3}::int, $${n + 4}::text, $${n + 5}::timestamptz, ` +
+        `$${n + 6}::text, $${n + 7}::text, $${n + 8}::jsonb)`;
     });
-    const outbox = outboxInsert(events, params);
+    // Every part writes only when the stream is where the caller read it (`fresh`), so a stale
+    // expectation writes nothing and leaves the caller's transaction usable for a retry.
+    const outbox = outboxInsert(events, params, FRESH);
+    const also = options.alsoWrite ? `, also AS (${options.alsoWrite(params, FRESH)})` : '';
     params.push(OUTBOX_CHANNEL);
-    let inserted: { position: string; version: number }[];
+    let rows: { current: number; position: string | null; version: number | null }[];
     try {
       // Data-modifying WITHs run in full whatever the SELECT reads; a failure of either insert
       // fails the statement, so events and outbox rows are written together or not at all.
       // Same-payload NOTIFYs of one transaction reach listeners once.
-      inserted = await tx.query(
-        `WITH appended AS (
+      rows = await tx.query(
+        `WITH current AS (
+           SELECT COALESCE(MAX(version), 0)::int AS version FROM es_events WHERE stream_id = $1
+         ), fresh AS (
+           SELECT 1 FROM current WHERE version = $2::int
+         ), appended AS (
            INSERT INTO es_events (stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload)
-           VALUES ${values.join(', ')} RETURNING position, version
-         ), queued AS (${outbox})
-         SELECT position, version, pg_notify($${params.length}, '') AS notified FROM appended`,
+           SELECT $1, v.* FROM (VALUES ${values.join(', ')}) AS v WHERE ${FRESH}
+           RETURNING position, version
+         ), queued AS (${outbox})${also}
+         SELECT c.version AS current, a.position, a.version,
+                CASE WHEN a.position IS NOT NULL THEN pg_notify($${params.length}, '') END AS notified
+           FROM current c LEFT JOIN appended a ON true`,
         params,
       );
     } catch (e) {
-      // The unique constraint is the real guard (the check above is a courtesy that avoids
-      // aborting the caller's transaction in the common case).
+      // Someone appended to the stream after this statement's snapshot was taken (the check
+      // above could not see it): UNIQUE(stream_id, version) is the real guard. This aborts
+      // the caller's transaction; the stale-read case above does not.
       const { code, constraint } = pgErrorOf(e);
       if (code === UNIQUE_VIOLATION && constraint === STREAM_VERSION_UNIQUE) throw new VersionConflictError(streamId, expectedVersion, null);
       if (code === UNIQUE_VIOLATION && constraint === EVENT_ID_UNIQUE) throw new DuplicateEventError(streamId);
       throw e;
     }
-    const byVersion = new Map(inserted.map((r) => [r.version, String(r.position)]));
+    const actual = rows[0].current;
+    if (actual !== expectedVersion) throw new VersionConflictError(streamId, expectedVersion, actual);
+    const byVersion = new Map(rows.map((r) => [r.version, String(r.position)]));
     return {
       version: expectedVersion + events.length,
       positions: events.map((_, i) => byVersion.get(expectedVersion + i + 1) as string),

@@ -1,7 +1,7 @@
 export { createDataSource, ensureDatabase, databaseName } from './data-source';
 export type { CreateDataSourceOptions } from './data-source';
 export { EventStore } from './event-store';
-export type { AppendResult, StoredEvent } from './event-store';
+export type { AppendOptions, AppendResult, StoredEvent } from './event-store';
 export { Outbox, PRUNE_BATCH, outboxInsert } from './outbox';
 export type { Queryable } from './outbox';
 export { Inbox } from './inbox';

@@ -51,12 +51,15 @@ export type Queryable = DataSource | EntityManager;
 /**
  * `INSERT INTO outbox … VALUES …` for `events`, in order (ids follow that order), its
  * parameters appended to `params`; for statements that write outbox rows with other rows.
+ * `onlyIf`: an SQL condition; when given, the rows are written only where it holds.
  */
-export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[]): string {
+export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[], onlyIf?: string): string {
   const rows = events.map((event) => {
     params.push(topicOf(event.type), event.aggregateId, JSON.stringify(event));
     const n = params.length;
-    return `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
+    return onlyIf ? `($${n - 2}::text, $${n - 1}::text, $${n}::jsonb)` : `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
   });
-  return `INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}`;
+  return onlyIf
+    ? `INSERT INTO outbox (topic, key, envelope) SELECT v.* FROM (VALUES ${rows.join(', ')}) AS v WHERE ${onlyIf}`
+    : `INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}`;
 }

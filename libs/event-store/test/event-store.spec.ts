@@ -127,39 +127,52 @@ describe('EventStore', () => {
     await expect(store.append(`${id}-other`, 0, [event])).rejects.toMatchObject({ code: 'EVENT_STORE.DUPLICATE_EVENT' });
   });
 
-  it('reads all events after a global position, in global order, a page at a time', async () => {
-    const [before] = (await ds.query('SELECT COALESCE(MAX(position), 0)::text AS p FROM es_events')) as { p: string }[];
-    const a = stream();
-    const b = stream();
-    await store.append(a, 0, [due(a, 1)]);
-    await store.append(b, 0, [due(b, 1), due(b, 2)]);
-    await store.append(a, 1, [due(a, 2)]);
-
-    const first = await store.readAll(before.p, 3);
-    const rest = await store.readAll(first[2].position, 10);
-    expect([...first, ...rest].map((e) => `${e.streamId === a ? 'a' : 'b'}${e.version}`)).toEqual(['a1', 'b1', 'b2', 'a2']);
+  it('leaves the caller\'s transaction usable after a stale expected version, so it can retry in place', async () => {
+    const id = stream();
+    await store.append(id, 0, [due(id, 1)]);
+    await ds.transaction(async (tx) => {
+      await expect(store.append(id, 0, [due(id, 2)], tx)).rejects.toMatchObject({ expectedVersion: 0, actualVersion: 1 });
+      await store.append(id, 1, [due(id, 3)], tx);
+    });
+    expect((await store.readStream(id)).map((e) => e.event.payload)).toMatchObject([{ attempt: 1 }, { attempt: 3 }]);
+    expect(await outboxRowsFor(id)).toHaveLength(2);
   });
-  it('commits appends in position order, so readAll(afterPosition) never skips a late commit', async () => {
+
+  it('runs alsoWrite in the append\'s statement, and only when the events are appended', async () => {
+    await ds.query('CREATE TABLE IF NOT EXISTS stream_notes (stream_id text PRIMARY KEY, note text NOT NULL)');
+    const id = stream();
+    const note = (text: string) => ({
+      alsoWrite: (params: unknown[], onlyIf: string) => {
+        params.push(id, text);
+        return `INSERT INTO stream_notes SELECT $${params.length - 1}, $${params.length} WHERE ${onlyIf}
+                ON CONFLICT (stream_id) DO UPDATE SET note = EXCLUDED.note`;
+      },
+    });
+    const notes = () => ds.query('SELECT note FROM stream_notes WHERE stream_id = $1', [id]);
+    await store.append(id, 0, [due(id, 1)], undefined, note('first'));
+    expect(await notes()).toEqual([{ note: 'first' }]);
+    await expect(store.append(id, 0, [due(id, 2)], undefined, note('stale'))).rejects.toBeInstanceOf(VersionConflictError);
+    expect(await notes()).toEqual([{ note: 'first' }]);
+    await store.append(id, 1, [due(id, 3)], undefined, note('second'));
+    expect(await notes()).toEqual([{ note: 'second' }]);
+  });
+
+  it('lets appends to different streams commit without waiting for each other', async () => {
     const a = stream();
     const b = stream();
     const runner = ds.createQueryRunner();
     await runner.startTransaction();
-    let bDone = false;
     try {
-      const [aPosition] = (await store.append(a, 0, [due(a)], runner.manager)).positions;
-      const bAppend = store.append(b, 0, [due(b)]).then((r) => {
-        bDone = true;
-        return r;
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      expect(bDone).toBe(false); // waits for the open append, instead of committing a later position first
+      await store.append(a, 0, [due(a)], runner.manager);
+      // Would wait for the open transaction if appends were serialised.
+      await store.append(b, 0, [due(b)]);
+      expect(await store.readStream(b)).toHaveLength(1);
       await runner.commitTransaction();
-      const [bPosition] = (await bAppend).positions;
-      expect(BigInt(bPosition)).toBeGreaterThan(BigInt(aPosition));
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+    expect(await store.readStream(a)).toHaveLength(1);
   });
 });
 

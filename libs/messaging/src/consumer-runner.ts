@@ -7,6 +7,7 @@ import { deadLetterMessage, describeError, withoutPasswords } from './dead-lette
 import { LoggerLike, jsonLogger } from './logger';
 import { consumerLag } from './metrics';
 import { retentionFromEnv, schedulePrune } from './housekeeping';
+import { DEFAULT_PARTITIONS } from './topics';
 
 /**
  * One handler per event type, run inside the transaction that also claims the event in the
@@ -35,10 +36,17 @@ export interface ConsumerRunnerOptions {
    */
   maxBatchSize?: number;
   /**
-   * Partitions handled at the same time, each in its own transaction (default 3, or
-   * KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY); within a partition, messages stay in order.
+   * Partitions handled at the same time, each in its own transaction (default 6, the
+   * partitions of a Rotor topic, or KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY); within a
+   * partition, messages stay in order.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Offsets of handled messages are committed together, at most this often (default 1000 ms,
+   * or KAFKA_CONSUMER_COMMIT_INTERVAL_MS; 0 = after every chunk), and always on stop(). A
+   * crash redelivers up to that much, which the inbox makes harmless; it never loses any.
+   */
+  commitIntervalMs?: number;
   /**
    * A fetch waits for this many bytes (default 1, or KAFKA_CONSUMER_MIN_BYTES) for at most
    * `maxWaitMs` (default 1000, or KAFKA_CONSUMER_MAX_WAIT_MS): more bytes make bigger batches
@@ -61,7 +69,7 @@ const MAX_BACKOFF_MS = 30_000;
 const MAX_OUTAGE_BACKOFF_MS = 5_000;
 const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 const DEFAULT_BATCH_SIZE = 50;
-const DEFAULT_PARTITIONS_CONCURRENTLY = 3;
+const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -69,18 +77,20 @@ type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
  * Consumes `topics` and applies each event exactly once per group, in partition order:
  *
  * - the message is parsed with the contracts; an invalid one goes to the DLQ with the reason;
- * - a valid one is claimed in the inbox and handled in ONE transaction (no handler for its
- *   type: claimed and skipped); a redelivered event finds its claim and is skipped;
+ * - a valid one is claimed in the inbox and handled in ONE transaction; a redelivered event
+ *   finds its claim and is skipped; one of a type this group has no handler for is passed
+ *   over without a claim or a transaction;
  * - a failing handler is retried with exponential backoff, `maxAttempts` times in all, then
  *   the message goes to `<topic>.dlq` with the error in its headers and the partition moves on;
  *   a failure because the database is unavailable (isDatabaseUnavailable) is no attempt: the
  *   partition waits for the database, however long, rather than park good messages;
  * - only then is offset + 1 committed (autoCommit is off), so a crash at any point redelivers
- *   rather than loses.
+ *   rather than loses. Commits of all partitions go together, at most every
+ *   `commitIntervalMs`, and on stop().
  *
  * Throughput: up to `maxBatchSize` consecutive messages of a partition share that one
- * transaction (their claims and effects commit together, in order) and one offset commit,
- * and `partitionsConsumedConcurrently` partitions are handled at once. When a handler fails
+ * transaction (their claims, in one statement, and effects commit together, in order), and
+ * `partitionsConsumedConcurrently` partitions are handled at once. When a handler fails
  * inside a shared transaction, everything in it rolls back; the messages before the failing
  * one are applied again, the failing one goes on alone from its second attempt, and the rest
  * continue — so each message still commits exactly once, in order, or goes to the DLQ.
@@ -100,6 +110,12 @@ export class ConsumerRunner {
   private readonly interruptBackoff = new Set<() => void>();
   private readonly inboxRetentionMs: number;
   private stopPruning?: () => Promise<void>;
+  private readonly commitIntervalMs: number;
+  /** Next offset to commit per partition ("topic|partition"), of messages already done. */
+  private readonly pendingCommits = new Map<string, { topic: string; partition: number; offset: string }>();
+  private lastCommitAt = 0;
+  private commitTimer?: NodeJS.Timeout;
+  private committing?: Promise<void>;
 
   constructor(
     private readonly ds: DataSource,
@@ -112,7 +128,11 @@ export class ConsumerRunner {
     this.maxBatchSize = Math.max(1, opts.maxBatchSize ?? Number(process.env['KAFKA_CONSUMER_BATCH_SIZE'] || DEFAULT_BATCH_SIZE));
     this.concurrency = Math.max(
       1,
-      opts.partitionsConsumedConcurrently ?? Number(process.env['KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY'] || DEFAULT_PARTITIONS_CONCURRENTLY),
+      opts.partitionsConsumedConcurrently ?? Number(process.env['KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY'] || DEFAULT_PARTITIONS),
+    );
+    this.commitIntervalMs = Math.max(
+      0,
+      opts.commitIntervalMs ?? Number(process.env['KAFKA_CONSUMER_COMMIT_INTERVAL_MS'] || DEFAULT_COMMIT_INTERVAL_MS),
     );
     this.inboxRetentionMs = opts.inboxRetentionMs ?? retentionFromEnv('ROTOR_INBOX_RETENTION_HOURS', 168);
   }
@@ -169,10 +189,14 @@ export class ConsumerRunner {
     // kafkajs ignores commits once its consumer is stopping, so the transactions in flight
     // must finish and commit before we disconnect.
     await Promise.all([...this.inFlight]);
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    await this.flushCommits().catch((e: Error) => this.logger.warn('could not commit offsets on stop; they are redelivered', { error: e.message }));
     await this.consumer.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
+    this.pendingCommits.clear();
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -214,7 +238,7 @@ export class ConsumerRunner {
       if (!(await this.handleOne(topic, partition, chunk[at], heartbeat, e))) return false;
       return this.handleChunk(topic, partition, chunk.slice(at + 1), heartbeat);
     }
-    await this.commit(topic, partition, chunk[chunk.length - 1].offset);
+    await this.done(topic, partition, chunk[chunk.length - 1].offset);
     return true;
   }
 
@@ -235,12 +259,13 @@ export class ConsumerRunner {
     if (!parsed.ok) {
       this.logger.warn('invalid message sent to the DLQ', { topic, partition, offset: message.offset, reason: parsed.reason });
       await this.deadLetter({ topic, partition, message, attempts: 0, error: parsed.reason });
-      await this.commit(topic, partition, message.offset);
+      await this.done(topic, partition, message.offset, { now: true });
       return true;
     }
 
     const event = parsed.event;
     let pendingFailure = firstFailure;
+    let deadLettered = false;
     for (let attempt = 1, outages = 0; ; attempt++) {
       try {
         if (pendingFailure !== undefined) {
@@ -268,6 +293,7 @@ export class ConsumerRunner {
         if (attempt >= this.maxAttempts || isPermanentFailure(e)) {
           this.logger.error('handler failed for good; message sent to the DLQ', where);
           await this.deadLetter({ topic, partition, message, attempts: attempt, error });
+          deadLettered = true;
           break;
         }
         this.logger.warn('handler failed; retrying', where);
@@ -275,26 +301,34 @@ export class ConsumerRunner {
         if (!completed) return false; // stopping: redelivered later, never half-applied
       }
     }
-    await this.commit(topic, partition, message.offset);
+    // A dead-lettered message is committed at once: redelivered, it would be dead-lettered again.
+    await this.done(topic, partition, message.offset, { now: deadLettered });
     return true;
   }
 
   /**
    * Inbox claims and handlers in one transaction, in order: all happen, or none. `onEvent`
-   * learns which event is being applied, so a failure can be pinned on it.
+   * learns which event is being applied, so a failure can be pinned on it. Events this group
+   * has no handler for are neither claimed nor applied; with nothing else, no transaction.
    */
   private async applyAll(events: AnyEnvelope[], onEvent?: (index: number) => void): Promise<void> {
+    const handled = events.filter((e) => this.handlerOf(e));
+    if (handled.length === 0) return;
     await this.ds.transaction(async (tx) => {
-      const claimed = await Inbox.claimAll(tx, this.opts.groupId, events.map((e) => e.eventId.toLowerCase()));
+      const claimed = await Inbox.claimAll(tx, this.opts.groupId, handled.map((e) => e.eventId.toLowerCase()));
       for (const [i, event] of events.entries()) {
+        const handler = this.handlerOf(event);
         // Claimed now, and not already applied earlier in this transaction (a duplicate).
-        if (!claimed.delete(event.eventId.toLowerCase())) continue;
+        if (!handler || !claimed.delete(event.eventId.toLowerCase())) continue;
         onEvent?.(i);
-        const handler = this.opts.handlers[event.type] as AnyHandler | undefined;
-        if (handler) await handler(event, tx);
+        await handler(event, tx);
       }
       onEvent?.(-1);
     });
+  }
+
+  private handlerOf(event: AnyEnvelope): AnyHandler | undefined {
+    return this.opts.handlers[event.type] as AnyHandler | undefined;
   }
 
   private async deadLetter(src: Omit<Parameters<typeof deadLetterMessage>[0], 'groupId'>): Promise<void> {
@@ -305,8 +339,41 @@ export class ConsumerRunner {
     });
   }
 
-  private async commit(topic: string, partition: number, offset: string): Promise<void> {
-    await (this.consumer as Consumer).commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  /**
+   * Marks a partition done up to `offset` (applied, passed over or dead-lettered): offset + 1
+   * is committed with every other partition's, at once when `now` or when the last commit is
+   * `commitIntervalMs` old, else by a timer.
+   */
+  private async done(topic: string, partition: number, offset: string, opts: { now?: boolean } = {}): Promise<void> {
+    this.pendingCommits.set(`${topic}|${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    if (opts.now || Date.now() - this.lastCommitAt >= this.commitIntervalMs) {
+      await this.flushCommits();
+      return;
+    }
+    if (this.commitTimer || this.stopping) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      this.flushCommits().catch((e: Error) => this.logger.warn('offset commit failed; retried with the next', { error: e.message }));
+    }, Math.max(0, this.lastCommitAt + this.commitIntervalMs - Date.now()));
+  }
+
+  /** Commits every pending offset in one request; one commit at a time, so none goes backwards. */
+  private async flushCommits(): Promise<void> {
+    while (this.committing) await this.committing;
+    if (this.pendingCommits.size === 0 || !this.consumer) return;
+    const offsets = [...this.pendingCommits.values()];
+    this.pendingCommits.clear();
+    this.lastCommitAt = Date.now();
+    const commit = this.consumer.commitOffsets(offsets).catch((e: unknown) => {
+      // Put back what no newer offset replaced, for the next commit.
+      for (const o of offsets) if (!this.pendingCommits.has(`${o.topic}|${o.partition}`)) this.pendingCommits.set(`${o.topic}|${o.partition}`, o);
+      throw e;
+    });
+    this.committing = commit.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => (this.committing = undefined));
+    await commit;
   }
 
   /** Waits `ms`, keeping the group membership alive; false when stop() cut it short. */

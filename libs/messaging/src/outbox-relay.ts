@@ -9,7 +9,7 @@ import { trackOutboxBacklog } from './metrics';
 import { retentionFromEnv, schedulePrune } from './housekeeping';
 
 export interface OutboxRelayOptions {
-  /** Rows published per Kafka request (default 100). */
+  /** Most rows published per Kafka request (default 500). */
   batchSize?: number;
   /** How often to look for rows without a NOTIFY, and to retry after an error (default 1000 ms). */
   pollIntervalMs?: number;
@@ -34,9 +34,10 @@ interface OutboxRecord {
 const RELAY_LOCK: [number, number] = [0x524f54, 2];
 
 /**
- * Publishes outbox rows to Kafka: in id order (= commit order, see @rotor/event-store), key =
- * aggregate id, through an idempotent producer (acks = all, one request in flight), and marks
- * rows published only after Kafka acknowledged them. A relay killed in between republishes
+ * Publishes outbox rows to Kafka: in id order as they commit (the writes of one aggregate commit
+ * in id order, see Outbox in @rotor/event-store, so each key keeps its order), key = aggregate
+ * id, through an idempotent producer (acks = all, one request in flight), and marks rows
+ * published only after Kafka acknowledged them. A relay killed in between republishes
  * those rows on the next start: duplicates are possible (consumers dedupe through their
  * inbox), losses are not.
  *
@@ -59,13 +60,15 @@ export class OutboxRelay {
   private stopPruning?: () => Promise<void>;
   private readonly retentionMs: number;
   private readonly pruneIntervalMs: number;
+  /** Ids Kafka acknowledged and the outbox does not say so yet: marked with the next select. */
+  private sent: string[] = [];
 
   constructor(
     private readonly ds: DataSource,
     private readonly kafka: Kafka,
     opts: OutboxRelayOptions = {},
   ) {
-    this.batchSize = opts.batchSize ?? 100;
+    this.batchSize = opts.batchSize ?? 500;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.logger = opts.logger ?? jsonLogger('OutboxRelay');
     this.retentionMs = opts.retentionMs ?? retentionFromEnv('ROTOR_OUTBOX_RETENTION_HOURS', 24);
@@ -135,24 +138,42 @@ export class OutboxRelay {
       }
       await this.sleep(this.pollIntervalMs, { wakeable: true });
     }
+    await this.markSent().catch((e: Error) => this.logger.warn('could not mark the last batch published; it is published again', { error: e.message }));
     await this.closeSession();
   }
 
-  /** Publishes batches until the outbox is empty or the relay stops. */
+  /**
+   * Publishes batches until the outbox is empty or the relay stops: one statement per batch,
+   * which marks the batch Kafka acknowledged before and selects the next. The last batch of a
+   * drain is marked by the next drain's first statement (the next NOTIFY or poll), or on stop;
+   * a crash before that publishes it again, which consumers' inboxes absorb.
+   */
   private async drain(session: Client): Promise<void> {
     const producer = this.producer as Producer;
     while (this.running && !this.sessionBroken) {
       const { rows } = await session.query<OutboxRecord>(
-        // ORDER BY the column, not the text alias: '10' sorts before '9'.
-        'SELECT o.id::text AS id, o.topic, o.key, o.envelope::text AS envelope FROM outbox o WHERE o.published_at IS NULL ORDER BY o.id LIMIT $1',
-        [this.batchSize],
+        // The SELECT reads the statement's snapshot, where the rows just marked still look
+        // unpublished: leave them out by id. ORDER BY the column, not the text alias: '10' < '9'.
+        `WITH marked AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]))
+         SELECT o.id::text AS id, o.topic, o.key, o.envelope::text AS envelope FROM outbox o
+          WHERE o.published_at IS NULL AND o.id <> ALL($1::bigint[]) ORDER BY o.id LIMIT $2`,
+        [this.sent, this.batchSize],
       );
+      this.sent = [];
       if (rows.length === 0) return;
       await producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
-      await session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      this.sent = rows.map((r) => r.id);
       if (rows.length < this.batchSize) return;
     }
     if (this.sessionBroken) throw new Error('lost the database session');
+  }
+
+  /** Marks what Kafka acknowledged, while this relay still holds the lock. */
+  private async markSent(): Promise<void> {
+    const ids = this.sent;
+    this.sent = [];
+    if (ids.length === 0 || !this.leader || !this.session || this.sessionBroken) return;
+    await this.session.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
   }
 
   private async openSession(): Promise<Client> {
@@ -177,6 +198,7 @@ export class OutboxRelay {
   private async closeSession(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.sent = []; // without the lock they are not ours to mark; whoever holds it next publishes them again
     if (this.leader) this.logger.log('outbox relay released this database');
     this.leader = false;
     // Ending the session releases the advisory lock and the LISTEN.

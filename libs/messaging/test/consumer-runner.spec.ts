@@ -219,8 +219,8 @@ describe('ConsumerRunner', () => {
     await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
     await before.stop();
 
-    // The unhandled type was claimed and skipped.
-    expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 3 }]);
+    // The unhandled type was passed over without a claim.
+    expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 2 }]);
 
     // A fresh database: no inbox to hide a redelivery; only Kafka's committed offset protects it.
     const elsewhere = await database('consumer_restart');
@@ -234,6 +234,80 @@ describe('ConsumerRunner', () => {
     await waitFor(() => seen.length > 0, { message: 'the new message' });
     await waitFor(async () => (await committed(groupId, topic)) === '4');
     expect(seen).toEqual([next.eventId]);
+  }, 20_000);
+
+  it('applies an event redelivered in a later batch (restarted, offsets rewound) once, through the inbox alone', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const events = [due('rot-r', 1), due('rot-r', 2)];
+    await send(topic, ...events);
+    const first = await runner({ groupId, topics: [topic], handlers: { RotationDue: record('applied') } });
+    await waitFor(async () => (await committed(groupId, topic)) === '2', { message: 'offset 2 to be committed' });
+    await first.stop();
+
+    // The group starts over from the beginning: both events arrive again, in a new fetch.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '0' }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const later = due('rot-r', 3);
+    await send(topic, later);
+    const seen: string[] = [];
+    await runner({
+      groupId,
+      topics: [topic],
+      maxBatchSize: 1, // one transaction per message: no in-batch dedupe can hide a redelivery
+      handlers: {
+        RotationDue: async (e, tx) => {
+          seen.push(e.eventId);
+          await record('applied')(e, tx);
+        },
+      },
+    });
+
+    await waitFor(async () => (await effects(later.eventId)).length > 0, { message: 'the event after the redelivered ones' });
+    await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
+    for (const e of events) expect(await effects(e.eventId)).toEqual(['applied']);
+    expect(seen).toEqual([later.eventId]);
+  }, 30_000);
+
+  it('passes over events it has no handler for: no claim, no transaction, the offset still moves', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const unhandled = [rotated('rot-u'), rotated('rot-u'), rotated('rot-u')];
+    await send(topic, ...unhandled);
+    const transactions = jest.spyOn(ds, 'transaction');
+    cleanup.push(async () => transactions.mockRestore());
+    await runner({ groupId, topics: [topic], maxBatchSize: 10, handlers: { RotationDue: record('applied') } });
+
+    await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
+    expect(transactions).not.toHaveBeenCalled();
+    expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 0 }]);
+
+    // Mixed with handled ones: only those are claimed and applied.
+    const handled = due('rot-u', 1);
+    await send(topic, rotated('rot-u'), handled, rotated('rot-u'));
+    await waitFor(async () => (await committed(groupId, topic)) === '6', { message: 'offset 6 to be committed' });
+    expect(await effects(handled.eventId)).toEqual(['applied']);
+    expect(await ds.query('SELECT event_id FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ event_id: handled.eventId }]);
+  }, 20_000);
+
+  it('commits offsets at most every commitIntervalMs, and what is still pending on stop', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const [a, b] = [due('rot-c', 1), due('rot-c', 2)];
+    await send(topic, a);
+    const r = await runner({ groupId, topics: [topic], commitIntervalMs: 60_000, handlers: { RotationDue: record('applied') } });
+    await waitFor(async () => (await committed(groupId, topic)) === '1', { message: 'the first commit' });
+
+    await send(topic, b);
+    await waitFor(async () => (await effects(b.eventId)).length > 0, { message: 'the second event' });
+    expect(await committed(groupId, topic)).toBe('1'); // applied, its commit waits for the interval
+    await r.stop();
+    expect(await committed(groupId, topic)).toBe('2');
   }, 20_000);
 
   it('applies consecutive messages in one transaction; one failing mid-batch is retried alone, the rest once each, in order', async () => {

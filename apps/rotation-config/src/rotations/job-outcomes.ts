@@ -13,6 +13,16 @@ export type JobWait =
   | { state: 'in-flight'; row: RotationRow }
   | { state: 'gone' };
 
+/** A wait for a job that began before the job was requested (JobOutcomes.watch). */
+export interface JobWatch {
+  epoch: number;
+  promise: Promise<void>;
+  cancel: () => void;
+}
+
+/** While the listening connection is up, waiters look at the read model only every this many polls. */
+const SAFETY_LOOK_POLLS = 5;
+
 /** How a job ended, from the rotation's history (the row may already show a later job). */
 export type JobOutcome = { completed: true } | { completed: false; message: string };
 
@@ -20,14 +30,17 @@ export type JobOutcome = { completed: true } | { completed: false; message: stri
  * Waits, bounded, until a rotation job is no longer in flight in the read model: the one way
  * create (its first credential set), rotate-secrets (its job) and reads (a job the secret store
  * has already stored) wait for an outcome. The read model NOTIFYs each settled job when its
- * transaction commits (see the migration), so a waiter wakes at once; it also looks every
- * `outcomePollMs` in case the listening connection was down when the notification went out.
+ * transaction commits (see the migration), so a waiter wakes at once and reads the row then.
+ * It looks every `outcomePollMs` while the listening connection is down (or was replaced
+ * since the wait began), and every SAFETY_LOOK_POLLS polls otherwise.
  */
 @Injectable()
 export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('JobOutcomes');
   private readonly waiters = new Map<string, Set<() => void>>();
   private listener: Client | null = null;
+  /** Counts listening connections; a waiter that saw another one may have missed a notification. */
+  private epoch = 0;
   private closing = false;
 
   constructor(
@@ -46,21 +59,46 @@ export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
     await listener?.end().catch(() => undefined);
   }
 
-  async waitFor(rotationId: string, jobId: string, timeoutMs: number): Promise<JobWait> {
+  /**
+   * Starts listening for `jobId` to settle. Taken before the job is requested and given to
+   * waitFor, it spares waitFor its first look at the read model: a job requested after the
+   * watch began cannot have settled unseen. Cancel it when not waiting after all.
+   */
+  watch(jobId: string): JobWatch {
+    return { epoch: this.epoch, ...this.signal(jobId) };
+  }
+
+  async waitFor(rotationId: string, jobId: string, timeoutMs: number, watch?: JobWatch): Promise<JobWait> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      // Registered before the read, so a notification between the two is not missed.
-      const woken = this.signal(jobId);
-      try {
-        const row = await this.readModel.findRow(rotationId);
-        if (!row) return { state: 'gone' };
-        if (row.in_flight_job_id !== jobId) return { state: 'settled', row, outcome: await this.outcomeOf(row, jobId) };
-        const left = deadline - Date.now();
-        if (left <= 0) return { state: 'in-flight', row };
-        await Promise.race([woken.promise, sleep(Math.min(left, this.settings.outcomePollMs))]);
-      } finally {
-        woken.cancel();
+    let woken = watch ?? this.signal(jobId);
+    let epoch = watch?.epoch ?? this.epoch;
+    let look = watch === undefined;
+    let lookedAt = Date.now();
+    try {
+      for (;;) {
+        if (look) {
+          const row = await this.readModel.findRow(rotationId);
+          lookedAt = Date.now();
+          if (!row) return { state: 'gone' };
+          if (row.in_flight_job_id !== jobId) return { state: 'settled', row, outcome: await this.outcomeOf(row, jobId) };
+          if (Date.now() >= deadline) return { state: 'in-flight', row };
+        }
+        const left = Math.max(0, deadline - Date.now());
+        const notified = await Promise.race([woken.promise.then(() => true), sleep(Math.min(left, this.settings.outcomePollMs)).then(() => false)]);
+        if (notified) {
+          woken.cancel();
+          woken = this.signal(jobId);
+          look = true;
+          continue;
+        }
+        // A tick of the timer: look when a notification may have been missed (the listening
+        // connection is down, or was replaced since), at the deadline, and now and then anyway.
+        const missed = this.listener === null || this.epoch !== epoch;
+        epoch = this.epoch;
+        look = missed || Date.now() >= deadline || Date.now() - lookedAt >= SAFETY_LOOK_POLLS * this.settings.outcomePollMs;
       }
+    } finally {
+      woken.cancel();
     }
   }
 
@@ -110,6 +148,7 @@ export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
         return;
       }
       this.listener = client;
+      this.epoch++;
     } catch (e) {
       this.logger.warn(`could not listen for settled jobs (${(e as Error).message}); retrying`);
       void client.end().catch(() => undefined);

@@ -11,6 +11,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { fromEnvelope, toEnvelopes } from './rotation-events.mapper';
 import { CreatePlacement, RotationsProjection } from './rotations.projection';
+import { RotationSnapshots, Snapshot } from './rotation-snapshots';
 
 export const MAX_APPEND_ATTEMPTS = 5;
 
@@ -35,16 +36,27 @@ export interface ExecuteResult {
   version: number;
 }
 
+interface AttemptMode {
+  /** Replay the stream even when a snapshot is there. */
+  fromStream: boolean;
+  /** In the caller's transaction. */
+  callers: boolean;
+  /** Set by the attempt when it wrote inside a savepoint. */
+  savepoint: boolean;
+}
+
 /** Commands for one rotation, decided on its current state (a function sees that state). */
 export type CommandsFor = RotationCommand[] | ((state: RotationState) => RotationCommand[]);
 
 /**
  * Runs domain commands against one rotation, the write side of the Rotation aggregate: read
- * the stream, decide (rotation-domain), map the events to envelopes (rotation-events.mapper),
- * then append them (with the version read, so a concurrent writer makes us start over), with
- * their outbox rows, and project them into the read model (rotations.projection), all in one
- * transaction. A version conflict is retried MAX_APPEND_ATTEMPTS
- * times from a fresh read; a refusal of the aggregate is thrown as its RotorError.
+ * its state (the snapshot row, locked; the stream replayed when there is none of the current
+ * shape), decide (rotation-domain), map the events to envelopes (rotation-events.mapper), then
+ * append them (with the version read, so a concurrent writer makes us start over), with their
+ * outbox rows, write the new snapshot and project them into the read model
+ * (rotations.projection), all in one transaction. A version conflict is retried
+ * MAX_APPEND_ATTEMPTS times from a fresh read of the stream; a refusal of the aggregate is
+ * thrown as its RotorError.
  */
 @Injectable()
 export class RotationCommandRunner {
@@ -59,7 +71,14 @@ export class RotationCommandRunner {
     this.events = new EventStore(ds);
   }
 
-  async load(rotationId: string, tx?: EntityManager): Promise<{ state: RotationState; version: number }> {
+  /** The rotation's current state and stream version: its snapshot, else a replay of its stream. */
+  async load(rotationId: string, tx?: EntityManager): Promise<Snapshot> {
+    const m = tx ?? this.ds.manager;
+    return (await RotationSnapshots.read(m, rotationId)).snapshot ?? this.replay(rotationId, m);
+  }
+
+  /** The state from the whole stream: what a snapshot must always equal. */
+  async replay(rotationId: string, tx?: EntityManager): Promise<Snapshot> {
     const stored = await this.events.readStream(rotationStreamId(rotationId), tx);
     let state = initialRotationState();
     for (const s of stored) {
@@ -70,18 +89,31 @@ export class RotationCommandRunner {
   }
 
   async execute(rotationId: string, commands: CommandsFor, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    const how: AttemptMode = { fromStream: false, callers: options.tx !== undefined, savepoint: false };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTransaction(options.tx, (tx) => this.attempt(tx, rotationId, commands, options));
+        // A conflict after reading the snapshot means it lags its stream (it cannot, unless the
+        // stream was written outside this runner): later attempts replay the stream itself.
+        how.fromStream = attempt > 1;
+        how.savepoint = false;
+        const work = (tx: EntityManager) => this.attempt(tx, rotationId, commands, options, how);
+        return await (options.tx ? work(options.tx) : this.ds.transaction(work));
       } catch (e) {
-        if (!(e instanceof VersionConflictError) || attempt >= MAX_APPEND_ATTEMPTS) throw e;
+        // A conflict found by the append's unique constraint (actualVersion null) aborted the
+        // transaction; in the caller's, only one inside a savepoint can be retried here.
+        const retryable = e instanceof VersionConflictError && (options.tx === undefined || e.actualVersion !== null || how.savepoint);
+        if (!retryable || attempt >= MAX_APPEND_ATTEMPTS) throw e;
         this.logger.warn(`rotation ${rotationId}: ${e.message}; retrying (attempt ${attempt + 1} of ${MAX_APPEND_ATTEMPTS})`);
       }
     }
   }
 
-  private async attempt(tx: EntityManager, rotationId: string, commands: CommandsFor, options: ExecuteOptions): Promise<ExecuteResult> {
-    const loaded = await this.load(rotationId, tx);
+  private async attempt(
+    tx: EntityManager, rotationId: string, commands: CommandsFor, options: ExecuteOptions, how: AttemptMode,
+  ): Promise<ExecuteResult> {
+    // Locks the snapshot row (when there is one) whether or not its state is used.
+    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true });
+    const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();
     const decided: RotationEvent[] = [];
@@ -98,23 +130,31 @@ export class RotationCommandRunner {
       correlationId: options.envelope?.correlationId ?? randomUUID(),
       causationId: options.envelope?.causationId ?? null,
     });
-    const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, tx);
-    await this.projection.apply(
-      tx,
-      decided.map((event, i) => ({
-        event,
-        eventId: envelopes[i].eventId,
-        version: loaded.version + i + 1,
-        occurredAt: envelopes[i].occurredAt,
-      })),
-      options.placement,
-    );
-    return { events: decided, state, version: appended.version };
+    const write = async (m: EntityManager) => {
+      // The new snapshot is written by the append's own statement.
+      const version = loaded.version + envelopes.length;
+      const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m, {
+        alsoWrite: RotationSnapshots.upsert(rotationId, { state, version }),
+      });
+      await this.projection.apply(
+        m,
+        decided.map((event, i) => ({ event, eventId: envelopes[i].eventId, version: loaded.version + i + 1, occurredAt: envelopes[i].occurredAt })),
+        options.placement,
+      );
+      return { events: decided, state, version: appended.version };
+    };
+    // Nothing was written so far, and a stale version is refused without an error in the
+    // transaction: with the snapshot row locked, no other writer can race this append, so
+    // the caller's transaction needs no savepoint. Without a row to lock (a rotation written
+    // before snapshots), a racing append aborts the transaction: a savepoint keeps the
+    // caller's usable for the retry.
+    if (!how.callers || read.locked) return write(tx);
+    how.savepoint = true;
+    return this.inSavepoint(tx, write);
   }
 
-  /** A new transaction, or a savepoint inside the caller's so a retry can start over. */
-  private async inTransaction<T>(tx: EntityManager | undefined, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    if (!tx) return this.ds.transaction(work);
+  /** A savepoint inside the caller's transaction, so a retry can start over. */
+  private async inSavepoint<T>(tx: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const savepoint = `rotation_${randomUUID().replace(/-/g, '')}`;
     await tx.query(`SAVEPOINT ${savepoint}`);
     try {

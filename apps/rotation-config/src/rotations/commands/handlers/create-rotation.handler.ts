@@ -11,7 +11,7 @@ import { ConnectionsRepository } from '../../../connections/connections.reposito
 import { UnprocessableError } from '../../../http/unprocessable.error';
 import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
-import { JobOutcomes } from '../../job-outcomes';
+import { JobOutcomes, JobWatch } from '../../job-outcomes';
 import { RotationCommandRunner } from '../../rotation-command-runner';
 import { SecretRotationView, toRotationView } from '../../rotation.view';
 import { CreateRotationCommand } from '../create-rotation.command';
@@ -78,6 +78,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
     const location = { projectId: input.projectId, environment: input.environment.slug, secretPath: folderPath.path };
     await this.locationChecks.assertFree(location, input.name, input.secretsMapping, null);
 
+    const watch = this.outcomes.watch(jobId);
     try {
       await this.runner.execute(
         rotationId,
@@ -85,17 +86,18 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
         { envelope: { correlationId: origin.correlationId }, placement: { environmentId: input.environment.id, environmentName: input.environment.name, folderId: input.folder.id } },
       );
     } catch (e) {
+      watch.cancel();
       throw translateRotationWriteError(e);
     }
 
-    const outcome = await this.awaitInitialIssue(rotationId, jobId);
+    const outcome = await this.awaitInitialIssue(rotationId, jobId, watch);
     if (outcome.ok) return outcome.view;
     await this.undo(rotationId, outcome.reason === 'timeout');
     throw initialIssueError(outcome);
   }
 
-  private async awaitInitialIssue(rotationId: string, jobId: string): Promise<InitialOutcome> {
-    const wait = await this.outcomes.waitFor(rotationId, jobId, this.settings.initialIssueTimeoutMs);
+  private async awaitInitialIssue(rotationId: string, jobId: string, watch: JobWatch): Promise<InitialOutcome> {
+    const wait = await this.outcomes.waitFor(rotationId, jobId, this.settings.initialIssueTimeoutMs, watch);
     if (wait.state === 'gone') return { ok: false, reason: 'gone', message: 'the secret rotation was deleted while its first credential set was being issued' };
     if (wait.state === 'in-flight') {
       return { ok: false, reason: 'timeout', message: `the first credential set was not issued within ${this.settings.initialIssueTimeoutMs} ms` };

@@ -29,8 +29,14 @@ export class RotateSecretsHandler implements ICommandHandler<RotateSecretsComman
 
   async execute({ rotationId, projectId, origin }: RotateSecretsCommand): Promise<RotateSecretsOutcome> {
     const jobId = randomUUID();
-    await this.request(rotationId, projectId, jobId, origin);
-    const wait = await this.outcomes.waitFor(rotationId, jobId, this.settings.rotateWaitMs);
+    const watch = this.outcomes.watch(jobId);
+    try {
+      await this.request(rotationId, projectId, jobId, origin);
+    } catch (e) {
+      watch.cancel();
+      throw e;
+    }
+    const wait = await this.outcomes.waitFor(rotationId, jobId, this.settings.rotateWaitMs, watch);
     if (wait.state === 'gone') throw rotationNotFound();
     return { secretRotation: toRotationView(wait.row), jobId, settled: wait.state === 'settled' };
   }
