@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
-/** Advisory-lock class of the executor ('EXE'); the event store uses 'ROT', so keys never meet. */
+/** Advisory-lock class of the executor ('EXE'); the outbox relay's lock uses 'ROT', so keys never meet. */
 const LOCK_CLASS = 0x455845;
 
 /**

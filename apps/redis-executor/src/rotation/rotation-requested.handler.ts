@@ -40,8 +40,8 @@ const UNTOUCHED = new Set([
  *   store keeps serving the other slot's credential, which nothing here touches, until a
  *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
  * - The transaction holds the rotation's advisory lock (and, with it, a database connection)
- *   through the Redis work; Outbox.enqueue takes no lock of its own (only the event store's
- *   appends do), so where it runs changes nothing but the order of the writes.
+ *   through the Redis work; Outbox.enqueue takes no lock of its own, so where it runs
+ *   changes nothing but the order of the writes.
  */
 @Injectable()
 export class RotationRequestedHandler {
