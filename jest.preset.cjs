@@ -28,4 +28,8 @@ module.exports = {
     ],
   },
   testMatch: ['**/?(*.)+(spec|test).ts'],
+  // Tests meet the real Postgres and Kafka, which the other suites keep busy on a 2-core CI
+  // machine: a CREATE DATABASE or a broker round trip can take seconds there. A project that
+  // needs longer says so in its own config.
+  testTimeout: 30_000,
 };

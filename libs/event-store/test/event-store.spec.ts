@@ -41,7 +41,9 @@ describe('schema', () => {
     const rows = await ds.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     expect(rows).toHaveLength(1);
     await ds.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-  });
+    // CREATE and DROP DATABASE copy a template and checkpoint: seconds on a Postgres that the
+    // other suites keep busy.
+  }, 60_000);
 });
 
 describe('EventStore', () => {
