@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { openAuthenticated, type AdminRunner, type Secrets } from './connection';
+import { authenticate, openAuthenticated, type AdminRunner, type Secrets } from './connection';
 import type { NodePersistence } from './persist-acl';
 import { nodeName, type RedisAddress, type RedisNodeInfo, type RedisTarget } from './redis-target';
 
@@ -21,6 +21,8 @@ interface Session {
   key: string;
   client: Promise<Redis>;
   users: number;
+  /** Operations that used it; the first one opened it and authenticated. */
+  operations: number;
   retired: boolean;
   idle?: NodeJS.Timeout;
 }
@@ -46,6 +48,11 @@ const DEFAULT_TOPOLOGY_TTL_MS = 5_000;
  *   once. A node ADDED within the TTL is missed until it expires: continuous verification
  *   reports it, and the next rotation after the TTL includes it.
  *
+ * - Redis keeps a connection logged in whatever happens to its user's password afterwards, so
+ *   an operation that reuses a session first sends AUTH again on it, once per node: a stored
+ *   admin password that stopped working fails the operation exactly as a new connection would,
+ *   instead of going unnoticed until the session closes.
+ *
  * Verification never goes through the pool: it always opens a fresh connection per credential.
  */
 export class AdminPool {
@@ -62,10 +69,16 @@ export class AdminPool {
 
   /** Runs work on the pooled admin connection to a node of `t`. */
   runner(t: RedisTarget, secrets: Secrets): AdminRunner {
+    const proven = new WeakSet<Session>();
     return async (node, work) => {
       const session = this.acquire(t, node, secrets);
       try {
-        return await work(await session.client);
+        const client = await session.client;
+        if (!proven.has(session)) {
+          proven.add(session);
+          if (session.operations++ > 0) await authenticate(client, node, t.tls, { username: t.username, password: t.password }, secrets);
+        }
+        return await work(client);
       } catch (e) {
         this.retire(session);
         throw e;
@@ -116,7 +129,7 @@ export class AdminPool {
     let session = this.sessions.get(key);
     if (!session) {
       const client = openAuthenticated(node, t.tls, { username: t.username, password: t.password }, secrets);
-      const created: Session = { key, client, users: 0, retired: false };
+      const created: Session = { key, client, users: 0, operations: 0, retired: false };
       session = created;
       client.then(
         (c) => c.once('end', () => this.retire(created)),

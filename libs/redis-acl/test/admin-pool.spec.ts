@@ -59,6 +59,29 @@ describe('an admin pool', () => {
     }
   });
 
+  it('fails an operation when the admin password changed behind a pooled session, as a new connection would', async () => {
+    const own = await fleet.start();
+    const pool = new AdminPool();
+    try {
+      const target = singleTarget(own);
+      const [user] = rotationUsers();
+      await rotateUser(target, { username: user, password: newPassword(), rules: ['+@all'] }, { pool });
+      expect(pool.size()).toBe(1);
+      // The pooled session stays logged in; only a new AUTH learns that the stored password is stale.
+      const changed = newPassword();
+      await own.withAdmin((c) => c.call('ACL', 'SETUSER', ADMIN_USER, 'resetpass', `>${changed}`));
+      const e = await rejectionOf(rotateUser(target, { username: user, password: newPassword(), rules: ['+@all'] }, { pool }));
+      expect(e).toMatchObject({ code: 'auth', retryable: false });
+      expect(String(e)).not.toContain(changed);
+      expect(pool.size()).toBe(0);
+      // With the password Redis now holds, the pool works again.
+      await expect(rotateUser(singleTarget(own, { password: changed }), { username: user, password: newPassword(), rules: ['+@all'] }, { pool })).resolves.toBeDefined();
+    } finally {
+      pool.close();
+      await own.stop();
+    }
+  });
+
   it('remembers the topology after a success and forgets it after a failure', async () => {
     const own = await fleet.start();
     const pool = new AdminPool();
