@@ -30,8 +30,11 @@ function setCredential(options: RedisOptions, credential: RedisCredential): void
 }
 
 async function reauthenticate(client: Redis, credential: RedisCredential): Promise<void> {
-  // A connection that is not ready authenticates from the options when it connects; one in
-  // subscriber mode may not send AUTH (RESP2) and keeps its identity until it reconnects.
+  // A connection in its handshake ('connect') has already sent AUTH from the options, maybe
+  // the previous credential's: let it finish, then authenticate it again. One still opening
+  // its socket (or reconnecting later) reads the options, already updated, when it connects.
+  if (client.status === 'connect' && !(await readyWithin(client, HANDSHAKE_WAIT_MS))) return;
+  // One in subscriber mode may not send AUTH (RESP2) and keeps its identity until it reconnects.
   if (client.status !== 'ready' || client.condition?.subscriber) return;
   try {
     await client.call('AUTH', credential.username, credential.password);
@@ -40,4 +43,23 @@ async function reauthenticate(client: Redis, credential: RedisCredential): Promi
     const where = `${client.options.host ?? '?'}:${client.options.port ?? '?'}`;
     throw new Error(`AUTH as ${credential.username} on ${where} failed: ${(e as Error).message}`);
   }
+}
+
+/** How long a credential change waits for a connection in its handshake to become ready. */
+const HANDSHAKE_WAIT_MS = 5_000;
+
+function readyWithin(client: Redis, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('close', onClose);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), ms);
+    client.once('ready', onReady);
+    client.once('close', onClose);
+  });
 }
