@@ -1,4 +1,4 @@
-import { envString } from '@rotor/util';
+import { databasePoolSize, envString } from '@rotor/util';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { GATEWAY_ENTITIES } from './database/entities';
 import { MIGRATIONS } from './migrations';
@@ -20,6 +20,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTableName: 'gateway_migrations',
     synchronize: false,
     logging: false,
+    extra: { max: databasePoolSize() },
   };
 }
 

@@ -1,3 +1,4 @@
+import { databasePoolSize } from '@rotor/util';
 import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS } from './schema';
@@ -28,6 +29,7 @@ export function createDataSource(opts: CreateDataSourceOptions): DataSource {
     migrationsRun: opts.migrationsRun ?? false,
     synchronize: false,
     logging: false,
+    extra: { max: databasePoolSize() },
   });
 }
 

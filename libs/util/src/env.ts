@@ -42,3 +42,12 @@ export function envUrls(name: string, fallback: string, env: NodeJS.ProcessEnv =
     return url;
   });
 }
+
+/**
+ * Connections each service keeps to Postgres at most (DATABASE_POOL_SIZE, default 10, as pg's
+ * own default): with N instances of six services, size it so that all of them stay inside
+ * Postgres's max_connections.
+ */
+export function databasePoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  return envInt('DATABASE_POOL_SIZE', 10, env);
+}
