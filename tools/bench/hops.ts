@@ -1,7 +1,9 @@
 /**
  * Where a rotation's time goes, hop by hop, read back after a phase from the services' own
  * tables and joined by event id: each event's outbox row (`occurredAt` in its envelope, when
- * the service decided it; `published_at`, set by the relay once Kafka acknowledged it), each
+ * the service decided it; `published_at`, when the relay recorded that Kafka acknowledged it:
+ * the relay records a batch with the statement that selects its next one, so this can trail
+ * the real send by one relay round, and a consumer may claim the event "before" it), each
  * consumer's inbox claim (`processed_at`: the start of the transaction that applied it) and
  * the events a consumer appended in answer (`causationId` = the event it handled). All clocks
  * are this machine's.
