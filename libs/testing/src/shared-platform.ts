@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { sleep } from '@rotor/util';
 import { testWorker, workerPort, workerSuffix } from './lane';
 import { Platform, PlatformOptions, PlatformSecrets, SERVICES } from './platform';
+import { RotorApi } from './rotor-api';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIR = join(ROOT, 'tmp', 'e2e-shared');
@@ -119,12 +120,6 @@ async function stopDescribed(found: Descriptor): Promise<void> {
 
 /** A project of the test's own on `platform` (slug and name), so files sharing it never meet. */
 export async function createProject(platform: Platform, slug: string): Promise<string> {
-  const res = await fetch(`${platform.url()}/api/v1/projects`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${platform.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: slug, slug }),
-  });
-  const body = (await res.json()) as { project?: { id: string } };
-  if (!res.ok || !body.project) throw new Error(`creating project ${slug}: ${res.status} ${JSON.stringify(body)}`);
-  return body.project.id;
+  const api = new RotorApi(platform.url(), platform.adminToken);
+  return (await api.ok<{ project: { id: string } }>('POST', '/api/v1/projects', { name: slug, slug })).project.id;
 }
