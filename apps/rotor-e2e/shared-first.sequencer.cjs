@@ -5,12 +5,12 @@
 //      starts its shared platform once and stops it for good before its first other file
 //      (test/support/one-platform-at-a-time.ts);
 //   3. the files that start a platform of their own, in Jest's usual order.
-const { readFileSync } = require('node:fs');
 const { basename } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
+const { usesSharedPlatform } = require('./shared-platform-files.cjs');
 
 const LONGEST = ['chaos-smokes.spec.ts'];
-const usesShared = (test) => readFileSync(test.path, 'utf8').includes('sharedPlatform(');
+const usesShared = (test) => usesSharedPlatform(test.path);
 const longest = (test) => LONGEST.includes(basename(test.path));
 
 class SharedFirst extends Sequencer {

@@ -4,10 +4,10 @@
  * platform stops first. The two would otherwise hold Postgres connections (a hundred on a
  * default server) and CPU at once.
  */
-import { readFileSync } from 'node:fs';
 import { stopSharedPlatform } from '@rotor/testing';
+const { usesSharedPlatform } = require('../../shared-platform-files.cjs') as { usesSharedPlatform: (path: string) => boolean };
 
 beforeAll(async () => {
   const file = expect.getState().testPath;
-  if (file && !readFileSync(file, 'utf8').includes('sharedPlatform(')) await stopSharedPlatform();
+  if (file && !usesSharedPlatform(file)) await stopSharedPlatform();
 }, 60_000);
