@@ -312,18 +312,26 @@ async function heapOf(platform: Platform): Promise<Record<string, Record<string,
   const out: Record<string, Record<string, number>> = {};
   for (const s of SERVICES) {
     try {
-      const text = await (await fetch(`${platform.url(s)}/metrics`)).text();
+      const metrics = await metricsOf(platform.url(s));
       out[s] = {};
-      for (const line of text.split('\n')) {
-        // `name{labels} value`
-        const name = line.split(/[{ ]/)[0];
-        if (wanted[name]) out[s][wanted[name]] = round(Number(line.slice(line.lastIndexOf(' ') + 1)) / 2 ** 20, 1);
-      }
+      for (const [name, as] of Object.entries(wanted)) if (metrics.has(name)) out[s][as] = round((metrics.get(name) as number) / 2 ** 20, 1);
     } catch {
       // a service without metrics just has no entry
     }
   }
   return out;
+}
+
+/** A service's /metrics, each metric's samples summed: `name{labels} value` lines (services label theirs). */
+async function metricsOf(serviceUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const metrics = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const name = line.split(/[{ ]/)[0];
+    metrics.set(name, (metrics.get(name) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return metrics;
 }
 
 function resources(w: Window): ResourceReport {
@@ -436,11 +444,9 @@ class Counters {
 }
 
 async function statementsOf(serviceUrl: string): Promise<number> {
-  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
-  // `rotor_postgres_statements_total{service="…"} 123` (services label their metrics).
-  const found = /^rotor_postgres_statements_total(?:\{[^}]*\})? (\S+)$/m.exec(text);
-  if (!found) throw new Error(`${serviceUrl}/metrics has no rotor_postgres_statements_total`);
-  return Number(found[1]);
+  const statements = (await metricsOf(serviceUrl)).get('rotor_postgres_statements_total');
+  if (statements === undefined) throw new Error(`${serviceUrl}/metrics has no rotor_postgres_statements_total`);
+  return statements;
 }
 
 /** Every statement of these databases goes to the server log (sessions opened from now on). */
