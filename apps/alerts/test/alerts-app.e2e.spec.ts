@@ -49,6 +49,12 @@ function rotationCreated(rotationId: string, name: string) {
   return createEnvelope('RotationCreated', rotationId, {
     rotationId, projectId, environment: 'prod', secretPath: '/', name, connectionId: 'conn-1', isAutoRotationEnabled: true,
     rotationInterval: 30, rotateAtUtc: { hours: 0, minutes: 0 }, secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' }, createdAt: T(),
+    description: null,
+    parameters: {
+      passwordRequirements: { length: 48, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 0 }, allowedSymbols: '-_.' },
+      permissionScope: '~* +@all',
+    },
+    requestedBy: { type: 'identity', id: 'identity-1', name: 'ci-deployer' },
   });
 }
 

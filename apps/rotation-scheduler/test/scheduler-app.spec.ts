@@ -195,6 +195,7 @@ describe('rotation-scheduler app', () => {
       rotationId: id, projectId: 'project-1', environment: 'prod', secretPath: '/',
       secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
       deleteSecrets: false, revokeGeneratedCredentials: false, deletedAt: clock.now().toISOString(),
+      requestedBy: { type: 'identity', id: 'identity-1', name: 'ci-deployer' },
     });
     await waitFor(async () => (await ScheduleRepository.find(ds.manager, id)) === null, { message: `${id} to be removed` });
     advance(2 * MIN);

@@ -22,7 +22,7 @@ export function alertHandlers(clock: Clock): EventHandlers {
       );
     },
     RotationUpdated: async (e, tx) => {
-      if (e.payload.name !== undefined) await tx.query('UPDATE known_rotations SET name = $2 WHERE rotation_id = $1', [e.payload.rotationId, e.payload.name]);
+      await tx.query('UPDATE known_rotations SET name = $2 WHERE rotation_id = $1', [e.payload.rotationId, e.payload.name]);
     },
     RotationCompleted: (e, tx) => raise(tx, e, clock),
     RotationAttemptFailed: (e, tx) => raise(tx, e, clock),

@@ -239,6 +239,8 @@ export class TestRotation {
         permissionScope: ['~*', '+@all'],
         passwordRequirements: PASSWORD_REQUIREMENTS,
         secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+        // The first set is asked for by whoever created the rotation, later ones by the schedule.
+        requestedBy: generation === 1 ? { type: 'identity', id: 'identity-1', name: 'ci-deployer' } : { type: 'rotor' },
         ...overrides,
       },
     };

@@ -82,7 +82,7 @@ export class RotationCommandRunner {
     const stored = await this.events.readStream(rotationStreamId(rotationId), tx);
     let state = initialRotationState();
     for (const s of stored) {
-      const event = fromEnvelope(s.event, state);
+      const event = fromEnvelope(s.event);
       if (event) state = evolveRotation(state, event);
     }
     return { state, version: stored.length === 0 ? 0 : stored[stored.length - 1].version };

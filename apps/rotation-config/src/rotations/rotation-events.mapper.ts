@@ -1,7 +1,5 @@
 import { AnyEnvelope, EnvelopeOptions, RedisConnectionRef, createEnvelope } from '@rotor/contracts';
-import {
-  DEFAULT_PASSWORD_REQUIREMENTS, DEFAULT_PERMISSION_SCOPE, RotationEvent, RotationParameters, RotationState,
-} from '@rotor/rotation-domain';
+import { RotationEvent, RotationSettings } from '@rotor/rotation-domain';
 
 /**
  * The one bridge between the aggregate's events and the wire contract. The domain does not
@@ -40,37 +38,16 @@ async function toEnvelope(event: RotationEvent, connectionOf: ConnectionLookup, 
   }
 }
 
-const DEFAULT_PARAMETERS: RotationParameters = {
-  passwordRequirements: DEFAULT_PASSWORD_REQUIREMENTS,
-  permissionScope: DEFAULT_PERMISSION_SCOPE,
-};
-
-/**
- * A stored envelope back into the aggregate's event. `state` is the aggregate before the
- * event: settings an older event did not carry are taken from it (they did not change).
- */
-export function fromEnvelope(envelope: AnyEnvelope, state: RotationState): RotationEvent | null {
+/** A stored envelope back into the aggregate's event. */
+export function fromEnvelope(envelope: AnyEnvelope): RotationEvent | null {
   switch (envelope.type) {
-    case 'RotationCreated': {
-      const p = envelope.payload;
-      return {
-        type: 'RotationCreated',
-        data: { ...p, description: p.description ?? null, parameters: p.parameters ?? DEFAULT_PARAMETERS },
-      };
-    }
+    case 'RotationCreated':
+      return { type: 'RotationCreated', data: envelope.payload };
     case 'RotationUpdated': {
       const p = envelope.payload;
-      const before = state.settings;
       return {
         type: 'RotationUpdated',
-        data: {
-          ...p,
-          changedFields: p.changedFields as (keyof NonNullable<RotationState['settings']>)[],
-          name: p.name ?? before?.name ?? '',
-          description: p.description !== undefined ? p.description : (before?.description ?? null),
-          parameters: p.parameters ?? before?.parameters ?? DEFAULT_PARAMETERS,
-          secretsMapping: p.secretsMapping ?? before?.secretsMapping ?? { username: '', password: '' },
-        },
+        data: { ...p, changedFields: p.changedFields as (keyof RotationSettings)[] },
       };
     }
     case 'RotationDeleted':

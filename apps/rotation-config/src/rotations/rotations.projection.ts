@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestedBy, RotationEvent } from '@rotor/rotation-domain';
+import { RotationEvent } from '@rotor/rotation-domain';
 import { EntityManager } from 'typeorm';
 
 /** What the gateway resolved at create time and the events do not carry (display data). */
@@ -151,18 +151,18 @@ export function historyDetails(event: RotationEvent): Record<string, unknown> {
       return {
         name: d.name, connectionId: d.connectionId, environment: d.environment, secretPath: d.secretPath,
         isAutoRotationEnabled: d.isAutoRotationEnabled, rotationInterval: d.rotationInterval, rotateAtUtc: d.rotateAtUtc,
-        secretsMapping: d.secretsMapping, ...requester(d),
+        secretsMapping: d.secretsMapping, requestedBy: d.requestedBy,
       };
     }
     case 'RotationUpdated':
-      return { changedFields: event.data.changedFields, nextRotationAt: event.data.nextRotationAt, ...requester(event.data) };
+      return { changedFields: event.data.changedFields, nextRotationAt: event.data.nextRotationAt, requestedBy: event.data.requestedBy };
     case 'RotationDeleted':
-      return { deleteSecrets: event.data.deleteSecrets, revokeGeneratedCredentials: event.data.revokeGeneratedCredentials, ...requester(event.data) };
+      return { deleteSecrets: event.data.deleteSecrets, revokeGeneratedCredentials: event.data.revokeGeneratedCredentials, requestedBy: event.data.requestedBy };
     case 'RotationRequested': {
       const d = event.data;
       return {
         generation: d.generation, targetIndex: d.targetIndex, username: d.username, reason: d.reason, attempt: d.attempt, dueAt: d.dueAt,
-        ...requester(d),
+        requestedBy: d.requestedBy,
       };
     }
     case 'RotationCompleted': {
@@ -176,9 +176,4 @@ export function historyDetails(event: RotationEvent): Record<string, unknown> {
     case 'RevocationRequested':
       return { usernames: event.data.usernames };
   }
-}
-
-/** Who asked, when the event names it (events written before it was recorded do not). */
-function requester(d: { requestedBy?: RequestedBy }): { requestedBy?: RequestedBy } {
-  return d.requestedBy ? { requestedBy: d.requestedBy } : {};
 }

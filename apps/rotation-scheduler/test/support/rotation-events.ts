@@ -1,8 +1,14 @@
 import {
-  RotationAttemptFailed, RotationCompleted, RotationCreated, RotationRequested, RotationUpdated,
+  Actor, RotationAttemptFailed, RotationCompleted, RotationCreated, RotationParameters, RotationRequested, RotationUpdated,
 } from '@rotor/contracts';
 
 /** Payloads as rotation-config publishes them, with what a test does not care about filled in. */
+
+const PARAMETERS: RotationParameters = {
+  passwordRequirements: { length: 48, required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 }, allowedSymbols: '-_.~!*' },
+  permissionScope: '~* +@all',
+};
+const IDENTITY: Actor = { type: 'identity', id: 'identity-1', name: 'ci-deployer' };
 
 export function created(rotationId: string, over: Partial<RotationCreated> = {}): RotationCreated {
   return {
@@ -17,6 +23,9 @@ export function created(rotationId: string, over: Partial<RotationCreated> = {})
     rotateAtUtc: { hours: 10, minutes: 0 },
     secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
     createdAt: '2026-03-01T09:00:00.000Z',
+    description: null,
+    parameters: PARAMETERS,
+    requestedBy: IDENTITY,
     ...over,
   };
 }
@@ -30,6 +39,11 @@ export function updated(rotationId: string, nextRotationAt: string | null, over:
     changedFields: ['isAutoRotationEnabled'],
     nextRotationAt,
     updatedAt: '2026-03-01T09:30:00.000Z',
+    name: `rotation-${rotationId}`.slice(0, 60),
+    description: null,
+    parameters: PARAMETERS,
+    secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+    requestedBy: IDENTITY,
     ...over,
   };
 }
@@ -61,12 +75,9 @@ export function requested(
       topology: { type: 'single' },
     },
     permissionScope: ['~*', '+@all'],
-    passwordRequirements: {
-      length: 48,
-      required: { digits: 1, lowercase: 1, uppercase: 1, symbols: 1 },
-      allowedSymbols: '-_.~!*',
-    },
+    passwordRequirements: PARAMETERS.passwordRequirements,
     secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
+    requestedBy: job.reason === 'initial' || job.reason === 'manual' ? IDENTITY : { type: 'rotor' },
   };
 }
 

@@ -62,6 +62,7 @@ export function rotationDeleted(rotation: Rotation, deleteSecrets: boolean): Env
     deleteSecrets,
     revokeGeneratedCredentials: false,
     deletedAt: new Date().toISOString(),
+    requestedBy: { type: 'identity', id: 'identity-1', name: 'ci-deployer' },
   };
   return createEnvelope('RotationDeleted', rotation.rotationId, payload);
 }

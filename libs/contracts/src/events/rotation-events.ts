@@ -21,14 +21,12 @@ export const RotationCreatedV1 = z.object({
   rotateAtUtc: RotateAtUtc,
   secretsMapping: SecretsMapping,
   createdAt: IsoTime,
-  /**
-   * Optional so that earlier events stay valid; rotation-config always sends them, so the
-   * stream alone rebuilds the whole configuration.
-   */
-  description: z.string().nullable().optional(),
-  parameters: RotationParameters.optional(),
-  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
-  requestedBy: Actor.optional(),
+  /** The user's free text about the rotation; null when none was given. */
+  description: z.string().nullable(),
+  /** Password requirements and permission scope; with the rest, the stream alone rebuilds the configuration. */
+  parameters: RotationParameters,
+  /** Who asked: the identity behind the API call, or Rotor itself when the call named none. */
+  requestedBy: Actor,
 }).strict();
 
 export const RotationUpdatedV1 = z.object({
@@ -41,16 +39,15 @@ export const RotationUpdatedV1 = z.object({
   nextRotationAt: IsoTime.nullable(),
   updatedAt: IsoTime,
   /**
-   * The rest of the settings after the update (optional so that earlier events stay valid;
-   * rotation-config always sends them). New scope, password requirements and mapping apply
-   * from the next rotation.
+   * The rest of the settings after the update, changed or not, so the event alone says the
+   * whole configuration. New scope, password requirements and mapping apply from the next rotation.
    */
-  name: z.string().min(1).optional(),
-  description: z.string().nullable().optional(),
-  parameters: RotationParameters.optional(),
-  secretsMapping: SecretsMapping.optional(),
-  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
-  requestedBy: Actor.optional(),
+  name: z.string().min(1),
+  description: z.string().nullable(),
+  parameters: RotationParameters,
+  secretsMapping: SecretsMapping,
+  /** Who asked: the identity behind the API call, or Rotor itself when the call named none. */
+  requestedBy: Actor,
 }).strict();
 
 export const RotationDeletedV1 = z.object({
@@ -60,8 +57,8 @@ export const RotationDeletedV1 = z.object({
   deleteSecrets: z.boolean(),
   revokeGeneratedCredentials: z.boolean(),
   deletedAt: IsoTime,
-  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
-  requestedBy: Actor.optional(),
+  /** Who asked: the identity behind the API call, or Rotor itself (undoing a create that could not issue). */
+  requestedBy: Actor,
 }).strict();
 
 export const RotationRequestedV1 = z.object({
@@ -80,8 +77,11 @@ export const RotationRequestedV1 = z.object({
   permissionScope: z.array(z.string()),
   passwordRequirements: PasswordRequirements,
   secretsMapping: SecretsMapping,
-  /** Who asked (optional so that earlier events stay valid; rotation-config always sends it). */
-  requestedBy: Actor.optional(),
+  /**
+   * Who asked: for 'initial' and 'manual' the identity behind the API call (Rotor itself when
+   * the call named none); Rotor itself for 'scheduled', 'retry' and 'heal'.
+   */
+  requestedBy: Actor,
 }).strict();
 
 export const RotationCompletedV1 = z.object({

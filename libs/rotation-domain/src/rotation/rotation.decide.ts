@@ -4,7 +4,7 @@ import { rotorUsername, rotorUsernames } from '../naming';
 import { ScheduleUnit, firstDueAfter, nextAfterRotation, nextAfterScheduled } from '../schedule';
 import { ROTATION_ERRORS, rotationInFlight, rotationNotFound } from './rotation.errors';
 import type {
-  CreateRotation, DeleteRotation, RecordRotationFailure, RecordRotationSuccess, RequestRotation, RequestedBy, RotationCommand,
+  CreateRotation, DeleteRotation, RecordRotationFailure, RecordRotationSuccess, RequestRotation, RotationCommand,
   RotationEvent, RotationSettings, RotationState, SlotIndex, UpdateRotation,
 } from './rotation.types';
 import { secretPathIssue, settingsIssues } from './rotation.validation';
@@ -70,7 +70,7 @@ function create(c: CreateRotation, state: RotationState): Decision {
       parameters: c.parameters,
       secretsMapping: c.secretsMapping,
       createdAt: c.now.toISOString(),
-      ...requestedBy(c),
+      requestedBy: c.requestedBy,
     },
   }];
 }
@@ -90,7 +90,7 @@ function update(c: UpdateRotation, state: ActiveState): Decision {
       changedFields,
       nextRotationAt: scheduleChanged ? replannedDue(state, next, c.unit ?? 'days') : state.nextRotationAt,
       updatedAt: c.now.toISOString(),
-      ...requestedBy(c),
+      requestedBy: c.requestedBy,
     },
   }];
 }
@@ -122,7 +122,7 @@ function remove(c: DeleteRotation, state: ActiveState): Decision {
       deleteSecrets: c.deleteSecrets,
       revokeGeneratedCredentials: c.revokeGeneratedCredentials,
       deletedAt,
-      ...requestedBy(c),
+      requestedBy: c.requestedBy,
     },
   }];
   if (c.revokeGeneratedCredentials) {
@@ -195,14 +195,9 @@ function request(c: RequestRotation, state: ActiveState): Decision {
       permissionScope: scope.rules,
       passwordRequirements: state.settings.parameters.passwordRequirements,
       secretsMapping: state.settings.secretsMapping,
-      ...requestedBy(c),
+      requestedBy: c.requestedBy,
     },
   }];
-}
-
-/** The command's requester onto its event; nothing when the command names none. */
-function requestedBy(c: { requestedBy?: RequestedBy }): { requestedBy?: RequestedBy } {
-  return c.requestedBy ? { requestedBy: c.requestedBy } : {};
 }
 
 function recordSuccess(c: RecordRotationSuccess, state: ActiveState): Decision {

@@ -2,12 +2,15 @@ import { RotorError } from '@rotor/util';
 import { decide } from './rotation.decide';
 import { rehydrate, evolve } from './rotation.evolve';
 import { initialState } from './rotation.state';
-import type { CreateRotation, RequestRotation, RotationCommand, RotationEvent, RotationState } from './rotation.types';
+import { ROTOR_ITSELF } from './rotation.types';
+import type { CreateRotation, RequestedBy, RotationCommand, RotationEvent, RotationState } from './rotation.types';
 
 const ID = '3c90c3cc-0d44-4b50-8888-8dd25736052a';
 const USER_0 = 'rotor_3c90c3cc0d444b5088888dd25736052a_0';
 const USER_1 = 'rotor_3c90c3cc0d444b5088888dd25736052a_1';
 const CREATED_AT = '2026-03-01T10:00:00.000Z';
+/** The identity that asks through the API in these examples. */
+const ALICE: RequestedBy = { type: 'identity', id: 'identity-1', name: 'ci-deployer', tokenId: 'token-1' };
 
 const create: CreateRotation = {
   type: 'CreateRotation',
@@ -27,6 +30,7 @@ const create: CreateRotation = {
   },
   secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
   now: new Date(CREATED_AT),
+  requestedBy: ALICE,
 };
 
 // ------------------------------------------------------------ given / when / then
@@ -63,13 +67,13 @@ function history(...commands: RotationCommand[]): RotationEvent[] {
 
 const at = (iso: string) => new Date(iso);
 const requestInitial = (jobId = 'job-1', now = '2026-03-01T10:00:00.100Z'): RotationCommand =>
-  ({ type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now: at(now) });
-const requestManual = (jobId: string, now: string): RotationCommand => ({ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: at(now) });
+  ({ type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now: at(now), requestedBy: ALICE });
+const requestManual = (jobId: string, now: string): RotationCommand => ({ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: at(now), requestedBy: ALICE });
 const requestScheduled = (jobId: string, dueAt: string, now: string): RotationCommand =>
-  ({ type: 'RequestRotation', reason: 'scheduled', jobId, dueAt: at(dueAt), now: at(now) });
+  ({ type: 'RequestRotation', reason: 'scheduled', jobId, dueAt: at(dueAt), now: at(now), requestedBy: ROTOR_ITSELF });
 const requestRetry = (jobId: string, dueAt: string, now: string): RotationCommand =>
-  ({ type: 'RequestRotation', reason: 'retry', jobId, dueAt: at(dueAt), now: at(now) });
-const requestHeal = (jobId: string, now: string): RotationCommand => ({ type: 'RequestRotation', reason: 'heal', jobId, dueAt: null, now: at(now) });
+  ({ type: 'RequestRotation', reason: 'retry', jobId, dueAt: at(dueAt), now: at(now), requestedBy: ROTOR_ITSELF });
+const requestHeal = (jobId: string, now: string): RotationCommand => ({ type: 'RequestRotation', reason: 'heal', jobId, dueAt: null, now: at(now), requestedBy: ROTOR_ITSELF });
 const succeed = (jobId: string, generation: number, activeIndex: 0 | 1, now: string): RotationCommand =>
   ({ type: 'RecordRotationSuccess', jobId, generation, activeIndex, now: at(now) });
 const fail = (jobId: string, now: string, message = 'NOAUTH on 127.0.0.1:6379'): RotationCommand =>
@@ -85,7 +89,7 @@ describe('creating a rotation', () => {
     const [created] = events(when(given(), create));
     expect(created).toEqual({
       type: 'RotationCreated',
-      data: expect.objectContaining({ rotationId: ID, secretPath: '/app/redis', name: 'my-redis-rotation', createdAt: CREATED_AT }),
+      data: expect.objectContaining({ rotationId: ID, secretPath: '/app/redis', name: 'my-redis-rotation', createdAt: CREATED_AT, requestedBy: ALICE }),
     });
     expect(rehydrate([created])).toMatchObject({ status: 'active', activeIndex: null, generation: 0, nextRotationAt: null });
   });
@@ -179,12 +183,12 @@ describe('requesting a rotation', () => {
   });
 
   it('ignores a scheduled request when auto-rotation is off', () => {
-    const off = events(when(given(...issued()), { type: 'UpdateRotation', changes: { isAutoRotationEnabled: false }, now: at('2026-03-02T00:00:00Z') }));
+    const off = events(when(given(...issued()), { type: 'UpdateRotation', changes: { isAutoRotationEnabled: false }, now: at('2026-03-02T00:00:00Z'), requestedBy: ALICE }));
     expect(when(given(...issued(), ...off), requestScheduled('job-2', '2026-03-03T11:29:00Z', '2026-03-03T11:29:00Z'))).toEqual([]);
   });
 
   it('still accepts a manual request when auto-rotation is off', () => {
-    const off = events(when(given(...issued()), { type: 'UpdateRotation', changes: { isAutoRotationEnabled: false }, now: at('2026-03-02T00:00:00Z') }));
+    const off = events(when(given(...issued()), { type: 'UpdateRotation', changes: { isAutoRotationEnabled: false }, now: at('2026-03-02T00:00:00Z'), requestedBy: ALICE }));
     expect(events(when(given(...issued(), ...off), requestManual('job-2', '2026-03-02T01:00:00Z')))).toHaveLength(1);
   });
 
@@ -195,16 +199,16 @@ describe('requesting a rotation', () => {
     expect(retry.data).toMatchObject({ reason: 'retry', attempt: 2, dueAt: '2026-03-03T11:29:00.000Z', generation: 3, targetIndex: 1 });
   });
 
-  it('names who asked for a manual rotation, and Rotor itself for a scheduled one, on the event', () => {
-    const alice = { type: 'identity' as const, id: 'identity-1', name: 'ci-deployer', tokenId: 'token-1' };
-    const [manual] = events(when(given(...issued()), { ...(requestManual('job-2', '2026-03-01T12:00:00Z') as RequestRotation), requestedBy: alice }));
-    expect(manual.data).toMatchObject({ reason: 'manual', requestedBy: alice });
-    const [scheduled] = events(
-      when(given(...issued()), { ...(requestScheduled('job-2', '2026-03-03T11:29:00Z', '2026-03-03T11:29:00Z') as RequestRotation), requestedBy: { type: 'rotor' } }),
-    );
-    expect(scheduled.data).toMatchObject({ reason: 'scheduled', requestedBy: { type: 'rotor' } });
-    const [unnamed] = events(when(given(...issued()), requestManual('job-2', '2026-03-01T12:00:00Z')));
-    expect(unnamed.data).not.toHaveProperty('requestedBy');
+  it('names who asked on the event: the identity for a manual rotation, Rotor itself for scheduled, retry and heal', () => {
+    const [manual] = events(when(given(...issued()), requestManual('job-2', '2026-03-01T12:00:00Z')));
+    expect(manual.data).toMatchObject({ reason: 'manual', requestedBy: ALICE });
+    const requested = events(when(given(...issued()), requestScheduled('job-2', '2026-03-03T11:29:00Z', '2026-03-03T11:29:00Z')));
+    expect(requested[0].data).toMatchObject({ reason: 'scheduled', requestedBy: { type: 'rotor' } });
+    const failed = events(when(given(...issued(), ...requested), fail('job-2', '2026-03-03T11:29:02Z')));
+    const [retry] = events(when(given(...issued(), ...requested, ...failed), requestRetry('job-3', '2026-03-03T11:29:00Z', '2026-03-03T11:30:00Z')));
+    expect(retry.data).toMatchObject({ reason: 'retry', requestedBy: { type: 'rotor' } });
+    const [heal] = events(when(given(...issued()), requestHeal('job-2', '2026-03-02T15:00:00Z')));
+    expect(heal.data).toMatchObject({ reason: 'heal', requestedBy: { type: 'rotor' } });
   });
 
   it('ignores a retry when the last attempt succeeded', () => {
@@ -323,7 +327,7 @@ describe('recording results', () => {
 // ------------------------------------------------------------ update
 
 describe('updating a rotation', () => {
-  const update = (changes: object, now = '2026-03-02T00:00:00Z'): RotationCommand => ({ type: 'UpdateRotation', changes, now: at(now) });
+  const update = (changes: object, now = '2026-03-02T00:00:00Z'): RotationCommand => ({ type: 'UpdateRotation', changes, now: at(now), requestedBy: ALICE });
 
   it('lists what changed and replans from the last rotation when the schedule changes', () => {
     const [updated] = events(when(given(...issued()), update({ rotationInterval: 7, rotateAtUtc: { hours: 0, minutes: 0 } })));
@@ -366,7 +370,7 @@ describe('updating a rotation', () => {
 
 describe('deleting a rotation', () => {
   const remove = (revoke: boolean): RotationCommand => ({
-    type: 'DeleteRotation', deleteSecrets: true, revokeGeneratedCredentials: revoke, revocationJobId: 'job-revoke', now: at('2026-03-02T00:00:00Z'),
+    type: 'DeleteRotation', deleteSecrets: true, revokeGeneratedCredentials: revoke, revocationJobId: 'job-revoke', now: at('2026-03-02T00:00:00Z'), requestedBy: ALICE,
   });
 
   it('records the deletion with where its secrets are', () => {
@@ -375,7 +379,7 @@ describe('deleting a rotation', () => {
       type: 'RotationDeleted',
       data: {
         rotationId: ID, projectId: 'proj-1', environment: 'dev', secretPath: '/app/redis', secretsMapping: create.secretsMapping,
-        deleteSecrets: true, revokeGeneratedCredentials: false, deletedAt: '2026-03-02T00:00:00.000Z',
+        deleteSecrets: true, revokeGeneratedCredentials: false, deletedAt: '2026-03-02T00:00:00.000Z', requestedBy: ALICE,
       },
     }]);
   });
@@ -390,10 +394,10 @@ describe('deleting a rotation', () => {
 
   it.each<[string, RotationCommand]>([
     ['create', create],
-    ['update', { type: 'UpdateRotation', changes: { name: 'x' }, now: at('2026-03-03T00:00:00Z') }],
-    ['delete', { type: 'DeleteRotation', deleteSecrets: false, revokeGeneratedCredentials: false, revocationJobId: 'j', now: at('2026-03-03T00:00:00Z') }],
-    ['manual rotation', { type: 'RequestRotation', reason: 'manual', jobId: 'j', dueAt: null, now: at('2026-03-03T00:00:00Z') }],
-    ['scheduled rotation', { type: 'RequestRotation', reason: 'scheduled', jobId: 'j', dueAt: at('2026-03-03T11:29:00Z'), now: at('2026-03-03T11:29:00Z') }],
+    ['update', { type: 'UpdateRotation', changes: { name: 'x' }, now: at('2026-03-03T00:00:00Z'), requestedBy: ALICE }],
+    ['delete', { type: 'DeleteRotation', deleteSecrets: false, revokeGeneratedCredentials: false, revocationJobId: 'j', now: at('2026-03-03T00:00:00Z'), requestedBy: ALICE }],
+    ['manual rotation', requestManual('j', '2026-03-03T00:00:00Z')],
+    ['scheduled rotation', requestScheduled('j', '2026-03-03T11:29:00Z', '2026-03-03T11:29:00Z')],
     ['success', { type: 'RecordRotationSuccess', jobId: 'job-1', generation: 1, activeIndex: 0, now: at('2026-03-03T00:00:00Z') }],
     ['failure', { type: 'RecordRotationFailure', jobId: 'job-1', message: 'x', retryable: false, now: at('2026-03-03T00:00:00Z') }],
   ])('rejects %s after deletion with ROTATION.NOT_FOUND', (_label, command) => {

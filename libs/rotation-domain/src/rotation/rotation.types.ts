@@ -48,9 +48,12 @@ export type RequestedBy = { type: 'identity'; id: string; name: string; tokenId?
 
 export const ROTOR_ITSELF: RequestedBy = { type: 'rotor' };
 
-/** Optional on events: those written before it existed have none. */
+/**
+ * Who asked, on a command and on the event it records. Every command names its requester:
+ * the app says Rotor itself for its own work and for an API call that named no identity.
+ */
 interface Requested {
-  requestedBy?: RequestedBy;
+  requestedBy: RequestedBy;
 }
 
 // ---------------------------------------------------------------- events

@@ -13,6 +13,7 @@ import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
 import { JobOutcomes, JobWatch } from '../../job-outcomes';
 import { RotationCommandRunner } from '../../rotation-command-runner';
+import { requesterOf } from '../../requester';
 import { SecretRotationView, toRotationView } from '../../rotation.view';
 import { CreateRotationCommand } from '../create-rotation.command';
 
@@ -66,7 +67,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
       },
       secretsMapping: input.secretsMapping,
       now,
-      requestedBy: origin.actor,
+      requestedBy: requesterOf(origin),
     };
     // The aggregate's own rules first, so a bad field is reported before any lookup.
     const validated = decideRotation(create, initialRotationState());
@@ -82,7 +83,7 @@ export class CreateRotationHandler implements ICommandHandler<CreateRotationComm
     try {
       await this.runner.execute(
         rotationId,
-        [create, { type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now, requestedBy: origin.actor }],
+        [create, { type: 'RequestRotation', reason: 'initial', jobId, dueAt: null, now, requestedBy: requesterOf(origin) }],
         { envelope: { correlationId: origin.correlationId }, placement: { environmentId: input.environment.id, environmentName: input.environment.name, folderId: input.folder.id } },
       );
     } catch (e) {

@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { RotationCommandRunner } from '../../rotation-command-runner';
+import { requesterOf } from '../../requester';
 import { SecretRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
 import { DeleteRotationCommand } from '../delete-rotation.command';
@@ -29,7 +30,7 @@ export class DeleteRotationHandler implements ICommandHandler<DeleteRotationComm
         revokeGeneratedCredentials: c.revokeGeneratedCredentials,
         revocationJobId: randomUUID(),
         now: this.clock.now(),
-        requestedBy: c.origin.actor,
+        requestedBy: requesterOf(c.origin),
       }],
       { projectId: c.projectId, envelope: { correlationId: c.origin.correlationId } },
     );

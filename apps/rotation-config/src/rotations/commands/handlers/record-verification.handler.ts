@@ -2,7 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AnyEnvelope, causedBy, createEnvelope, Envelope } from '@rotor/contracts';
 import { Outbox } from '@rotor/event-store';
-import { RotationState } from '@rotor/rotation-domain';
+import { ROTOR_ITSELF, RotationState } from '@rotor/rotation-domain';
 import { CLOCK, Clock } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
@@ -88,7 +88,7 @@ export class RecordVerificationHandler implements ICommandHandler<RecordVerifica
     const p = event.payload;
     const { events } = await this.runner.execute(
       p.rotationId,
-      [{ type: 'RequestRotation', reason: 'heal', jobId: randomUUID(), dueAt: null, now: this.clock.now() }],
+      [{ type: 'RequestRotation', reason: 'heal', jobId: randomUUID(), dueAt: null, now: this.clock.now(), requestedBy: ROTOR_ITSELF }],
       { tx, envelope: causedBy(event) },
     );
     if (events.length > 0) {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../config';
 import { JobOutcomes } from '../../job-outcomes';
 import { RotationCommandRunner } from '../../rotation-command-runner';
+import { requesterOf } from '../../requester';
 import { toRotationView } from '../../rotation.view';
 import { StoredJobs } from '../../stored-jobs';
 import { RotateSecretsCommand, RotateSecretsOutcome } from '../rotate-secrets.command';
@@ -45,7 +46,7 @@ export class RotateSecretsHandler implements ICommandHandler<RotateSecretsComman
     const append = () =>
       this.runner.execute(
         rotationId,
-        [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: this.clock.now(), requestedBy: origin.actor }],
+        [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: this.clock.now(), requestedBy: requesterOf(origin) }],
         { projectId, envelope: { correlationId: origin.correlationId } },
       );
     try {

@@ -6,6 +6,7 @@ import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../../../confi
 import { LocationChecks } from '../../location-checks';
 import { translateRotationWriteError } from '../../rotation-errors';
 import { RotationCommandRunner } from '../../rotation-command-runner';
+import { requesterOf } from '../../requester';
 import { SecretRotationView } from '../../rotation.view';
 import { RotationsReadModel } from '../../rotations.read-model';
 import { UpdateRotationCommand } from '../update-rotation.command';
@@ -40,7 +41,7 @@ export class UpdateRotationHandler implements ICommandHandler<UpdateRotationComm
             secretsMapping: changes.secretsMapping,
             parameters: changes.parameters && state.settings ? mergeParameters(state.settings.parameters, changes.parameters) : undefined,
           };
-          return [{ type: 'UpdateRotation', changes: settings, now: this.clock.now(), unit: this.settings.scheduleUnit, requestedBy: origin.actor }];
+          return [{ type: 'UpdateRotation', changes: settings, now: this.clock.now(), unit: this.settings.scheduleUnit, requestedBy: requesterOf(origin) }];
         },
         { projectId, envelope: { correlationId: origin.correlationId } },
       );
