@@ -85,7 +85,7 @@ export const historyResponseSchema = z.object({
         ])
         .nullable()
         .optional()
-        .describe('Who made it happen: the identity that asked, or Rotor itself (schedules, retries, outcomes); null for requests recorded before requesters were'),
+        .describe('Who made it happen: the identity that asked, or Rotor itself (schedules, retries, heals, outcomes); null for RevocationRequested (the RotationDeleted beside it names who asked)'),
     }).loose(),
   ),
 });

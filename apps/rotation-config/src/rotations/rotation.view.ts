@@ -51,7 +51,8 @@ export interface RotationHistoryEntry {
   jobId: string | null;
   /**
    * Who made it happen: the identity that asked through the API, or Rotor itself (schedules,
-   * retries, outcomes of its own work); null for a request recorded before requesters were.
+   * retries, heals, outcomes of its own work); null for RevocationRequested, which names no
+   * requester (the RotationDeleted beside it does).
    */
   actor: HistoryActor | null;
   details: Record<string, unknown>;

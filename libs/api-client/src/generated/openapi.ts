@@ -7030,7 +7030,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         history: ({
-                            /** @description Who made it happen: the identity that asked, or Rotor itself (schedules, retries, outcomes); null for requests recorded before requesters were */
+                            /** @description Who made it happen: the identity that asked, or Rotor itself (schedules, retries, heals, outcomes); null for RevocationRequested (the RotationDeleted beside it names who asked) */
                             actor?: ({
                                 id: string;
                                 name: string;
