@@ -30,10 +30,11 @@ function setCredential(options: RedisOptions, credential: RedisCredential): void
 }
 
 async function reauthenticate(client: Redis, credential: RedisCredential): Promise<void> {
-  // A connection in its handshake ('connect') has already sent AUTH from the options, maybe
-  // the previous credential's: let it finish, then authenticate it again. One still opening
-  // its socket (or reconnecting later) reads the options, already updated, when it connects.
-  if (client.status === 'connect' && !(await readyWithin(client, HANDSHAKE_WAIT_MS))) return;
+  // A connection opening its socket ('connecting') took its handshake's AUTH from the options
+  // when it began, and one in its handshake ('connect') has sent it: maybe the previous
+  // credential. Let either become ready, then authenticate it again. One waiting to reconnect
+  // reads the options, already updated, when it starts.
+  if ((client.status === 'connecting' || client.status === 'connect') && !(await readyWithin(client, HANDSHAKE_WAIT_MS))) return;
   // One in subscriber mode may not send AUTH (RESP2) and keeps its identity until it reconnects.
   if (client.status !== 'ready' || client.condition?.subscriber) return;
   try {

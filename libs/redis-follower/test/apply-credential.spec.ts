@@ -56,4 +56,18 @@ describe('applyToRedis', () => {
       client.disconnect();
     }
   });
+
+  it('moves a connection still opening its socket, which took the previous credential when it began', async () => {
+    const client = new Redis({ host: '127.0.0.1', port, username: 'app_0', password: 'first-pw', lazyConnect: true });
+    try {
+      const connecting = client.connect();
+      // ioredis takes the handshake's credential from its options when the socket starts opening.
+      expect(client.status).toBe('connecting');
+      await applyToRedis(client, { username: 'app_1', password: 'second-pw', usernameVersion: 2, passwordVersion: 2 });
+      await connecting;
+      expect(await client.call('ACL', 'WHOAMI')).toBe('app_1');
+    } finally {
+      client.disconnect();
+    }
+  });
 });
