@@ -30,6 +30,27 @@ interface OutboxRecord {
   envelope: string;
 }
 
+/**
+ * Marks the batch Kafka acknowledged ($1) and selects the next ($2 rows at most). The SELECT
+ * reads the statement's snapshot, where the rows just marked still look unpublished: leave
+ * them out by id. ORDER BY the column, not the text alias: '10' < '9'.
+ */
+export const NEXT_BATCH = `WITH marked AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]))
+  SELECT o.id::text AS id, o.topic, o.key, o.envelope::text AS envelope FROM outbox o
+   WHERE o.published_at IS NULL AND o.id <> ALL($1::bigint[]) ORDER BY o.id LIMIT $2`;
+
+/**
+ * The relay's session walks the unpublished-rows index in order, whatever the statistics say.
+ * Marking a row published leaves a dead entry in that index until a vacuum. An index scan
+ * flags each dead entry it passes, so the next select skips it; a bitmap scan (what the
+ * planner picks without fresh statistics, e.g. with autovacuum off) visits every one of them
+ * again on every select, a cost that grows with everything published since the last vacuum.
+ */
+export async function prepareRelaySession(session: Client): Promise<void> {
+  await session.query('SET enable_bitmapscan = off');
+  await session.query('SET enable_seqscan = off');
+}
+
 /** Session advisory lock held by the one active relay of a database ('ROT', 2). */
 const RELAY_LOCK: [number, number] = [0x524f54, 2];
 
@@ -151,14 +172,7 @@ export class OutboxRelay {
   private async drain(session: Client): Promise<void> {
     const producer = this.producer as Producer;
     while (this.running && !this.sessionBroken) {
-      const { rows } = await session.query<OutboxRecord>(
-        // The SELECT reads the statement's snapshot, where the rows just marked still look
-        // unpublished: leave them out by id. ORDER BY the column, not the text alias: '10' < '9'.
-        `WITH marked AS (UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[]))
-         SELECT o.id::text AS id, o.topic, o.key, o.envelope::text AS envelope FROM outbox o
-          WHERE o.published_at IS NULL AND o.id <> ALL($1::bigint[]) ORDER BY o.id LIMIT $2`,
-        [this.sent, this.batchSize],
-      );
+      const { rows } = await session.query<OutboxRecord>(NEXT_BATCH, [this.sent, this.batchSize]);
       this.sent = [];
       if (rows.length === 0) return;
       await producer.sendBatch({ acks: -1, topicMessages: byTopic(rows) });
@@ -191,6 +205,7 @@ export class OutboxRelay {
     this.sessionBroken = false;
     this.session = client;
     await client.connect();
+    await prepareRelaySession(client);
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     return client;
   }

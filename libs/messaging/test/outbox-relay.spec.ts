@@ -8,6 +8,8 @@ import {
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { OutboxRelay, createKafka, ensureTopics } from '../src';
+import { NEXT_BATCH, prepareRelaySession } from '../src/outbox-relay';
+import { sessionClient } from '../src/pg-session';
 import { due } from './fixtures';
 
 // RotationDue events travel on the scheduler topic, which other tests share: every test
@@ -203,5 +205,29 @@ describe('OutboxRelay', () => {
       message: 'the published rows to be pruned',
     });
     expect(await r.backlog()).toBe(0);
+  });
+
+  it("selects each batch by walking the unpublished index, not revisiting what was published", async () => {
+    const { ds } = await database('relay_plan');
+    // 2,000 rows published and 2 waiting, no statistics: the case where the planner's own
+    // choice (a bitmap scan) reads every published row again on each select.
+    await ds.query(
+      `INSERT INTO outbox (topic, key, envelope, published_at)
+       SELECT 'rotor.test', 'k', '{}'::jsonb, CASE WHEN i <= 2000 THEN now() END FROM generate_series(1, 2002) AS i`,
+    );
+    const session = sessionClient(ds, 'rotor-test-relay-plan');
+    await session.connect();
+    cleanup.push(() => session.end());
+    await prepareRelaySession(session);
+
+    const { rows } = await session.query(`EXPLAIN (FORMAT JSON) ${NEXT_BATCH}`, [[], 500]);
+    const nodes: string[] = [];
+    const walk = (n: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }) => {
+      nodes.push(`${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : ''}`);
+      for (const child of n.Plans ?? []) walk(child as typeof n);
+    };
+    walk(rows[0]['QUERY PLAN'][0].Plan);
+    expect(nodes).toContain('Index Scan outbox_unpublished_idx');
+    expect(nodes.filter((n) => /Bitmap|Seq Scan/.test(n))).toEqual([]);
   });
 });
