@@ -22,6 +22,7 @@ import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, SERVICES
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { kafkaCeiling, postgresCeiling, redisCeiling } from './ceilings';
+import { hopFloor } from './hop-floor';
 import { BenchHttp } from './http-client';
 import { BenchOptions, parseOptions } from './options';
 import { allPids, cmdline, Sampler, Window } from './proc-stats';
@@ -34,6 +35,7 @@ import { round, sleep, summarize } from './stats';
 const ROOT = join(__dirname, '..', '..');
 const PG_SERVER = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 const CEILING_DATABASE = 'rotor_ceiling';
+const HOP_DATABASE = 'rotor_hops';
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -71,7 +73,8 @@ async function main(): Promise<number> {
     ),
   });
   const ceilingDatabase = `${CEILING_DATABASE}${opts.databaseSuffix}`;
-  const databases = [...platform.databaseNames(), ceilingDatabase];
+  const hopDatabase = `${HOP_DATABASE}${opts.databaseSuffix}`;
+  const databases = [...platform.databaseNames(), ceilingDatabase, hopDatabase];
   const sampler = new Sampler(postgresClassifier(databases));
   let watcher: StoredWatcher | undefined;
   let api: BenchHttp | undefined;
@@ -95,6 +98,11 @@ async function main(): Promise<number> {
     const kafkaC = await kafkaCeiling(platform.kafkaBroker(), { roundTrips: opts.kafkaRoundTrips, messages: opts.kafkaMessages, messageBytes: 1024 });
     log('ceiling: Postgres BEGIN; INSERT; COMMIT');
     const pgC = await postgresCeiling(PG_SERVER, ceilingDatabase, { seconds: opts.ceilingSeconds, clients: 8 });
+    log('floor: one event hop through Rotor\'s messaging (consume, claim + outbox in one transaction, publish)');
+    const hopC = await hopFloor({
+      serverUrl: PG_SERVER, database: hopDatabase, broker: platform.kafkaBroker(), sampler,
+      chains: opts.smoke ? 200 : 2000, hopsPerChain: 4,
+    });
 
     log('starting the five services');
     try {
@@ -179,7 +187,7 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       options: { ...opts },
       machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadavg: loadavg().map((l) => round(l)) },
-      ceilings: { redis: redisC, kafka: kafkaC, postgres: pgC },
+      ceilings: { redis: redisC, kafka: kafkaC, postgres: pgC, hop: hopC },
       rotor: {
         create: {
           requested: opts.rotations,
@@ -383,6 +391,15 @@ function finishReport(r: BenchReport): void {
     ratio(`burst p50 latency vs ${hops} Kafka round trips (p50)`, b.latencyMs.readable.p50, hops * k.roundTripMs.p50, 'ms'),
     ...(f ? [ratio(`fixed-rate p99 vs ${hops} Kafka round trips (p99)`, f.latencyMs.readable.p99, hops * k.roundTripMs.p99, 'ms')] : []),
   ];
+  // Every inbox claim is one handled delivery: at least one hop of the kind the floor measured.
+  const deliveries = b.completed > 0
+    ? round(b.hops.filter((h) => / → claimed by /.test(h.hop)).reduce((n, h) => n + h.latencyMs.count, 0) / b.completed, 1)
+    : 0;
+  r.floor = {
+    handledDeliveriesPerRotation: deliveries,
+    cpuMsPerHop: r.ceilings.hop.cpuMsPerHop.total,
+    cpuMsPerRotation: round(deliveries * r.ceilings.hop.cpuMsPerHop.total, 2),
+  };
   const peakRss = Math.max(...[b, f].filter((p): p is PhaseReport => !!p).flatMap((p) => Object.values(p.resources.services).map((s) => s.peakRssMB)));
   const cpu = b.cpuMsPerRotation['rotor'] ?? 0;
   r.goals = [

@@ -1,6 +1,7 @@
 /** The JSON the bench writes, and the table it prints. */
 import type { Service } from '@rotor/testing';
 import type { KafkaCeiling, PostgresCeiling, RedisCeiling } from './ceilings';
+import type { HopFloor } from './hop-floor';
 import type { HopSummary } from './hops';
 import { AuditCostReport, auditCostLines } from './audit-cost';
 import { LatencySummary, round } from './stats';
@@ -64,7 +65,7 @@ export interface BenchReport {
   finishedAt: string;
   options: object;
   machine: { cpus: number; memoryGiB: number; node: string; loadavg: number[] };
-  ceilings: { redis: RedisCeiling; kafka: KafkaCeiling; postgres: PostgresCeiling };
+  ceilings: { redis: RedisCeiling; kafka: KafkaCeiling; postgres: PostgresCeiling; hop: HopFloor };
   rotor: {
     create: { requested: number; created: number; errors: string[]; seconds: number; perSecond: number; resources: ResourceReport };
     burst: PhaseReport;
@@ -72,6 +73,11 @@ export interface BenchReport {
     auditCost?: AuditCostReport;
   };
   ratios: Ratio[];
+  /**
+   * The least CPU a rotation can cost with this architecture: the deliveries a rotation's events
+   * get handled with (inbox claims per completed rotation, burst) times the measured hop floor.
+   */
+  floor?: { handledDeliveriesPerRotation: number; cpuMsPerHop: number; cpuMsPerRotation: number };
   goals: Array<{ goal: string; target: string; value: number; met: boolean }>;
 }
 
@@ -140,6 +146,9 @@ export function printReport(r: BenchReport): void {
       ['Kafka produce→consume round trip', `p50 ${c.kafka.roundTripMs.p50} ms`, `p99 ${c.kafka.roundTripMs.p99} ms`],
       ['Kafka throughput (1 KB, acks=all)', `${c.kafka.messagesPerSecond}/s`, `${c.kafka.messages} messages`],
       ['Postgres BEGIN; INSERT; COMMIT', `${c.postgres.transactionsPerSecond}/s`, `p50 ${c.postgres.latencyMs.p50} ms, p99 ${c.postgres.latencyMs.p99} ms (${c.postgres.clients} clients)`],
+      ['one event hop (claim + outbox, publish)', `${c.hop.hopsPerSecond}/s`,
+        `CPU ${c.hop.cpuMsPerHop.total} ms a hop (node ${c.hop.cpuMsPerHop.node}, Postgres ${c.hop.cpuMsPerHop.postgres}, ` +
+          `Kafka ${c.hop.cpuMsPerHop.kafka}; ${c.hop.chains} chains × ${c.hop.hopsPerChain} hops)`],
     ]),
     '',
     `create: ${r.rotor.create.created}/${r.rotor.create.requested} rotations in ${r.rotor.create.seconds} s (${r.rotor.create.perSecond}/s)`,
@@ -153,6 +162,12 @@ export function printReport(r: BenchReport): void {
     '',
     'Goals',
     table(r.goals.map((g) => [g.goal, g.target, g.value, g.met ? 'met' : 'NOT met']), ['goal', 'target', 'measured', '']),
+    ...(r.floor
+      ? [
+          `  floor of the event path: ${r.floor.handledDeliveriesPerRotation} handled deliveries a rotation × ` +
+            `${r.floor.cpuMsPerHop} ms a hop = ${r.floor.cpuMsPerRotation} ms CPU a rotation, before any domain work, HTTP or Redis`,
+        ]
+      : []),
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');

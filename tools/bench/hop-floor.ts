@@ -1,0 +1,156 @@
+/**
+ * The floor of one hop of Rotor's event path, measured with Rotor's own messaging and nothing
+ * else: a consumer group (ConsumerRunner) applies an event in a transaction that claims it in
+ * the inbox and writes the next event to the outbox, and the relay (OutboxRelay) publishes
+ * that one to Kafka, where the group picks it up again. No domain logic, no HTTP, no Redis.
+ *
+ * Many chains run at once, so the runner's chunks share transactions and the relay's batches
+ * fill, as under a burst: the cheapest a hop gets. A rotation cannot cost less than its handled
+ * deliveries times this (each of them is at least one such hop), which is what the bench
+ * compares with the CPU goal.
+ */
+import { randomBytes } from 'node:crypto';
+import { Envelope, Topic, createEnvelope } from '@rotor/contracts';
+import { OUTBOX_CHANNEL, createDataSource } from '@rotor/event-store';
+import { ConsumerRunner, OutboxRelay, createKafka, ensureTopics } from '@rotor/messaging';
+import { Client } from 'pg';
+import { EntityManager } from 'typeorm';
+import { Sampler } from './proc-stats';
+import { round, sleep } from './stats';
+
+export interface HopFloor {
+  chains: number;
+  hopsPerChain: number;
+  hops: number;
+  seconds: number;
+  hopsPerSecond: number;
+  /** CPU per hop, by process group (this process runs the consumer and the relay). */
+  cpuMsPerHop: { node: number; postgres: number; kafka: number; total: number };
+}
+
+export interface HopFloorOptions {
+  /** Postgres server URL without a database, e.g. postgres://postgres@127.0.0.1:5432 */
+  serverUrl: string;
+  /** Dropped and created for the measurement, then dropped. */
+  database: string;
+  broker: string;
+  chains: number;
+  hopsPerChain: number;
+  /** Samples this process, the database's backends and the broker. */
+  sampler: Sampler;
+  timeoutMs?: number;
+}
+
+const SCAN_MS = 1100;
+
+export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
+  await recreate(o.serverUrl, o.database);
+  const ds = createDataSource({ url: `${o.serverUrl}/${o.database}`, migrationsRun: true });
+  await ds.initialize();
+  // A topic of its own, which no service reads, with a Rotor topic's partitions.
+  const topic = `bench.hops.${randomBytes(4).toString('hex')}` as Topic;
+  const kafka = createKafka({ clientId: 'rotor-bench-hops', brokers: o.broker.split(','), logLevel: 'error' });
+  await ensureTopics(kafka, [topic]);
+
+  const hops = o.chains * o.hopsPerChain;
+  // A chain is through when its last hop ran; every hop has committed when the inbox holds them all.
+  const finished = new Set<string>();
+  let allFinished: () => void = () => undefined;
+  const through = new Promise<void>((resolve) => (allFinished = resolve));
+  const runner = new ConsumerRunner(ds, kafka, {
+    groupId: `${topic}.group`,
+    topics: [topic],
+    handlers: {
+      RotationDue: async (event: Envelope<'RotationDue'>, tx: EntityManager) => {
+        const attempt = event.payload.attempt;
+        if (attempt < o.hopsPerChain) return enqueue(tx, topic, due(event.aggregateId, attempt + 1));
+        finished.add(event.aggregateId);
+        if (finished.size === o.chains) allFinished();
+      },
+    },
+  });
+  const relay = new OutboxRelay(ds, kafka, {});
+  try {
+    await runner.start();
+    // Every chain's first event, in one statement; the relay is not running yet.
+    await ds.transaction((tx) => enqueue(tx, topic, ...Array.from({ length: o.chains }, (_, i) => due(`hop-${i}`, 1))));
+    // The sampler finds new processes (the pool's backends) once a second: let it see them.
+    await sleep(SCAN_MS);
+    const before = o.sampler.mark();
+    const t0 = performance.now();
+    await relay.start();
+    const deadline = Date.now() + (o.timeoutMs ?? 120_000);
+    await Promise.race([through, new Promise((resolve) => setTimeout(resolve, o.timeoutMs ?? 120_000).unref())]);
+    for (;;) {
+      const [{ n }]: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM inbox');
+      if (n === hops) break;
+      if (Date.now() > deadline) throw new Error(`only ${n} of ${hops} hops applied within the time limit`);
+      await sleep(50);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await sleep(SCAN_MS); // and the backends the pool opened meanwhile (their CPU counts from their start)
+    const after = o.sampler.mark();
+    const w = o.sampler.window(before, after);
+    const ms = (group: string) => round(((w.groups[group]?.cpuSeconds ?? 0) * 1000) / hops, 3);
+    const cpu = { node: ms('bench'), postgres: ms('postgres'), kafka: ms('kafka') };
+    return {
+      chains: o.chains,
+      hopsPerChain: o.hopsPerChain,
+      hops,
+      seconds: round(seconds),
+      hopsPerSecond: round(hops / seconds, 1),
+      cpuMsPerHop: { ...cpu, total: round(cpu.node + cpu.postgres + cpu.kafka, 3) },
+    };
+  } finally {
+    await relay.stop();
+    await runner.stop();
+    await ds.destroy();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await drop(o.serverUrl, o.database);
+  }
+}
+
+function due(rotationId: string, attempt: number): Envelope<'RotationDue'> {
+  return createEnvelope('RotationDue', rotationId, {
+    rotationId,
+    dueAt: '2026-03-01T11:29:00.000Z',
+    reason: 'scheduled',
+    attempt,
+    emittedAt: '2026-03-01T11:29:00.010Z',
+  });
+}
+
+/** What Outbox.enqueue does (rows and NOTIFY in one statement), onto the measurement's own topic. */
+async function enqueue(tx: EntityManager, topic: string, ...events: Envelope<'RotationDue'>[]): Promise<void> {
+  const params: unknown[] = [];
+  const rows = events.map((e) => {
+    params.push(topic, e.aggregateId, JSON.stringify(e));
+    return `($${params.length - 2}, $${params.length - 1}, $${params.length}::jsonb)`;
+  });
+  params.push(OUTBOX_CHANNEL);
+  await tx.query(`WITH queued AS (INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}) SELECT pg_notify($${params.length}, '')`, params);
+}
+
+async function recreate(serverUrl: string, database: string): Promise<void> {
+  await withClient(`${serverUrl}/postgres`, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${database}`);
+  });
+}
+
+async function drop(serverUrl: string, database: string): Promise<void> {
+  await withClient(`${serverUrl}/postgres`, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
+}
+
+async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
