@@ -1,8 +1,9 @@
 import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { envInt, envString } from '@rotor/util';
+import { envBool, envInt, envString } from '@rotor/util';
 import { JsonLogger } from './json-logger';
 import { countPostgresStatements } from './postgres-statements';
+import { prepareRepeatedStatements } from './prepared-statements';
 
 export interface BootstrapOptions {
   name: string;
@@ -13,10 +14,12 @@ export interface BootstrapOptions {
 
 /**
  * Starts one Rotor service: JSON logs, graceful shutdown on SIGTERM/SIGINT, bound to
- * loopback unless HOST says otherwise; every Postgres statement counted at /metrics.
+ * loopback unless HOST says otherwise; every Postgres statement counted at /metrics, and the
+ * ones it repeats prepared once per connection.
  */
 export async function bootstrapService(appModule: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
   countPostgresStatements();
+  if (envBool('DATABASE_PREPARED_STATEMENTS', true)) prepareRepeatedStatements();
   const logger = new JsonLogger(options.name, (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
   const app = await NestFactory.create(appModule, { logger, bufferLogs: true });
   app.enableShutdownHooks();

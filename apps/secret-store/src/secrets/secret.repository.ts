@@ -71,13 +71,16 @@ export class SecretRepository {
   /**
    * In one statement, row-locked in id order until the transaction ends: the secrets at `keys`
    * of a folder, and every secret the rotation manages anywhere in the project (a rotation's
-   * write needs both; one statement and one lock order instead of three).
+   * write needs both; one statement and one lock order instead of three). Two index lookups
+   * joined, not one OR: a prepared statement's generic plan would scan the whole project for it.
    */
   async lockForRotation(tx: EntityManager, folder: SecretFolder, keys: string[], rotationId: string): Promise<SecretHead[]> {
     const rows: HeadRecord[] = await tx.query(
       `SELECT ${HEAD} FROM secrets s
-        WHERE s.project_id = $1
-          AND ((s.environment = $2 AND s.secret_path = $3 AND s.secret_key = ANY($4::text[])) OR s.rotation_id = $5)
+        WHERE s.id IN (
+          SELECT id FROM secrets WHERE project_id = $1 AND environment = $2 AND secret_path = $3 AND secret_key = ANY($4::text[])
+          UNION ALL
+          SELECT id FROM secrets WHERE rotation_id = $5 AND project_id = $1)
         ORDER BY s.id FOR UPDATE`,
       [folder.projectId, folder.environment, folder.secretPath, keys, rotationId],
     );
