@@ -48,9 +48,11 @@ export interface ConsumerRunnerOptions {
    */
   commitIntervalMs?: number;
   /**
-   * A fetch waits for this many bytes (default 1, or KAFKA_CONSUMER_MIN_BYTES) for at most
-   * `maxWaitMs` (default 1000, or KAFKA_CONSUMER_MAX_WAIT_MS): more bytes make bigger batches
-   * (fewer transactions and commits under load) and cost up to `maxWaitMs` of latency when idle.
+   * A fetch waits for this many bytes (default 4096, a few events, or KAFKA_CONSUMER_MIN_BYTES)
+   * for at most `maxWaitMs` (default 25, or KAFKA_CONSUMER_MAX_WAIT_MS). Under load, the events
+   * that arrive meanwhile come in one fetch and one chunk: fewer fetch requests, transactions
+   * and offset commits (bench, burst: CPU per rotation 31.8 -> 28.7 ms; at 50/s, p99 request ->
+   * readable 2.0 s -> 0.6 s). When quiet, an event waits up to `maxWaitMs` more per hop.
    */
   minBytes?: number;
   maxWaitMs?: number;
@@ -70,6 +72,8 @@ const MAX_OUTAGE_BACKOFF_MS = 5_000;
 const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
 const DEFAULT_BATCH_SIZE = 50;
 const DEFAULT_COMMIT_INTERVAL_MS = 1000;
+const DEFAULT_MIN_BYTES = 4096;
+const DEFAULT_MAX_WAIT_MS = 25;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -148,8 +152,8 @@ export class ConsumerRunner {
     const sessionTimeout = this.opts.sessionTimeoutMs ?? Number(process.env['KAFKA_SESSION_TIMEOUT_MS'] || DEFAULT_SESSION_TIMEOUT_MS);
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
-      minBytes: this.opts.minBytes ?? Number(process.env['KAFKA_CONSUMER_MIN_BYTES'] || 1),
-      maxWaitTimeInMs: this.opts.maxWaitMs ?? Number(process.env['KAFKA_CONSUMER_MAX_WAIT_MS'] || 1000),
+      minBytes: this.opts.minBytes ?? Number(process.env['KAFKA_CONSUMER_MIN_BYTES'] || DEFAULT_MIN_BYTES),
+      maxWaitTimeInMs: this.opts.maxWaitMs ?? Number(process.env['KAFKA_CONSUMER_MAX_WAIT_MS'] || DEFAULT_MAX_WAIT_MS),
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
     });
