@@ -10,9 +10,10 @@
  * compares with the CPU goal.
  */
 import { randomBytes } from 'node:crypto';
-import { Envelope, Topic, createEnvelope } from '@rotor/contracts';
+import { Envelope, Topic } from '@rotor/contracts';
 import { OUTBOX_CHANNEL, createDataSource } from '@rotor/event-store';
 import { ConsumerRunner, OutboxRelay, createKafka, ensureTopics } from '@rotor/messaging';
+import { sampleRotationDue } from '@rotor/testing';
 import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
 import { Sampler } from './proc-stats';
@@ -63,7 +64,7 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
     handlers: {
       RotationDue: async (event: Envelope<'RotationDue'>, tx: EntityManager) => {
         const attempt = event.payload.attempt;
-        if (attempt < o.hopsPerChain) return enqueue(tx, topic, due(event.aggregateId, attempt + 1));
+        if (attempt < o.hopsPerChain) return enqueue(tx, topic, sampleRotationDue(event.aggregateId, attempt + 1));
         finished.add(event.aggregateId);
         if (finished.size === o.chains) allFinished();
       },
@@ -73,7 +74,7 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
   try {
     await runner.start();
     // Every chain's first event, in one statement; the relay is not running yet.
-    await ds.transaction((tx) => enqueue(tx, topic, ...Array.from({ length: o.chains }, (_, i) => due(`hop-${i}`, 1))));
+    await ds.transaction((tx) => enqueue(tx, topic, ...Array.from({ length: o.chains }, (_, i) => sampleRotationDue(`hop-${i}`, 1))));
     // The sampler finds new processes (the pool's backends) once a second: let it see them.
     await sleep(SCAN_MS);
     const before = o.sampler.mark();
@@ -111,16 +112,6 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
     await admin.disconnect();
     await drop(o.serverUrl, o.database);
   }
-}
-
-function due(rotationId: string, attempt: number): Envelope<'RotationDue'> {
-  return createEnvelope('RotationDue', rotationId, {
-    rotationId,
-    dueAt: '2026-03-01T11:29:00.000Z',
-    reason: 'scheduled',
-    attempt,
-    emittedAt: '2026-03-01T11:29:00.010Z',
-  });
 }
 
 /** What Outbox.enqueue does (rows and NOTIFY in one statement), onto the measurement's own topic. */

@@ -1,11 +1,10 @@
 import { TOPICS } from '@rotor/contracts';
-import { testDatabaseUrl, uniqueSuffix } from '@rotor/testing';
+import { sampleRotationDue as due, testDatabaseUrl, uniqueSuffix } from '@rotor/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   EVENT_STORE_MIGRATIONS, EventStore, Inbox, Outbox, VersionConflictError, createDataSource, ensureDatabase,
 } from '../src';
-import { due } from './fixtures';
 
 let url: string;
 let ds: DataSource;

@@ -1,15 +1,8 @@
+import { sampleRotationDue } from '@rotor/testing';
 import { Envelope, createEnvelope } from '@rotor/contracts';
 
 /** A small valid event; `attempt` carries its order within the stream in these tests. */
-export function due(rotationId: string, attempt = 1): Envelope<'RotationDue'> {
-  return createEnvelope('RotationDue', rotationId, {
-    rotationId,
-    dueAt: '2026-03-01T11:29:00.000Z',
-    reason: 'scheduled',
-    attempt,
-    emittedAt: '2026-03-01T11:29:00.010Z',
-  });
-}
+export const due = sampleRotationDue;
 
 export const SEALED_PASSWORD = 'enc:v1:c2VhbGVkLXNlY3JldC12YWx1ZQ';
 

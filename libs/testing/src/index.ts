@@ -9,4 +9,4 @@ export * from './redis-servers';
 export * from './platform';
 export { sharedPlatform, stopSharedPlatform, stopSharedPlatforms, createProject } from './shared-platform';
 export * from './rotor-api';
-export { sampleRotationRequest } from './sample-request';
+export { sampleRotationDue, sampleRotationRequest } from './sample-request';

@@ -1,3 +1,5 @@
+import { Envelope, createEnvelope } from '@rotor/contracts';
+
 /**
  * The Infisical-compatible API's documented sample request for
  * `POST /api/v2/secret-rotations/redis-credentials`, with its times made whole (its 11.5 and
@@ -20,4 +22,18 @@ export function sampleRotationRequest(projectId: string, connectionId: string) {
     },
     secretsMapping: { username: 'REDIS_USERNAME', password: 'REDIS_PASSWORD' },
   };
+}
+
+/**
+ * A small valid event for tests of the event path (stores, outbox, consumers) and the bench's
+ * hop floor: a RotationDue whose `attempt` can carry the event's order within its stream.
+ */
+export function sampleRotationDue(rotationId: string, attempt = 1): Envelope<'RotationDue'> {
+  return createEnvelope('RotationDue', rotationId, {
+    rotationId,
+    dueAt: '2026-03-01T11:29:00.000Z',
+    reason: 'scheduled',
+    attempt,
+    emittedAt: '2026-03-01T11:29:00.010Z',
+  });
 }
