@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, waitFor, sharedPlatform, createProject } from '@rotor/testing';
+import { runCommand } from './support/run-command';
 
 /**
  * The audit log on the real platform: who asked for a manual rotation shows in its history;
@@ -191,8 +191,8 @@ describe('the audit log, end to end', () => {
   it('verifies, and fails at the record edited in the database (API route and npm run audit:verify)', async () => {
     expect(await admin.ok('GET', '/api/v1/audit-logs/verify')).toMatchObject({ ok: true, firstBroken: null });
     const url = `postgres://postgres@127.0.0.1:5432/${platform.database('gateway')}`;
-    const cli = () => spawnSync('node', ['-r', './tools/register.cjs', 'tools/audit-verify.ts', '--database-url', url], { cwd: process.cwd().replace(/\/apps\/rotor-e2e$/, ''), encoding: 'utf8' });
-    expect(cli().status).toBe(0);
+    const cli = () => runCommand('node', ['-r', './tools/register.cjs', 'tools/audit-verify.ts', '--database-url', url], { cwd: process.cwd().replace(/\/apps\/rotor-e2e$/, '') });
+    expect((await cli()).status).toBe(0);
 
     const victim = (await exported(`?actorId=${identity.id}&action=secret.read`))[0] as AuditRecord;
     const db = new Client({ connectionString: url });
@@ -209,7 +209,7 @@ describe('the audit log, end to end', () => {
     const verification = await admin.ok<{ ok: boolean; firstBroken: { recordId: string; reason: string } }>('GET', `/api/v1/audit-logs/verify?projectId=${projectId}`);
     expect(verification.ok).toBe(false);
     expect(verification.firstBroken).toMatchObject({ recordId: victim.id, reason: 'content-changed' });
-    const run = cli();
+    const run = await cli();
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(victim.id);
     expect(run.stdout).toContain('actor.identityName: published "ci-deployer", stored "someone-else"');

@@ -13,8 +13,9 @@ import { followCluster, followRedis, readCredential, type CredentialFollower } f
 import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runCommand } from './support/run-command';
 
 const APP = 'app-under-test';
 const ROTATIONS_UNDER_LOAD = 20;
@@ -252,13 +253,13 @@ describe('a Redis client that follows rotations', () => {
 describe('the example consumer of docs/events', () => {
   const ROOT = join(__dirname, '..', '..', '..');
 
-  it('type-checks', () => {
-    const tsc = spawnSync('node', [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'docs/events/tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  it('type-checks', async () => {
+    const tsc = await runCommand('node', [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'docs/events/tsconfig.json'], { cwd: ROOT });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 120_000);
 
-  it('validates SecretsUpdated against the published schema and dedupes by event id and version', () => {
+  it('validates SecretsUpdated against the published schema and dedupes by event id and version', async () => {
     const event = createEnvelope('SecretsUpdated', 'r1', {
       projectId: 'p1', environment: 'dev', secretPath: '/', rotationId: 'r1',
       secrets: [{ key: 'REDIS_USERNAME', version: 2 }, { key: 'REDIS_PASSWORD', version: 2 }], updatedAt: new Date().toISOString(),
@@ -270,7 +271,7 @@ describe('the example consumer of docs/events', () => {
       const event = parseSecretsUpdated(valid);
       process.stdout.write(JSON.stringify({ event, broken: parseSecretsUpdated(broken), notJson: parseSecretsUpdated('{'), first: versions.newer(event), again: versions.newer(event) }));`;
     const broken = JSON.stringify({ ...event, payload: { ...event.payload, secrets: [] } });
-    const run = spawnSync('node', ['-r', './tools/register.cjs', '-e', script, JSON.stringify([JSON.stringify(event), broken])], { cwd: ROOT, encoding: 'utf8' });
+    const run = await runCommand('node', ['-r', './tools/register.cjs', '-e', script, JSON.stringify([JSON.stringify(event), broken])], { cwd: ROOT });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ event, broken: null, notJson: null, first: ['REDIS_USERNAME', 'REDIS_PASSWORD'], again: [] });
   });
