@@ -159,14 +159,7 @@ export async function kafkaCeiling(broker: string, opts: { roundTrips: number; m
 }
 
 export async function postgresCeiling(serverUrl: string, database: string, opts: { seconds: number; clients: number }): Promise<PostgresCeiling> {
-  const root = new Client({ connectionString: `${serverUrl}/postgres` });
-  await root.connect();
-  try {
-    await root.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await root.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await root.end();
-  }
+  await recreateDatabase(serverUrl, database);
   const setup = new Client({ connectionString: `${serverUrl}/${database}` });
   await setup.connect();
   await setup.query('CREATE TABLE ceiling (id bigserial PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
@@ -194,9 +187,29 @@ export async function postgresCeiling(serverUrl: string, database: string, opts:
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const drop = new Client({ connectionString: `${serverUrl}/postgres` });
-  await drop.connect();
-  await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-  await drop.end();
+  await dropDatabase(serverUrl, database);
   return { transactionsPerSecond: round(latencies.length / seconds, 1), latencyMs: summarize(latencies), clients: opts.clients, seconds: round(seconds) };
+}
+
+/** Drops `database` on the server at `serverUrl` (a URL without a database) if it exists, and creates it empty. */
+export async function recreateDatabase(serverUrl: string, database: string): Promise<void> {
+  await onServer(serverUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${database}`);
+  });
+}
+
+/** Drops `database` if it exists; a failure (the server gone, say) is ignored: it only cleans up. */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
+}
+
+async function onServer<T>(serverUrl: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: `${serverUrl}/postgres` });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
 }

@@ -14,8 +14,8 @@ import { Envelope, Topic } from '@rotor/contracts';
 import { OUTBOX_CHANNEL, createDataSource } from '@rotor/event-store';
 import { ConsumerRunner, OutboxRelay, createKafka, ensureTopics } from '@rotor/messaging';
 import { sampleRotationDue } from '@rotor/testing';
-import { Client } from 'pg';
 import { EntityManager } from 'typeorm';
+import { dropDatabase, recreateDatabase } from './ceilings';
 import { Sampler } from './proc-stats';
 import { round, sleep } from './stats';
 
@@ -45,7 +45,7 @@ export interface HopFloorOptions {
 const SCAN_MS = 1100;
 
 export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
-  await recreate(o.serverUrl, o.database);
+  await recreateDatabase(o.serverUrl, o.database);
   const ds = createDataSource({ url: `${o.serverUrl}/${o.database}`, migrationsRun: true });
   await ds.initialize();
   // A topic of its own, which no service reads, with a Rotor topic's partitions.
@@ -80,8 +80,9 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
     const before = o.sampler.mark();
     const t0 = performance.now();
     await relay.start();
-    const deadline = Date.now() + (o.timeoutMs ?? 120_000);
-    await Promise.race([through, new Promise((resolve) => setTimeout(resolve, o.timeoutMs ?? 120_000).unref())]);
+    const timeoutMs = o.timeoutMs ?? 120_000;
+    const deadline = Date.now() + timeoutMs;
+    await Promise.race([through, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     for (;;) {
       const [{ n }]: { n: number }[] = await ds.query('SELECT count(*)::int AS n FROM inbox');
       if (n === hops) break;
@@ -110,7 +111,7 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
     await admin.connect();
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
-    await drop(o.serverUrl, o.database);
+    await dropDatabase(o.serverUrl, o.database);
   }
 }
 
@@ -123,25 +124,4 @@ async function enqueue(tx: EntityManager, topic: string, ...events: Envelope<'Ro
   });
   params.push(OUTBOX_CHANNEL);
   await tx.query(`WITH queued AS (INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}) SELECT pg_notify($${params.length}, '')`, params);
-}
-
-async function recreate(serverUrl: string, database: string): Promise<void> {
-  await withClient(`${serverUrl}/postgres`, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${database}`);
-  });
-}
-
-async function drop(serverUrl: string, database: string): Promise<void> {
-  await withClient(`${serverUrl}/postgres`, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => undefined);
-}
-
-async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
 }
