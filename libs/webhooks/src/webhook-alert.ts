@@ -29,6 +29,14 @@ export type AlertDraft = Omit<WebhookAlert, 'id'> & { event: WebhookEvent };
 
 export type AlertSource = Envelope<'RotationGaveUp'> | Envelope<'RotationAttemptFailed'> | Envelope<'RotationCompleted'> | Envelope<'SecretsUpdated'>;
 
+/** The webhook event each source raises (when it raises one; see alertFor). */
+export const ALERT_EVENTS: { readonly [T in AlertSource['type']]: WebhookEvent } = {
+  RotationGaveUp: 'rotation.failed',
+  RotationAttemptFailed: 'rotation.attempt_failed',
+  RotationCompleted: 'rotation.succeeded',
+  SecretsUpdated: 'secrets.updated',
+};
+
 /**
  * The alert an event raises. `known` is what alerts knows of the event's rotation; events that
  * do not carry their project (RotationCompleted, RotationAttemptFailed) raise nothing without it.
@@ -41,7 +49,7 @@ export function alertFor(source: AlertSource, known: KnownRotation | null): Aler
       const p = source.payload;
       const next = p.nextRotationAt ? `; next regular rotation at ${p.nextRotationAt}` : '';
       return {
-        event: 'rotation.failed',
+        event: ALERT_EVENTS.RotationGaveUp,
         occurredAt: p.gaveUpAt,
         projectId: p.projectId,
         rotation: rotation(p.rotationId),
@@ -53,7 +61,7 @@ export function alertFor(source: AlertSource, known: KnownRotation | null): Aler
       if (known === null) return null;
       const p = source.payload;
       return {
-        event: 'rotation.attempt_failed',
+        event: ALERT_EVENTS.RotationAttemptFailed,
         occurredAt: p.failedAt,
         projectId: known.projectId,
         rotation: rotation(p.rotationId),
@@ -65,7 +73,7 @@ export function alertFor(source: AlertSource, known: KnownRotation | null): Aler
       if (known === null) return null;
       const p = source.payload;
       return {
-        event: 'rotation.succeeded',
+        event: ALERT_EVENTS.RotationCompleted,
         occurredAt: p.rotatedAt,
         projectId: known.projectId,
         rotation: rotation(p.rotationId),
@@ -77,7 +85,7 @@ export function alertFor(source: AlertSource, known: KnownRotation | null): Aler
       const p = source.payload;
       const keys = p.secrets.map((s) => `${s.key} v${s.version}`).join(', ');
       return {
-        event: 'secrets.updated',
+        event: ALERT_EVENTS.SecretsUpdated,
         occurredAt: p.updatedAt,
         projectId: p.projectId,
         rotation: p.rotationId === null ? null : rotation(p.rotationId),

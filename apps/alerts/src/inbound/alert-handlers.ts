@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
-import { AlertSource, KnownRotation, alertFor } from '@rotor/webhooks';
+import { ALERT_EVENTS, AlertSource, KnownRotation, alertFor } from '@rotor/webhooks';
 import { EntityManager } from 'typeorm';
 import { DeliveryRepository } from '../delivery/delivery.repository';
-import { WebhookRepository } from '../webhooks/webhook.repository';
 
 /**
  * What alerts does with each event, in the consumer's transaction next to the inbox claim:
@@ -32,17 +31,32 @@ export function alertHandlers(clock: Clock): EventHandlers {
 }
 
 async function raise(tx: EntityManager, source: AlertSource, clock: Clock): Promise<void> {
-  const rotationId = 'rotationId' in source.payload ? source.payload.rotationId : null;
-  const alert = alertFor(source, rotationId === null ? null : await known(tx, rotationId));
+  const { known, webhookIds } = await lookUp(tx, source);
+  const alert = alertFor(source, known);
   if (alert === null) return;
   const now = clock.now();
-  for (const webhook of await WebhookRepository.subscribed(tx, alert.projectId, alert.event)) {
+  for (const webhookId of webhookIds) {
     const id = randomUUID();
-    await DeliveryRepository.enqueue(tx, { id, webhookId: webhook.id, sourceEventId: source.eventId, event: alert.event, body: JSON.stringify({ id, ...alert }), now });
+    await DeliveryRepository.enqueue(tx, { id, webhookId, sourceEventId: source.eventId, event: alert.event, body: JSON.stringify({ id, ...alert }), now });
   }
 }
 
-async function known(tx: EntityManager, rotationId: string): Promise<KnownRotation | null> {
-  const [row]: Array<{ project_id: string; name: string }> = await tx.query('SELECT project_id, name FROM known_rotations WHERE rotation_id = $1', [rotationId]);
-  return row ? { projectId: row.project_id, name: row.name } : null;
+/**
+ * In one statement: what alerts knows of the event's rotation, and the enabled webhooks of the
+ * alert's project that subscribe to its event (the project the event names, else the known
+ * rotation's, as in alertFor).
+ */
+async function lookUp(tx: EntityManager, source: AlertSource): Promise<{ known: KnownRotation | null; webhookIds: string[] }> {
+  const rotationId = 'rotationId' in source.payload ? source.payload.rotationId : null;
+  const projectId = 'projectId' in source.payload ? source.payload.projectId : null;
+  const [row]: Array<{ project_id: string | null; name: string | null; webhook_ids: string[] }> = await tx.query(
+    `SELECT k.project_id, k.name,
+            ARRAY(SELECT w.id::text FROM webhooks w
+                   WHERE w.project_id = COALESCE($2::text, k.project_id) AND w.enabled AND $3::text = ANY(w.events)
+                   ORDER BY w.id) AS webhook_ids
+       FROM (VALUES (1)) AS one LEFT JOIN known_rotations k ON k.rotation_id = $1::text`,
+    [rotationId, projectId, ALERT_EVENTS[source.type]],
+  );
+  const known = row?.project_id != null && row.name != null ? { projectId: row.project_id, name: row.name } : null;
+  return { known, webhookIds: row?.webhook_ids ?? [] };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { WebhookEvent } from '@rotor/webhooks';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { WebhookRow } from './webhook.view';
 
 export interface WebhookChanges {
@@ -56,10 +56,5 @@ export class WebhookRepository {
   async delete(id: string, projectId: string): Promise<WebhookRow | null> {
     const [rows]: [WebhookRow[], number] = await this.ds.query('DELETE FROM webhooks WHERE id = $1::uuid AND project_id = $2 RETURNING *', [id, projectId]);
     return rows[0] ?? null;
-  }
-
-  /** Enabled webhooks of `projectId` that subscribe to `event`, in the caller's transaction. */
-  static async subscribed(tx: EntityManager, projectId: string, event: WebhookEvent): Promise<Array<{ id: string }>> {
-    return tx.query('SELECT id FROM webhooks WHERE project_id = $1 AND enabled AND $2 = ANY(events) ORDER BY id', [projectId, event]);
   }
 }
