@@ -1,6 +1,8 @@
+import { Client } from 'pg';
 import request from 'supertest';
+import { verifyAuditLog } from '@rotor/audit';
 import { waitFor } from '@rotor/testing';
-import { Harness, startGateway } from './support/gateway-harness';
+import { ALL_PERMISSIONS, Harness, startGateway } from './support/gateway-harness';
 
 const CACHE_MS = 1500;
 
@@ -68,5 +70,27 @@ describe('two gateway instances', () => {
     expect(lastAccepted - changedAt).toBeLessThanOrEqual(CACHE_MS);
     const refused = await request(b.http).get(path).auth(token, { type: 'bearer' });
     expect(refused.status).toBe(404); // a project the identity has no role in is not there for it
+  });
+
+  it('keeps one unbroken audit chain while both instances record into it at once', async () => {
+    const project = await a.createProject('two-gw-audit');
+    const token = await a.tokenFor(project.id, ALL_PERMISSIONS);
+    const read = (h: Harness) => request(h.http).get(`/api/v3/secrets/raw/SHARED?projectId=${project.id}&environment=dev&secretPath=/`).auth(token, { type: 'bearer' });
+    // Each instance links records to the head it wrote last; from the second round on, that
+    // head is stale for one of them, which must notice and link to the other's records.
+    const answers = [];
+    for (let round = 0; round < 4; round++) answers.push(...(await Promise.all(Array.from({ length: 16 }, (_, i) => read(i % 2 === 0 ? a : b)))));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+
+    const db = new Client({ connectionString: a.databaseUrl });
+    await db.connect();
+    try {
+      const correlationIds = answers.map((r) => r.headers['x-correlation-id'] as string);
+      const recorded = await db.query('SELECT count(*)::int AS n FROM audit_records WHERE correlation_id = ANY($1)', [correlationIds]);
+      expect(recorded.rows[0].n).toBe(answers.length);
+      expect(await verifyAuditLog(db, { projectId: project.id })).toMatchObject({ ok: true });
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -33,6 +33,14 @@ export const AUDIT_COLUMNS = [
   'route', 'previous_hash', 'hash',
 ] as const;
 
+/** Each column's SQL type, for statements whose values carry no type of their own (a VALUES list in a SELECT). */
+export const AUDIT_COLUMN_TYPES: { readonly [C in (typeof AUDIT_COLUMNS)[number]]: string } = {
+  id: 'uuid', chain: 'text', sequence: 'bigint', occurred_at: 'timestamptz', actor_type: 'text', actor_identity_id: 'text',
+  actor_identity_name: 'text', actor_token_id: 'text', project_id: 'text', action: 'text', target_type: 'text', target_id: 'text',
+  result: 'text', status_code: 'integer', error_code: 'text', source_ip: 'text', user_agent: 'text', correlation_id: 'text',
+  method: 'text', route: 'text', previous_hash: 'char(64)', hash: 'char(64)',
+};
+
 /** The record's values in AUDIT_COLUMNS order. */
 export function recordValues(r: AuditRecord): unknown[] {
   return [
