@@ -2,6 +2,7 @@ import { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { envBool, envInt, envString } from '@rotor/util';
 import { JsonLogger } from './json-logger';
+import { deferTransactionStart } from './deferred-begin';
 import { countPostgresStatements } from './postgres-statements';
 import { prepareRepeatedStatements } from './prepared-statements';
 
@@ -14,12 +15,14 @@ export interface BootstrapOptions {
 
 /**
  * Starts one Rotor service: JSON logs, graceful shutdown on SIGTERM/SIGINT, bound to
- * loopback unless HOST says otherwise; every Postgres statement counted at /metrics, and the
- * ones it repeats prepared once per connection.
+ * loopback unless HOST says otherwise; every Postgres statement counted at /metrics, the ones
+ * it repeats prepared once per connection, and a transaction's start sent with its first
+ * statement where it can be.
  */
 export async function bootstrapService(appModule: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
   countPostgresStatements();
   if (envBool('DATABASE_PREPARED_STATEMENTS', true)) prepareRepeatedStatements();
+  if (envBool('DATABASE_DEFER_BEGIN', true)) deferTransactionStart();
   const logger = new JsonLogger(options.name, (process.env['LOG_LEVEL'] as 'info' | undefined) ?? 'info');
   const app = await NestFactory.create(appModule, { logger, bufferLogs: true });
   app.enableShutdownHooks();

@@ -6,6 +6,7 @@ export * from './errors.filter';
 export * from './internal-token';
 export * from './json-logger';
 export * from './postgres-statements';
+export * from './deferred-begin';
 export * from './readiness-checks';
 export * from './postgres-kafka-readiness';
 export * from './request-origin';
