@@ -1,5 +1,9 @@
+import { RotorError } from '@rotor/util';
+import { escapeLiteral } from 'pg';
 import { EntityManager } from 'typeorm';
 import { PRUNE_BATCH, Queryable } from './outbox';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Idempotent consumers: an event is applied once per consumer, however often it is delivered. */
 export class Inbox {
@@ -17,9 +21,13 @@ export class Inbox {
    */
   static async claimAll(tx: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
+    for (const id of eventIds) if (!UUID.test(id)) throw new RotorError('EVENT_STORE.INVALID_EVENT_ID', `event id must be a UUID, got ${JSON.stringify(id)}`);
+    // Values written into the text rather than sent as parameters: a statement without
+    // parameters goes out with its transaction's START TRANSACTION, in one round trip
+    // (deferTransactionStart in @rotor/service-runtime), and a consumer's transaction opens
+    // with this claim. The ids are checked UUIDs; the consumer name is quoted.
     const rows: { event_id: string }[] = await tx.query(
-      'INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id',
-      [consumer, eventIds],
+      `INSERT INTO inbox (consumer, event_id) SELECT ${escapeLiteral(consumer)}, unnest('{${eventIds.join(',')}}'::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
     );
     return new Set(rows.map((r) => r.event_id));
   }
