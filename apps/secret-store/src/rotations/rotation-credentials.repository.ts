@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AnyEnvelope } from '@rotor/contracts';
 import { EnvelopeCipher, SealContext } from '@rotor/crypto';
+import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
 import { RotorError } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -41,16 +43,15 @@ interface CredentialsRecord {
 }
 
 // One statement per slot, so no column name is ever built from input. Each also advances the
-// rotation's generation guard (rotation_generations, locked by the caller): one round trip.
+// rotation's generation guard (rotation_generations, locked by the caller) and queues the
+// events of the write: one round trip.
 const ADVANCE = 'WITH advanced AS (UPDATE rotation_generations SET last_generation = $5 WHERE rotation_id = $1)';
 const STORE_SLOT: Record<SlotIndex, string> = {
-  0: `${ADVANCE}
-      INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
+  0: `INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
       VALUES ($1, $2, $3, $4, 0, $5, $6)
       ON CONFLICT (rotation_id) DO UPDATE SET username_0 = $3, password_0 = $4, active_index = 0, generation = $5, updated_at = $6
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
-  1: `${ADVANCE}
-      INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
+  1: `INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
       VALUES ($1, $2, $3, $4, 1, $5, $6)
       ON CONFLICT (rotation_id) DO UPDATE SET username_1 = $3, password_1 = $4, active_index = 1, generation = $5, updated_at = $6
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
@@ -69,14 +70,22 @@ export class RotationCredentialsRepository {
   ) {}
 
   /**
-   * Writes the slot just rotated and makes it the active one, and advances the rotation's
-   * generation guard to `w.generation` (what RotationGenerations.advance does) in the same
-   * statement. A rotation never changes project: then nothing is written (the caller's
-   * transaction rolls back on the conflict thrown).
+   * Writes the slot just rotated and makes it the active one, advances the rotation's
+   * generation guard to `w.generation` (what RotationGenerations.advance does) and queues
+   * `events` in the outbox (what Outbox.enqueue does), in the same statement. A rotation never
+   * changes project: then the conflict thrown rolls the caller's transaction back, events too.
    */
-  async storeActiveSlot(tx: EntityManager, w: SlotWrite): Promise<void> {
+  async storeActiveSlot(tx: EntityManager, w: SlotWrite, events: readonly AnyEnvelope[]): Promise<void> {
     const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
-    const written: unknown[] = await tx.query(STORE_SLOT[w.index], [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at]);
+    const params: unknown[] = [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at];
+    const queued = events.length > 0 ? `, queued AS (${outboxInsert(events, params)})` : '';
+    params.push(OUTBOX_CHANNEL);
+    // A SELECT in a WITH runs only when read: the NOTIFY is read by the row written.
+    const written: unknown[] = await tx.query(
+      `${ADVANCE}${queued}, notified AS (SELECT pg_notify($${params.length}, '') AS n)
+       ${STORE_SLOT[w.index]}, (SELECT n FROM notified)`,
+      params,
+    );
     if (written.length === 0) {
       throw RotorError.conflict('ROTATION.PROJECT_MISMATCH', `rotation ${w.rotationId} belongs to another project than ${w.projectId}`);
     }

@@ -2,7 +2,6 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CredentialsRotated, causedBy, createEnvelope } from '@rotor/contracts';
 import { EnvelopeCipher, SealContext } from '@rotor/crypto';
-import { Outbox } from '@rotor/event-store';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { SecretFolder, describeLocation, canonicalSecretPath } from '../../../secrets/secret-location';
@@ -54,15 +53,13 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
       { secretKey: p.secretsMapping.password, value: password },
     ], meta);
 
-    // Also advances the generation guard locked above (one statement).
+    const versions = { username: username.version, password: pass.version };
+    const storedAt = meta.at.toISOString();
+    // Also advances the generation guard locked above and queues the events (one statement).
     await this.credentials.storeActiveSlot(tx, {
       rotationId: p.rotationId, projectId: p.projectId, index: p.activeIndex,
       username: p.username, password, generation: p.generation, at: meta.at,
-    });
-
-    const versions = { username: username.version, password: pass.version };
-    const storedAt = meta.at.toISOString();
-    await Outbox.enqueue(tx, [
+    }, [
       createEnvelope('RotationSecretsStored', p.rotationId, {
         rotationId: p.rotationId, projectId: p.projectId, jobId: p.jobId, generation: p.generation,
         activeIndex: p.activeIndex, versions, storedAt,
