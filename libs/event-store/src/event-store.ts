@@ -53,6 +53,9 @@ interface EventRecord {
   payload: unknown;
 }
 
+/** The appended rows' columns, named (not `v.*`) so the statement can be prepared (prepareRepeatedStatements). */
+const VALUE_COLUMNS = 'version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload';
+
 const COLUMNS = 'position, stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload';
 
 export class EventStore {
@@ -120,7 +123,7 @@ export class EventStore {
            SELECT 1 FROM current WHERE version = $2::int
          ), appended AS (
            INSERT INTO es_events (stream_id, version, event_id, type, schema_version, aggregate_id, occurred_at, correlation_id, causation_id, payload)
-           SELECT $1, v.* FROM (VALUES ${values.join(', ')}) AS v WHERE ${FRESH}
+           SELECT $1, ${VALUE_COLUMNS} FROM (VALUES ${values.join(', ')}) AS v(${VALUE_COLUMNS}) WHERE ${FRESH}
            RETURNING position, version
          ), queued AS (${outbox})${also}
          SELECT c.version AS current, a.position, a.version,

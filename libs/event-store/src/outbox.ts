@@ -60,6 +60,6 @@ export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[], 
     return onlyIf ? `($${n - 2}::text, $${n - 1}::text, $${n}::jsonb)` : `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
   });
   return onlyIf
-    ? `INSERT INTO outbox (topic, key, envelope) SELECT v.* FROM (VALUES ${rows.join(', ')}) AS v WHERE ${onlyIf}`
+    ? `INSERT INTO outbox (topic, key, envelope) SELECT v.topic, v.key, v.envelope FROM (VALUES ${rows.join(', ')}) AS v(topic, key, envelope) WHERE ${onlyIf}`
     : `INSERT INTO outbox (topic, key, envelope) VALUES ${rows.join(', ')}`;
 }

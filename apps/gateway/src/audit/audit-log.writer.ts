@@ -136,6 +136,8 @@ export class AuditLogWriter {
     const last = records[records.length - 1] as AuditRecord;
     const params: unknown[] = [chain, from.sequence, from.hash, last.sequence, last.hash];
     const moved = 'EXISTS (SELECT 1 FROM head)';
+    // Named, not `v.*`, so the statement can be prepared (prepareRepeatedStatements).
+    const columns = AUDIT_COLUMNS.join(', ');
     const rows = records.map((record) => {
       const n = params.length;
       params.push(...recordValues(record));
@@ -150,7 +152,7 @@ export class AuditLogWriter {
       `WITH head AS (
          UPDATE audit_chain_heads SET sequence = $4, hash = $5 WHERE chain = $1 AND sequence = $2 AND hash = $3 RETURNING 1
        ), inserted AS (
-         INSERT INTO audit_records (${AUDIT_COLUMNS.join(', ')}) SELECT v.* FROM (VALUES ${rows.join(', ')}) AS v WHERE ${moved}
+         INSERT INTO audit_records (${columns}) SELECT ${columns} FROM (VALUES ${rows.join(', ')}) AS v(${columns}) WHERE ${moved}
        ), queued AS (${outbox})
        SELECT ${moved} AS moved, CASE WHEN ${moved} THEN pg_notify($${params.length}, '') END AS notified`,
       params,

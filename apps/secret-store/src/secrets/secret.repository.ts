@@ -95,7 +95,7 @@ export class SecretRepository {
     if (writes.length === 0) return [];
     const next = writes.map(({ head }): SecretHead => ({ ...head, version: head.version + 1, rotationId: meta.rotationId }));
     await tx.query(
-      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(id, version, value)),
+      `WITH v AS (SELECT v.id, v.version, v.value FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(id, version, value)),
             head AS (UPDATE secrets s SET version = v.version, rotation_id = $4, updated_at = $5 FROM v WHERE s.id = v.id)
        INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at)
        SELECT v.id, v.version, v.value, $4, $6, $5 FROM v`,
