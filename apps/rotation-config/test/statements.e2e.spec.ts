@@ -36,6 +36,33 @@ async function issued() {
 }
 
 describe('the round trips of a rotation command', () => {
+  it('requests a rotation in two: the locked read (with the connection) and the append (with snapshot and projection)', async () => {
+    const rotation = await issued();
+    const jobId = randomUUID();
+    const { result, sql } = await statementsOf(() =>
+      runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]),
+    );
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(/FROM rotation_snapshots .*FOR UPDATE/s);
+    expect(sql[1]).toMatch(/^WITH current AS/);
+    // The event carries the connection, and the read model shows the job in flight.
+    const [requested] = result.events;
+    expect(requested.type).toBe('RotationRequested');
+    const [row] = await h.query<{ in_flight_job_id: string; last_rotation_job_id: string; stream_version: number }>(
+      'SELECT in_flight_job_id, last_rotation_job_id, stream_version FROM rotations WHERE id = $1', [rotation.id],
+    );
+    expect(row).toEqual({ in_flight_job_id: jobId, last_rotation_job_id: jobId, stream_version: result.version });
+    const [history] = await h.query<{ type: string; job_id: string }>(
+      'SELECT type, job_id FROM rotation_history WHERE rotation_id = $1 AND version = $2', [rotation.id, result.version],
+    );
+    expect(history).toEqual({ type: 'RotationRequested', job_id: jobId });
+    const [outbox] = await h.query<{ envelope: { payload: { connection: { connectionId: string; password: string } } } }>(
+      `SELECT envelope FROM outbox WHERE envelope->>'type' = 'RotationRequested' AND envelope->'payload'->>'jobId' = $1`, [jobId],
+    );
+    expect(outbox.envelope.payload.connection.connectionId).toBe(rotation.connectionId);
+    expect(outbox.envelope.payload.connection.password).toMatch(/^enc:v1:/);
+  });
+
   it('records the outcome in two, and a refused command writes nothing', async () => {
     const rotation = await issued();
     const jobId = randomUUID();

@@ -8,7 +8,7 @@ import {
 import { RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConnectionsRepository } from '../connections/connections.repository';
+import { ConnectionsRepository, connectionFromJson, refOf } from '../connections/connections.repository';
 import { fromEnvelope, toEnvelopes } from './rotation-events.mapper';
 import { CreatePlacement, RotationsProjection } from './rotations.projection';
 import { RotationSnapshots, Snapshot } from './rotation-snapshots';
@@ -111,8 +111,10 @@ export class RotationCommandRunner {
   private async attempt(
     tx: EntityManager, rotationId: string, commands: CommandsFor, options: ExecuteOptions, how: AttemptMode,
   ): Promise<ExecuteResult> {
-    // Locks the snapshot row (when there is one) whether or not its state is used.
-    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true });
+    // Locks the snapshot row (when there is one) whether or not its state is used; with it, the
+    // connection its state names when the commands may send it (RotationRequested and
+    // RevocationRequested carry it), in the same statement rather than one of its own.
+    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection: mayNeedConnection(commands) });
     const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();
@@ -126,7 +128,9 @@ export class RotationCommandRunner {
     if (decided.length === 0) return { events: [], state, version: loaded.version };
 
     // The events of one request share one correlation id.
-    const envelopes: AnyEnvelope[] = await toEnvelopes(decided, (id) => this.connections.ref(id, tx), {
+    const prefetched = connectionFromJson(read.connection);
+    const connectionOf = (id: string) => (prefetched?.id === id ? Promise.resolve(refOf(prefetched)) : this.connections.ref(id, tx));
+    const envelopes: AnyEnvelope[] = await toEnvelopes(decided, connectionOf, {
       correlationId: options.envelope?.correlationId ?? randomUUID(),
       causationId: options.envelope?.causationId ?? null,
     });
@@ -166,6 +170,11 @@ export class RotationCommandRunner {
       throw e;
     }
   }
+}
+
+/** Whether the commands may decide an event that carries the rotation's connection. */
+function mayNeedConnection(commands: CommandsFor): boolean {
+  return typeof commands === 'function' || commands.some((c) => c.type === 'RequestRotation' || c.type === 'DeleteRotation');
 }
 
 /**
