@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
 /** Advisory-lock class of the executor ('EXE'); the outbox relay's lock uses 'ROT', so keys never meet. */
-const LOCK_CLASS = 0x455845;
+export const LOCK_CLASS = 0x455845;
 
 /**
  * Serialises every job of one rotation until the transaction ends. Kafka keeps one rotation's
@@ -14,11 +14,15 @@ export async function lockRotation(tx: EntityManager, rotationId: string): Promi
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, rotationId]);
 }
 
-/** The rotation's row, or null (plain SQL: one statement, without TypeORM's query building). */
-export async function findJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
+/**
+ * lockRotation(), then the rotation's row (or null), in one round trip: the function
+ * executor_lock_rotation reads the row with a snapshot taken after the lock is granted, so it
+ * sees what the lock's previous holder committed (see its migration).
+ */
+export async function lockRotationAndFindJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
   const rows: { rotation_id: string; last_generation: number; job_id: string; outcome: ExecutorJobOutcome; updated_at: Date }[] = await tx.query(
-    'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_jobs WHERE rotation_id = $1',
-    [rotationId],
+    'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_lock_rotation($1, $2)',
+    [LOCK_CLASS, rotationId],
   );
   const r = rows[0];
   return r ? { rotationId: r.rotation_id, lastGeneration: r.last_generation, jobId: r.job_id, outcome: r.outcome, updatedAt: r.updated_at } : null;

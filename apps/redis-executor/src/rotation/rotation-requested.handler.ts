@@ -5,7 +5,7 @@ import { Outbox } from '@rotor/event-store';
 import { rotorUsername } from '@rotor/rotation-domain';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { findJob, lockRotation, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { lockRotationAndFindJob, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
 import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
 import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
@@ -40,7 +40,8 @@ const UNTOUCHED = new Set([
  *   store keeps serving the other slot's credential, which nothing here touches, until a
  *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
  * - The transaction holds the rotation's advisory lock (and, with it, a database connection)
- *   through the Redis work; Outbox.enqueue takes no lock of its own, so where it runs
+ *   through the Redis work; the lock and the read of executor_jobs take one round trip
+ *   (lockRotationAndFindJob). Outbox.enqueue takes no lock of its own, so where it runs
  *   changes nothing but the order of the writes.
  */
 @Injectable()
@@ -57,8 +58,7 @@ export class RotationRequestedHandler {
 
   async handle(event: RotationRequested, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    await lockRotation(tx, p.rotationId);
-    const skip = skipReason(await findJob(tx, p.rotationId), p.generation);
+    const skip = skipReason(await lockRotationAndFindJob(tx, p.rotationId), p.generation);
     if (skip) {
       this.logger.log(`skipped job ${p.jobId} of rotation ${p.rotationId}: ${skip}`);
       this.metrics.count('skipped');

@@ -1,6 +1,6 @@
 import { RedisConnectionRef } from '@rotor/contracts';
 import { EntityManager } from 'typeorm';
-import { RotationJob, rotationJobUpsert } from '../executor-jobs/executor-jobs';
+import { LOCK_CLASS, RotationJob, rotationJobUpsert } from '../executor-jobs/executor-jobs';
 import { ProviderType } from '../providers';
 
 /** One slot's credential as the executor issued it: the password sealed, never plaintext. */
@@ -92,7 +92,9 @@ export const VerificationTargets = {
    * The secret store serves `generation` in slot `activeIndex` (RotationCompleted). The slot
    * it replaced becomes the previous one, which must keep authenticating until the next job
    * works on it. Returns false when this executor did not issue that credential (nothing to
-   * verify with). The first check is at `verifyAt`.
+   * verify with). The first check is at `verifyAt`. Takes the rotation's lock (lockRotation)
+   * first, in the same round trip: the function executor_record_served locks, then updates
+   * with a snapshot taken after the lock (its migration has the statement).
    */
   async recordServed(
     tx: EntityManager,
@@ -102,18 +104,11 @@ export const VerificationTargets = {
     /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
     verifyAt: { regular: Date | null; afterDrift: Date | null },
   ): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `UPDATE verification_targets AS t SET
-         previous_index = CASE WHEN t.active_index IS NOT NULL AND t.active_index <> $2::smallint AND t.credentials ? t.active_index::text
-                               THEN t.active_index ELSE NULL END,
-         active_index = $2::smallint, active_generation = $3::int,
-         verify_at = CASE WHEN t.last_status = 'drifted' THEN $5::timestamptz ELSE $4::timestamptz END, updated_at = now()
-       WHERE rotation_id = $1 AND (t.credentials -> ($2::smallint)::text ->> 'generation')::int = $3::int
-         AND (t.active_generation IS NULL OR t.active_generation < $3::int)
-       RETURNING rotation_id`,
-      [rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
+    const [row]: { served: boolean }[] = await tx.query(
+      'SELECT executor_record_served($1, $2, $3::smallint, $4::int, $5::timestamptz, $6::timestamptz) AS served',
+      [LOCK_CLASS, rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
     );
-    return rows.length > 0;
+    return row.served;
   },
 
   async remove(tx: EntityManager, rotationId: string): Promise<void> {
