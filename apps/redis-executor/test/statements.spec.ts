@@ -36,14 +36,15 @@ describe('the round trips of the executor', () => {
     });
   }
 
-  it('takes the lock with the job read, and what is served in one', async () => {
+  it('rotates in two (the lock with the job read; the records with the outbox row) and takes what is served in one', async () => {
     const r = h.rotation(redis);
     const request = r.request(1);
     count();
     await h.send(request);
     expect((await h.outcomeOf(request.payload.jobId)).type).toBe('CredentialsRotated');
-    expect(sql).toHaveLength(3);
+    expect(sql).toHaveLength(2);
     expect(sql[0]).toMatch(/executor_lock_rotation/);
+    expect(sql[1]).toMatch(/INSERT INTO outbox/);
 
     const completed = r.completed(1);
     count();

@@ -1,3 +1,6 @@
+import { AnyEnvelope, parseEnvelope } from '@rotor/contracts';
+import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
+import { RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
@@ -61,9 +64,27 @@ export function rotationJobUpsert(job: RotationJob, first: number): { sql: strin
   };
 }
 
-export async function recordRotationJob(tx: EntityManager, job: RotationJob): Promise<void> {
+/** The job's row, and the outbox rows of `outbox` in the same statement (withOutbox). */
+export async function recordRotationJob(tx: EntityManager, job: RotationJob, outbox: readonly AnyEnvelope[] = []): Promise<void> {
   const { sql, params } = rotationJobUpsert(job, 1);
-  await tx.query(sql, params);
+  await tx.query(withOutbox([], sql, params, outbox), params);
+}
+
+/**
+ * `main` (after the WITH parts `ctes`), and the outbox rows of `events` with their NOTIFY as
+ * Outbox.enqueue writes them (checked against the contract the same way), in one statement:
+ * a data-modifying WITH always runs in full, so all are written or none. Adds the outbox
+ * parameters to `params`; without events, just the statement.
+ */
+export function withOutbox(ctes: string[], main: string, params: unknown[], events: readonly AnyEnvelope[]): string {
+  if (events.length === 0) return ctes.length === 0 ? main : `WITH ${ctes.join(',\n')}\n${main}`;
+  for (const event of events) {
+    const parsed = parseEnvelope(JSON.stringify(event));
+    if (!parsed.ok) throw new RotorError('EVENT_STORE.INVALID_EVENT', parsed.reason, 'validation');
+  }
+  const queued = outboxInsert(events, params);
+  params.push(OUTBOX_CHANNEL);
+  return `WITH ${[...ctes, `written AS (${main})`, `queued AS (${queued})`].join(',\n')}\nSELECT pg_notify($${params.length}, '')`;
 }
 
 /** Keeps the last generation: a RotationRequested that arrives after this is refused by skipReason. */

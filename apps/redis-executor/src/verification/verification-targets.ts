@@ -1,6 +1,6 @@
-import { RedisConnectionRef } from '@rotor/contracts';
+import { AnyEnvelope, RedisConnectionRef } from '@rotor/contracts';
 import { EntityManager } from 'typeorm';
-import { LOCK_CLASS, RotationJob, rotationJobUpsert } from '../executor-jobs/executor-jobs';
+import { LOCK_CLASS, RotationJob, rotationJobUpsert, withOutbox } from '../executor-jobs/executor-jobs';
 import { ProviderType } from '../providers';
 
 /** One slot's credential as the executor issued it: the password sealed, never plaintext. */
@@ -72,20 +72,21 @@ export const VerificationTargets = {
     credential: SlotCredential | null,
     /** The job's executor_jobs row, written by the same statement (one round trip instead of two). */
     job?: RotationJob,
+    /** Outbox rows written by the same statement too (withOutbox). */
+    outbox: readonly AnyEnvelope[] = [],
   ): Promise<void> {
     const upsertJob = job ? rotationJobUpsert(job, 7) : null;
-    await tx.query(
-      `${upsertJob ? `WITH job AS (${upsertJob.sql})\n` : ''}INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
+    const params: unknown[] = [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
+      credential === null ? null : JSON.stringify(credential), ...(upsertJob?.params ?? [])];
+    const upsertTarget = `INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
        VALUES ($1, $2, $3, $4, CASE WHEN $6::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($5::text, $6::jsonb) END)
        ON CONFLICT (rotation_id) DO UPDATE SET
          connection = EXCLUDED.connection,
          credentials = CASE WHEN $6::jsonb IS NULL THEN t.credentials - $5::text
                             ELSE t.credentials || jsonb_build_object($5::text, $6::jsonb) END,
          previous_index = CASE WHEN t.previous_index::text = $5::text THEN NULL ELSE t.previous_index END,
-         updated_at = now()`,
-      [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
-        credential === null ? null : JSON.stringify(credential), ...(upsertJob?.params ?? [])],
-    );
+         updated_at = now()`;
+    await tx.query(withOutbox(upsertJob ? [`job AS (${upsertJob.sql})`] : [], upsertTarget, params, outbox), params);
   },
 
   /**
