@@ -1,9 +1,25 @@
 import { RotationCompleted, RotationRequested } from '@rotor/contracts';
 import { EntityManager } from 'typeorm';
-import { Schedule, ScheduleStatus } from './schedule.types';
+import { Schedule, ScheduleStatus, fireAtOf } from './schedule.types';
 
-/** Channel a committed schedule change is announced on, so every due loop re-arms its timer. */
+/**
+ * Channel a committed schedule change is announced on, so every due loop re-arms its timer.
+ * The payload is the earliest time the change makes a row fire (milliseconds since the
+ * epoch), so a loop that wakes by then anyway need not look; empty: look.
+ */
 export const SCHEDULE_CHANNEL = 'rotor_scheduler';
+
+/** The NOTIFY payload for saved rows: when the first of them fires ('' when none does). */
+function wakePayload(schedules: readonly Schedule[]): string {
+  const times = schedules.flatMap((s) => fireAtOf(s)?.getTime() ?? []);
+  return times.length === 0 ? '' : String(Math.min(...times));
+}
+
+/** When a change fires, from its NOTIFY payload; undefined when it does not say. */
+export function firesAtOf(payload: string | undefined): number | undefined {
+  const ms = payload ? Number(payload) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 interface ScheduleRecord {
   rotation_id: string;
@@ -78,7 +94,7 @@ export class ScheduleRepository {
       return;
     }
     // The rows and the NOTIFY in one round trip (a data-modifying WITH always runs in full).
-    await tx.query(`WITH saved AS (${upsert}) SELECT pg_notify($2, '')`, [rows, SCHEDULE_CHANNEL]);
+    await tx.query(`WITH saved AS (${upsert}) SELECT pg_notify($2, $3)`, [rows, SCHEDULE_CHANNEL, wakePayload(schedules)]);
   }
 
   /**
@@ -126,7 +142,7 @@ export class ScheduleRepository {
          RETURNING b.fire_at AS fired_at_before, s.fire_at
        )
        SELECT CASE WHEN fire_at IS NOT NULL AND (fired_at_before IS NULL OR fire_at < fired_at_before)
-                   THEN pg_notify($2, '') IS NOT NULL ELSE false END AS woke
+                   THEN pg_notify($2, (extract(epoch FROM fire_at) * 1000)::bigint::text) IS NOT NULL ELSE false END AS woke
          FROM changed`,
       [rotationId, SCHEDULE_CHANNEL, ...params],
     );
