@@ -88,6 +88,22 @@ describe('the due loop (real Postgres)', () => {
     });
   });
 
+  it('looks again for a committed change that fires sooner than it wakes, and only for one', async () => {
+    const clock = new ManualClock(STOPPED_AT);
+    await startLoop(clock); // nothing planned: it sleeps maxSleepMs (30 s)
+    await new Promise((r) => setTimeout(r, 200));
+    const looks = jest.spyOn(ScheduleRepository, 'nextFireAt');
+    try {
+      await seed(ds, [scheduledRow('later', new Date(STOPPED_AT.getTime() + 10 * MIN))]);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(looks).not.toHaveBeenCalled();
+      await seed(ds, [scheduledRow('sooner', new Date(STOPPED_AT.getTime() + 10_000))]);
+      await waitFor(async () => looks.mock.calls.length > 0, { timeoutMs: 5_000, message: 'a look for the sooner row' });
+    } finally {
+      looks.mockRestore();
+    }
+  });
+
   it('works a backlog off at the configured rate', async () => {
     const clock = new ManualClock(STOPPED_AT);
     await seed(ds, Array.from({ length: 150 }, (_, i) => scheduledRow(`backlog-${i}`, new Date(STOPPED_AT.getTime() - i * 1000))));

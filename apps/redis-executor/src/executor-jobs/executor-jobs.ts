@@ -1,8 +1,11 @@
+import { AnyEnvelope, parseEnvelope } from '@rotor/contracts';
+import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
+import { RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
 /** Advisory-lock class of the executor ('EXE'); the outbox relay's lock uses 'ROT', so keys never meet. */
-const LOCK_CLASS = 0x455845;
+export const LOCK_CLASS = 0x455845;
 
 /**
  * Serialises every job of one rotation until the transaction ends. Kafka keeps one rotation's
@@ -14,11 +17,15 @@ export async function lockRotation(tx: EntityManager, rotationId: string): Promi
   await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, rotationId]);
 }
 
-/** The rotation's row, or null (plain SQL: one statement, without TypeORM's query building). */
-export async function findJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
+/**
+ * lockRotation(), then the rotation's row (or null), in one round trip: the function
+ * executor_lock_rotation reads the row with a snapshot taken after the lock is granted, so it
+ * sees what the lock's previous holder committed (see its migration).
+ */
+export async function lockRotationAndFindJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
   const rows: { rotation_id: string; last_generation: number; job_id: string; outcome: ExecutorJobOutcome; updated_at: Date }[] = await tx.query(
-    'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_jobs WHERE rotation_id = $1',
-    [rotationId],
+    'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_lock_rotation($1, $2)',
+    [LOCK_CLASS, rotationId],
   );
   const r = rows[0];
   return r ? { rotationId: r.rotation_id, lastGeneration: r.last_generation, jobId: r.job_id, outcome: r.outcome, updatedAt: r.updated_at } : null;
@@ -57,9 +64,27 @@ export function rotationJobUpsert(job: RotationJob, first: number): { sql: strin
   };
 }
 
-export async function recordRotationJob(tx: EntityManager, job: RotationJob): Promise<void> {
+/** The job's row, and the outbox rows of `outbox` in the same statement (withOutbox). */
+export async function recordRotationJob(tx: EntityManager, job: RotationJob, outbox: readonly AnyEnvelope[] = []): Promise<void> {
   const { sql, params } = rotationJobUpsert(job, 1);
-  await tx.query(sql, params);
+  await tx.query(withOutbox([], sql, params, outbox), params);
+}
+
+/**
+ * `main` (after the WITH parts `ctes`), and the outbox rows of `events` with their NOTIFY as
+ * Outbox.enqueue writes them (checked against the contract the same way), in one statement:
+ * a data-modifying WITH always runs in full, so all are written or none. Adds the outbox
+ * parameters to `params`; without events, just the statement.
+ */
+export function withOutbox(ctes: string[], main: string, params: unknown[], events: readonly AnyEnvelope[]): string {
+  if (events.length === 0) return ctes.length === 0 ? main : `WITH ${ctes.join(',\n')}\n${main}`;
+  for (const event of events) {
+    const parsed = parseEnvelope(JSON.stringify(event));
+    if (!parsed.ok) throw new RotorError('EVENT_STORE.INVALID_EVENT', parsed.reason, 'validation');
+  }
+  const queued = outboxInsert(events, params);
+  params.push(OUTBOX_CHANNEL);
+  return `WITH ${[...ctes, `written AS (${main})`, `queued AS (${queued})`].join(',\n')}\nSELECT pg_notify($${params.length}, '')`;
 }
 
 /** Keeps the last generation: a RotationRequested that arrives after this is refused by skipReason. */

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AnyEnvelope, causedBy, createEnvelope, Envelope } from '@rotor/contracts';
 import { EnvelopeCipher } from '@rotor/crypto';
-import { Outbox } from '@rotor/event-store';
 import { rotorUsername } from '@rotor/rotation-domain';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { findJob, lockRotation, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { lockRotationAndFindJob, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
 import { ExecutorMetrics } from '../metrics';
 import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
 import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
@@ -40,8 +39,10 @@ const UNTOUCHED = new Set([
  *   store keeps serving the other slot's credential, which nothing here touches, until a
  *   committed CredentialsRotated names the new one (docs/architecture.md, invariant 1).
  * - The transaction holds the rotation's advisory lock (and, with it, a database connection)
- *   through the Redis work; Outbox.enqueue takes no lock of its own, so where it runs
- *   changes nothing but the order of the writes.
+ *   through the Redis work. The lock and the read of executor_jobs take one round trip
+ *   (lockRotationAndFindJob), and so do the executor_jobs row, verification_targets and the
+ *   outcome's outbox row (recordJob): the outbox rows take no lock of their own, so where
+ *   they are written changes nothing but the order of the writes.
  */
 @Injectable()
 export class RotationRequestedHandler {
@@ -57,8 +58,7 @@ export class RotationRequestedHandler {
 
   async handle(event: RotationRequested, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    await lockRotation(tx, p.rotationId);
-    const skip = skipReason(await findJob(tx, p.rotationId), p.generation);
+    const skip = skipReason(await lockRotationAndFindJob(tx, p.rotationId), p.generation);
     if (skip) {
       this.logger.log(`skipped job ${p.jobId} of rotation ${p.rotationId}: ${skip}`);
       this.metrics.count('skipped');
@@ -72,10 +72,8 @@ export class RotationRequestedHandler {
     const sealed = 'credential' in result
       ? this.cipher.seal(result.credential.password, { projectId: p.projectId, owner: p.rotationId, field: 'password' })
       : null;
-    await Outbox.enqueue(tx, [
-      'credential' in result ? this.credentialsRotated(event, result.credential, sealed as string) : this.rotationFailed(event, result.failure),
-    ]);
-    await this.recordJob(tx, event, result, sealed, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome });
+    const outcomeEvent = 'credential' in result ? this.credentialsRotated(event, result.credential, sealed as string) : this.rotationFailed(event, result.failure);
+    await this.recordJob(tx, event, result, sealed, { rotationId: p.rotationId, generation: p.generation, jobId: p.jobId, outcome }, outcomeEvent);
     timer({ outcome });
     this.metrics.count(outcome);
     if ('failure' in result) {
@@ -131,9 +129,10 @@ export class RotationRequestedHandler {
   }
 
   /**
-   * The executor_jobs row, and what continuous verification needs: the credential of each slot
-   * (sealed, as in the event); the slot's old credential is no longer expected to work once a
-   * job touched it. A job refused before Redis was asked changed nothing there. One statement.
+   * The executor_jobs row, the outcome event's outbox row, and what continuous verification
+   * needs: the credential of each slot (sealed, as in the event); the slot's old credential is
+   * no longer expected to work once a job touched it. A job refused before Redis was asked
+   * changed nothing there. One statement.
    */
   private async recordJob(
     tx: EntityManager,
@@ -141,9 +140,10 @@ export class RotationRequestedHandler {
     result: { credential: IssuedCredential } | { failure: RotationProviderError },
     sealed: string | null,
     job: RotationJob,
+    outcome: AnyEnvelope,
   ): Promise<void> {
     if ('failure' in result && UNTOUCHED.has(result.failure.code)) {
-      await recordRotationJob(tx, job);
+      await recordRotationJob(tx, job, [outcome]);
       return;
     }
     const p = event.payload;
@@ -153,6 +153,7 @@ export class RotationRequestedHandler {
       p.targetIndex,
       'credential' in result && sealed ? { username: result.credential.username, password: sealed, generation: p.generation } : null,
       job,
+      [outcome],
     );
   }
 

@@ -23,7 +23,6 @@ export class ServedCredentialsHandler {
 
   async completed(event: Envelope<'RotationCompleted'>, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    await lockRotation(tx, p.rotationId);
     const settings = this.config.verification;
     const now = this.clock.now();
     // After a heal (the last check found drift), confirm soon; otherwise the regular interval.
@@ -32,6 +31,7 @@ export class ServedCredentialsHandler {
       regular: settings ? nextRegularCheck(now, settings, Math.random()) : null,
       afterDrift: settings ? nextCheckAfter('drifted', 1, now, settings, Math.random()) : null,
     };
+    // Under the rotation's lock, taken by the same round trip.
     const served = await VerificationTargets.recordServed(tx, p.rotationId, p.activeIndex, p.generation, verifyAt);
     if (!served) this.logger.warn(`rotation ${p.rotationId}: generation ${p.generation} is served, but this executor holds no such credential to verify`);
   }

@@ -1,6 +1,6 @@
-import { RedisConnectionRef } from '@rotor/contracts';
+import { AnyEnvelope, RedisConnectionRef } from '@rotor/contracts';
 import { EntityManager } from 'typeorm';
-import { RotationJob, rotationJobUpsert } from '../executor-jobs/executor-jobs';
+import { LOCK_CLASS, RotationJob, rotationJobUpsert, withOutbox } from '../executor-jobs/executor-jobs';
 import { ProviderType } from '../providers';
 
 /** One slot's credential as the executor issued it: the password sealed, never plaintext. */
@@ -72,27 +72,30 @@ export const VerificationTargets = {
     credential: SlotCredential | null,
     /** The job's executor_jobs row, written by the same statement (one round trip instead of two). */
     job?: RotationJob,
+    /** Outbox rows written by the same statement too (withOutbox). */
+    outbox: readonly AnyEnvelope[] = [],
   ): Promise<void> {
     const upsertJob = job ? rotationJobUpsert(job, 7) : null;
-    await tx.query(
-      `${upsertJob ? `WITH job AS (${upsertJob.sql})\n` : ''}INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
+    const params: unknown[] = [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
+      credential === null ? null : JSON.stringify(credential), ...(upsertJob?.params ?? [])];
+    const upsertTarget = `INSERT INTO verification_targets AS t (rotation_id, project_id, provider, connection, credentials)
        VALUES ($1, $2, $3, $4, CASE WHEN $6::jsonb IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($5::text, $6::jsonb) END)
        ON CONFLICT (rotation_id) DO UPDATE SET
          connection = EXCLUDED.connection,
          credentials = CASE WHEN $6::jsonb IS NULL THEN t.credentials - $5::text
                             ELSE t.credentials || jsonb_build_object($5::text, $6::jsonb) END,
          previous_index = CASE WHEN t.previous_index::text = $5::text THEN NULL ELSE t.previous_index END,
-         updated_at = now()`,
-      [target.rotationId, target.projectId, target.provider, JSON.stringify(target.connection), String(slot),
-        credential === null ? null : JSON.stringify(credential), ...(upsertJob?.params ?? [])],
-    );
+         updated_at = now()`;
+    await tx.query(withOutbox(upsertJob ? [`job AS (${upsertJob.sql})`] : [], upsertTarget, params, outbox), params);
   },
 
   /**
    * The secret store serves `generation` in slot `activeIndex` (RotationCompleted). The slot
    * it replaced becomes the previous one, which must keep authenticating until the next job
    * works on it. Returns false when this executor did not issue that credential (nothing to
-   * verify with). The first check is at `verifyAt`.
+   * verify with). The first check is at `verifyAt`. Takes the rotation's lock (lockRotation)
+   * first, in the same round trip: the function executor_record_served locks, then updates
+   * with a snapshot taken after the lock (its migration has the statement).
    */
   async recordServed(
     tx: EntityManager,
@@ -102,18 +105,11 @@ export const VerificationTargets = {
     /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
     verifyAt: { regular: Date | null; afterDrift: Date | null },
   ): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `UPDATE verification_targets AS t SET
-         previous_index = CASE WHEN t.active_index IS NOT NULL AND t.active_index <> $2::smallint AND t.credentials ? t.active_index::text
-                               THEN t.active_index ELSE NULL END,
-         active_index = $2::smallint, active_generation = $3::int,
-         verify_at = CASE WHEN t.last_status = 'drifted' THEN $5::timestamptz ELSE $4::timestamptz END, updated_at = now()
-       WHERE rotation_id = $1 AND (t.credentials -> ($2::smallint)::text ->> 'generation')::int = $3::int
-         AND (t.active_generation IS NULL OR t.active_generation < $3::int)
-       RETURNING rotation_id`,
-      [rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
+    const [row]: { served: boolean }[] = await tx.query(
+      'SELECT executor_record_served($1, $2, $3::smallint, $4::int, $5::timestamptz, $6::timestamptz) AS served',
+      [LOCK_CLASS, rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
     );
-    return rows.length > 0;
+    return row.served;
   },
 
   async remove(tx: EntityManager, rotationId: string): Promise<void> {

@@ -88,32 +88,46 @@ export class ConnectionsRepository {
 
   /** What the executor needs to reach the deployment, passwords still sealed. */
   async ref(id: string, tx?: EntityManager): Promise<RedisConnectionRef> {
-    const c = await this.get(id, undefined, tx);
-    return {
-      connectionId: c.id,
-      host: c.host,
-      port: c.port,
-      username: c.username,
-      password: c.passwordSealed,
-      tls: {
-        enabled: c.tls.enabled,
-        caCertificate: c.tls.caCertificate ?? null,
-        rejectUnauthorized: c.tls.rejectUnauthorized,
-        servername: c.tls.servername ?? null,
-      },
-      topology:
-        c.topology.type === 'sentinel'
-          ? {
-              type: 'sentinel',
-              masterName: c.topology.masterName,
-              sentinels: c.topology.sentinels,
-              sentinelUsername: c.topology.sentinelUsername,
-              sentinelPassword: c.topology.sentinelPasswordSealed,
-            }
-          : c.topology,
-      aclPersistenceMode: c.aclPersistenceMode,
-    };
+    return refOf(await this.get(id, undefined, tx));
   }
+}
+
+/**
+ * The connection's row as `to_jsonb(redis_connections)` answers it, for a statement that reads
+ * it with something else (one round trip); null for no row.
+ */
+export function connectionFromJson(json: Record<string, unknown> | null): StoredConnection | null {
+  if (json === null) return null;
+  const row = json as unknown as ConnectionRow;
+  return toStored({ ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) });
+}
+
+/** What the executor needs to reach the deployment, passwords still sealed. */
+export function refOf(c: StoredConnection): RedisConnectionRef {
+  return {
+    connectionId: c.id,
+    host: c.host,
+    port: c.port,
+    username: c.username,
+    password: c.passwordSealed,
+    tls: {
+      enabled: c.tls.enabled,
+      caCertificate: c.tls.caCertificate ?? null,
+      rejectUnauthorized: c.tls.rejectUnauthorized,
+      servername: c.tls.servername ?? null,
+    },
+    topology:
+      c.topology.type === 'sentinel'
+        ? {
+            type: 'sentinel',
+            masterName: c.topology.masterName,
+            sentinels: c.topology.sentinels,
+            sentinelUsername: c.topology.sentinelUsername,
+            sentinelPassword: c.topology.sentinelPasswordSealed,
+          }
+        : c.topology,
+    aclPersistenceMode: c.aclPersistenceMode,
+  };
 }
 
 function toStored(row: ConnectionRow): StoredConnection {

@@ -8,7 +8,7 @@ import {
 import { RotorError } from '@rotor/util';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConnectionsRepository } from '../connections/connections.repository';
+import { ConnectionsRepository, connectionFromJson, refOf } from '../connections/connections.repository';
 import { fromEnvelope, toEnvelopes } from './rotation-events.mapper';
 import { CreatePlacement, RotationsProjection } from './rotations.projection';
 import { RotationSnapshots, Snapshot } from './rotation-snapshots';
@@ -111,8 +111,10 @@ export class RotationCommandRunner {
   private async attempt(
     tx: EntityManager, rotationId: string, commands: CommandsFor, options: ExecuteOptions, how: AttemptMode,
   ): Promise<ExecuteResult> {
-    // Locks the snapshot row (when there is one) whether or not its state is used.
-    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true });
+    // Locks the snapshot row (when there is one) whether or not its state is used; with it, the
+    // connection its state names when the commands may send it (RotationRequested and
+    // RevocationRequested carry it), in the same statement rather than one of its own.
+    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection: mayNeedConnection(commands) });
     const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();
@@ -126,21 +128,23 @@ export class RotationCommandRunner {
     if (decided.length === 0) return { events: [], state, version: loaded.version };
 
     // The events of one request share one correlation id.
-    const envelopes: AnyEnvelope[] = await toEnvelopes(decided, (id) => this.connections.ref(id, tx), {
+    const prefetched = connectionFromJson(read.connection);
+    const connectionOf = (id: string) => (prefetched?.id === id ? Promise.resolve(refOf(prefetched)) : this.connections.ref(id, tx));
+    const envelopes: AnyEnvelope[] = await toEnvelopes(decided, connectionOf, {
       correlationId: options.envelope?.correlationId ?? randomUUID(),
       causationId: options.envelope?.causationId ?? null,
     });
+    const applied = decided.map((event, i) => ({ event, eventId: envelopes[i].eventId, version: loaded.version + i + 1, occurredAt: envelopes[i].occurredAt }));
+    // The job events' projection is written by the append's own statement, with the snapshot;
+    // the rest (create, update, delete) take statements of their own after it.
+    const projected = this.projection.inAppend(applied);
     const write = async (m: EntityManager) => {
-      // The new snapshot is written by the append's own statement.
       const version = loaded.version + envelopes.length;
+      const snapshot = RotationSnapshots.upsert(rotationId, { state, version });
       const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m, {
-        alsoWrite: RotationSnapshots.upsert(rotationId, { state, version }),
+        alsoWrite: projected ? alsoWriteAll(snapshot, projected) : snapshot,
       });
-      await this.projection.apply(
-        m,
-        decided.map((event, i) => ({ event, eventId: envelopes[i].eventId, version: loaded.version + i + 1, occurredAt: envelopes[i].occurredAt })),
-        options.placement,
-      );
+      if (!projected) await this.projection.apply(m, applied, options.placement);
       return { events: decided, state, version: appended.version };
     };
     // Nothing was written so far, and a stale version is refused without an error in the
@@ -166,4 +170,24 @@ export class RotationCommandRunner {
       throw e;
     }
   }
+}
+
+/** Whether the commands may decide an event that carries the rotation's connection. */
+function mayNeedConnection(commands: CommandsFor): boolean {
+  return typeof commands === 'function' || commands.some((c) => c.type === 'RequestRotation' || c.type === 'DeleteRotation');
+}
+
+/**
+ * Several writes as the one `alsoWrite` of EventStore.append, which takes a single statement
+ * and places it as `also AS (<statement>)` in its WITH: every further write closes that part
+ * and opens one of its own (`also_2 AS (…)`, …). Each writes only where `onlyIf` holds, as
+ * alsoWrite requires. Relies on that placement (guarded by the statement-count test of the
+ * rotation command runner); a list accepted by alsoWrite itself would make this unnecessary.
+ */
+export function alsoWriteAll(
+  first: (params: unknown[], onlyIf: string) => string,
+  more: (params: unknown[], onlyIf: string) => string[],
+): (params: unknown[], onlyIf: string) => string {
+  return (params, onlyIf) =>
+    [first(params, onlyIf), ...more(params, onlyIf)].map((sql, i) => (i === 0 ? sql : `), also_${i + 1} AS (${sql}`)).join('\n');
 }

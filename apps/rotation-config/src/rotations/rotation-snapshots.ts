@@ -14,22 +14,35 @@ export interface Snapshot {
   version: number;
 }
 
+const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+
 /** `rotation_snapshots`: one row per rotation, written with every append to its stream. */
 export const RotationSnapshots = {
   /**
    * The rotation's snapshot (null when it has none of the current shape), and whether it has a
    * row at all. `forUpdate` locks the row to the end of the transaction, so writers of one
-   * rotation take turns instead of racing for the stream version.
+   * rotation take turns instead of racing for the stream version. `withConnection` reads the
+   * Redis connection the snapshot names in the same statement (not locked, as a read of its
+   * own would not be): `connection` is its row as JSON, null when there is none.
    */
-  async read(tx: EntityManager, rotationId: string, opts: { forUpdate?: boolean } = {}): Promise<{ snapshot: Snapshot | null; locked: boolean }> {
-    const rows: { version: number; shape: number; state: RotationState }[] = await tx.query(
-      `SELECT version, shape, state FROM rotation_snapshots WHERE rotation_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+  async read(
+    tx: EntityManager, rotationId: string, opts: { forUpdate?: boolean; withConnection?: boolean } = {},
+  ): Promise<{ snapshot: Snapshot | null; locked: boolean; connection: Record<string, unknown> | null }> {
+    // The connection id is cast only when it is a uuid (a state before create has none).
+    const rows: { version: number; shape: number; state: RotationState; connection?: Record<string, unknown> | null }[] = await tx.query(
+      opts.withConnection
+        ? `SELECT s.version, s.shape, s.state,
+                  (SELECT to_jsonb(c) FROM redis_connections c
+                    WHERE c.id = CASE WHEN s.state->>'connectionId' ~* '${UUID_PATTERN}' THEN (s.state->>'connectionId')::uuid END) AS connection
+             FROM rotation_snapshots s WHERE s.rotation_id = $1${opts.forUpdate ? ' FOR UPDATE OF s' : ''}`
+        : `SELECT version, shape, state FROM rotation_snapshots WHERE rotation_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
       [rotationId],
     );
     const row = rows[0];
     return {
       snapshot: row && row.shape === SNAPSHOT_SHAPE ? { state: row.state, version: row.version } : null,
       locked: row !== undefined && opts.forUpdate === true,
+      connection: row?.connection ?? null,
     };
   },
 

@@ -70,46 +70,44 @@ export class RotationsProjection {
         // Frees the name and the secret names (cascade); the history stays.
         await tx.query('DELETE FROM rotations WHERE id = $1', [event.data.rotationId]);
         return false;
-      case 'RotationRequested': {
-        const d = event.data;
-        await this.updateWithHistory(tx, applied,
-          'last_rotation_attempted_at = $4, last_rotation_job_id = $5, in_flight_job_id = $5',
-          [d.requestedAt, d.jobId]);
+      case 'RotationRequested':
+      case 'RotationCompleted':
+      case 'RotationAttemptFailed':
+        await this.updateWithHistory(tx, applied);
         return true;
-      }
-      case 'RotationCompleted': {
-        const d = event.data;
-        await this.updateWithHistory(tx, applied,
-          `active_index = $4, last_rotated_at = $5, next_rotation_at = $6, rotation_status = 'success',
-           last_rotation_message = NULL, in_flight_job_id = NULL`,
-          [d.activeIndex, d.rotatedAt, d.nextRotationAt]);
-        return true;
-      }
-      case 'RotationAttemptFailed': {
-        const d = event.data;
-        await this.updateWithHistory(tx, applied,
-          `rotation_status = 'failed', last_rotation_message = $4, in_flight_job_id = NULL`,
-          [d.message]);
-        return true;
-      }
       case 'RevocationRequested':
         return false;
     }
   }
 
-  /** update() and recordHistory() in one statement (a data-modifying WITH always runs in full). */
-  private async updateWithHistory(tx: EntityManager, applied: AppliedEvent, set: string, params: unknown[]): Promise<void> {
-    const { event, eventId, version, occurredAt } = applied;
-    const jobId = 'jobId' in event.data ? event.data.jobId : null;
-    const h = params.length + 4;
-    await tx.query(
-      `WITH updated AS (
-         UPDATE rotations SET ${set}, stream_version = $2, updated_at = $3 WHERE id = $1 AND stream_version < $2 RETURNING id
-       )
-       INSERT INTO rotation_history (rotation_id, version, event_id, type, occurred_at, job_id, details)
-       VALUES ($1, $2, $${h}, $${h + 1}, $3, $${h + 2}, $${h + 3}::jsonb) ON CONFLICT DO NOTHING`,
-      [event.data.rotationId, version, occurredAt, ...params, eventId, event.type, jobId, JSON.stringify(historyDetails(event))],
-    );
+  /**
+   * The projection of `applied` as parts of the append's own statement (EventStore.append's
+   * `alsoWrite`), each writing only where `onlyIf` holds: no round trip of its own. Null when
+   * it needs statements of its own (a create, an update or a delete: several statements, or a
+   * read of what they wrote), or when two events would update the one row (a statement
+   * changes a row once).
+   */
+  inAppend(applied: AppliedEvent[]): ((params: unknown[], onlyIf: string) => string[]) | null {
+    const updates = applied.filter((a) => progressSet(a.event, () => '') !== null).length;
+    const insertOnly = applied.filter((a) => a.event.type === 'RevocationRequested').length;
+    if (updates > 1 || updates + insertOnly !== applied.length) return null;
+    return (params, onlyIf) => {
+      const bind = binder(params);
+      return applied.flatMap((a) => {
+        const history = historyInsert(a, bind, onlyIf);
+        const set = progressSet(a.event, bind);
+        return set === null ? [history] : [progressUpdate(a, set, bind, onlyIf), history];
+      });
+    };
+  }
+
+  /** The update of the row and its history row in one statement (a data-modifying WITH always runs in full). */
+  private async updateWithHistory(tx: EntityManager, applied: AppliedEvent): Promise<void> {
+    const params: unknown[] = [];
+    const bind = binder(params);
+    const set = progressSet(applied.event, bind) as string;
+    const update = progressUpdate(applied, set, bind);
+    await tx.query(`WITH updated AS (${update}) ${historyInsert(applied, bind)}`, params);
   }
 
   /** `set` uses $4…; $1 = id, $2 = version, $3 = updated_at. False when already applied. */
@@ -133,14 +131,57 @@ export class RotationsProjection {
     );
   }
 
-  private async recordHistory(tx: EntityManager, { event, eventId, version, occurredAt }: AppliedEvent): Promise<void> {
-    const jobId = 'jobId' in event.data ? event.data.jobId : null;
-    await tx.query(
-      `INSERT INTO rotation_history (rotation_id, version, event_id, type, occurred_at, job_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT DO NOTHING`,
-      [event.data.rotationId, version, eventId, event.type, occurredAt, jobId, JSON.stringify(historyDetails(event))],
-    );
+  private async recordHistory(tx: EntityManager, applied: AppliedEvent): Promise<void> {
+    const params: unknown[] = [];
+    await tx.query(historyInsert(applied, binder(params)), params);
   }
+}
+
+/** Adds a parameter to `params` and answers its placeholder, typed (a statement of many parts cannot infer every type). */
+type Bind = (value: unknown, type: string) => string;
+
+function binder(params: unknown[]): Bind {
+  return (value, type) => {
+    params.push(value);
+    return `$${params.length}::${type}`;
+  };
+}
+
+/** What a job event sets on its rotation's row; null for an event that changes no row this way. */
+function progressSet(event: RotationEvent, bind: Bind): string | null {
+  switch (event.type) {
+    case 'RotationRequested': {
+      const d = event.data;
+      const jobId = bind(d.jobId, 'text');
+      return `last_rotation_attempted_at = ${bind(d.requestedAt, 'timestamptz')}, last_rotation_job_id = ${jobId}, in_flight_job_id = ${jobId}`;
+    }
+    case 'RotationCompleted': {
+      const d = event.data;
+      return `active_index = ${bind(d.activeIndex, 'smallint')}, last_rotated_at = ${bind(d.rotatedAt, 'timestamptz')},
+              next_rotation_at = ${bind(d.nextRotationAt, 'timestamptz')}, rotation_status = 'success',
+              last_rotation_message = NULL, in_flight_job_id = NULL`;
+    }
+    case 'RotationAttemptFailed':
+      return `rotation_status = 'failed', last_rotation_message = ${bind(event.data.message, 'text')}, in_flight_job_id = NULL`;
+    default:
+      return null;
+  }
+}
+
+/** The row's update by `set`, at most once per stream version (skips what it already applied). */
+function progressUpdate({ event, version, occurredAt }: AppliedEvent, set: string, bind: Bind, onlyIf?: string): string {
+  const v = bind(version, 'int');
+  return `UPDATE rotations SET ${set}, stream_version = ${v}, updated_at = ${bind(occurredAt, 'timestamptz')}
+           WHERE id = ${bind(event.data.rotationId, 'uuid')} AND stream_version < ${v}${onlyIf ? ` AND ${onlyIf}` : ''} RETURNING id`;
+}
+
+/** The event's rotation_history row (once: a replayed one is skipped). */
+function historyInsert({ event, eventId, version, occurredAt }: AppliedEvent, bind: Bind, onlyIf?: string): string {
+  const jobId = 'jobId' in event.data ? event.data.jobId : null;
+  return `INSERT INTO rotation_history (rotation_id, version, event_id, type, occurred_at, job_id, details)
+          SELECT ${bind(event.data.rotationId, 'uuid')}, ${bind(version, 'int')}, ${bind(eventId, 'uuid')}, ${bind(event.type, 'text')},
+                 ${bind(occurredAt, 'timestamptz')}, ${bind(jobId, 'text')}, ${bind(JSON.stringify(historyDetails(event)), 'jsonb')}
+          ${onlyIf ? `WHERE ${onlyIf}` : ''} ON CONFLICT DO NOTHING`;
 }
 
 /** What the audit trail keeps of each event: facts, never a credential or a connection. */

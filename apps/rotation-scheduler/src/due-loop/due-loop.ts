@@ -50,6 +50,8 @@ export class DueLoop {
   private firedCount = 0;
   private loop?: Promise<void>;
   private readonly sleeper = new WakeableSleep();
+  /** While sleeping until the next fire time: when it looks again (clock ms); else null. */
+  private sleepingUntil: number | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -58,7 +60,7 @@ export class DueLoop {
   ) {
     this.limiter = new SharedRateLimit(opts.maxPerSecond);
     this.logger = opts.logger ?? jsonLogger('DueLoop');
-    if (opts.listen !== false) this.listener = new WakeupListener(ds, () => this.wake(), this.logger);
+    if (opts.listen !== false) this.listener = new WakeupListener(ds, (firesAt) => this.wake(firesAt), this.logger);
   }
 
   async start(): Promise<void> {
@@ -77,8 +79,13 @@ export class DueLoop {
     await this.listener?.stop();
   }
 
-  /** Look now: something changed (a consumed event, another instance, a test moving the clock). */
-  wake(): void {
+  /**
+   * Look now: something changed (a consumed event, another instance, a test moving the clock).
+   * `firesAt` (clock ms): the change makes a row fire then at the earliest; while the loop
+   * sleeps until no later than that, it will look in time anyway, and a look now is skipped.
+   */
+  wake(firesAt?: number): void {
+    if (firesAt !== undefined && this.sleepingUntil !== null && firesAt >= this.sleepingUntil) return;
     this.sleeper.wake();
   }
 
@@ -122,7 +129,14 @@ export class DueLoop {
         // claim is a transaction.
         const delay = await this.delayUntilNextFire();
         if (delay > 0) {
-          await this.sleep(delay, { wakeable: true });
+          // Only here does the loop know when it looks next: a wake() meanwhile (while it
+          // looked, or claims) always counts.
+          this.sleepingUntil = this.clock.now().getTime() + delay;
+          try {
+            await this.sleep(delay, { wakeable: true });
+          } finally {
+            this.sleepingUntil = null;
+          }
           continue;
         }
         const { claimed, waitMs } = await this.tick();

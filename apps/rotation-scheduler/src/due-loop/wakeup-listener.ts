@@ -2,7 +2,7 @@ import { LoggerLike } from '@rotor/messaging';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { SCHEDULE_CHANNEL } from '../schedule/schedule.repository';
+import { SCHEDULE_CHANNEL, firesAtOf } from '../schedule/schedule.repository';
 
 const RECONNECT_MS = 1000;
 
@@ -18,7 +18,8 @@ export class WakeupListener {
 
   constructor(
     private readonly ds: DataSource,
-    private readonly onWake: () => void,
+    /** `firesAt`: the earliest fire time the change brings (ms since the epoch), when it says. */
+    private readonly onWake: (firesAt?: number) => void,
     private readonly logger: LoggerLike,
   ) {}
 
@@ -37,7 +38,7 @@ export class WakeupListener {
 
   private async connect(): Promise<void> {
     const client = new Client({ ...connectionConfig(this.ds), application_name: 'rotor-scheduler-wakeup' });
-    client.on('notification', () => this.onWake());
+    client.on('notification', (message) => this.onWake(firesAtOf(message.payload)));
     client.on('error', (e) => {
       this.logger.warn('schedule change listener lost its connection; reconnecting', { error: e.message });
       void client.end().catch(() => undefined);

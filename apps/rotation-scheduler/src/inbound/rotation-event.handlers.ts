@@ -4,7 +4,7 @@ import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { ScheduleRepository } from '../schedule/schedule.repository';
-import { gaveUp, onAttemptFailed, onCompleted, onCreated, onRequested, onUpdated } from '../schedule/schedule-transitions';
+import { gaveUp, onAttemptFailed, onCreated, onUpdated } from '../schedule/schedule-transitions';
 import { Schedule, firesSooner } from '../schedule/schedule.types';
 import { SchedulerRules } from '../schedule/scheduler-settings';
 
@@ -21,11 +21,14 @@ export function rotationEventHandlers(clock: Clock, rules: SchedulerRules): Even
       await change(tx, e.payload.rotationId, (s) => onUpdated(s, e.payload));
     },
     RotationDeleted: async (e, tx) => ScheduleRepository.remove(tx, e.payload.rotationId),
+    // The frequent two, once per rotation each: onRequested and onCompleted in SQL, one
+    // statement each (no read of the row first); test/transitions-in-sql.spec holds them to
+    // the functions.
     RotationRequested: async (e, tx) => {
-      await change(tx, e.payload.rotationId, (s) => onRequested(s, e.payload, clock.now(), rules));
+      await ScheduleRepository.applyRequested(tx, e.payload, new Date(clock.now().getTime() + rules.leaseMs));
     },
     RotationCompleted: async (e, tx) => {
-      await change(tx, e.payload.rotationId, (s) => onCompleted(s, e.payload));
+      await ScheduleRepository.applyCompleted(tx, e.payload);
     },
     RotationAttemptFailed: async (e, tx) => {
       const now = clock.now();

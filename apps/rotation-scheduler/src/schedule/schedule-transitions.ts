@@ -48,7 +48,10 @@ export function onUpdated(s: Schedule, p: RotationUpdated): Schedule {
   return { ...next, status };
 }
 
-/** A rotation is in flight (whoever asked for it): hold a lease until its outcome. */
+/**
+ * A rotation is in flight (whoever asked for it): hold a lease until its outcome. The consumer
+ * applies it in SQL (ScheduleRepository.applyRequested), held to this by test/transitions-in-sql.spec.
+ */
 export function onRequested(s: Schedule, p: RotationRequested, now: Date, rules: SchedulerRules): Schedule | null {
   if (p.generation <= s.generation) return null;
   return {
@@ -64,7 +67,10 @@ export function onRequested(s: Schedule, p: RotationRequested, now: Date, rules:
   };
 }
 
-/** Done: the chain continues at rotation-config's nextRotationAt (null = nothing to plan). */
+/**
+ * Done: the chain continues at rotation-config's nextRotationAt (null = nothing to plan). The
+ * consumer applies it in SQL (ScheduleRepository.applyCompleted), held to this the same way.
+ */
 export function onCompleted(s: Schedule, p: RotationCompleted): Schedule | null {
   if (p.generation < s.generation) return null;
   const next: Schedule = {

@@ -1,0 +1,81 @@
+import { RedisFleet, type RedisServer } from '@rotor/testing';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { lockRotationAndFindJob, recordRotationJob } from '../src/executor-jobs/executor-jobs';
+import { ExecutorHarness } from './support/executor-harness';
+
+jest.setTimeout(60_000);
+
+/** What a job's handling sends, leaving out the relay's, the inbox's and the harness' own statements. */
+const JOB_STATEMENTS = /pg_advisory_xact_lock|executor_lock_rotation|executor_record_served|executor_jobs|verification_targets|INSERT INTO outbox/;
+
+describe('the round trips of the executor', () => {
+  const fleet = new RedisFleet();
+  let h: ExecutorHarness;
+  let redis: RedisServer;
+  let sql: string[] = [];
+  let spy: jest.SpyInstance | undefined;
+
+  beforeAll(async () => {
+    [h, redis] = await Promise.all([ExecutorHarness.start('statements'), fleet.start()]);
+  }, 120_000);
+
+  afterAll(async () => {
+    spy?.mockRestore();
+    await h?.stop();
+    await fleet.stopAll();
+  });
+
+  /** Collects the job statements the app sends from now on. */
+  function count(): void {
+    sql = [];
+    spy?.mockRestore();
+    const original = PostgresQueryRunner.prototype.query;
+    spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
+      if (JOB_STATEMENTS.test(args[0])) sql.push(args[0]);
+      return original.apply(this, args);
+    });
+  }
+
+  it('rotates in two (the lock with the job read; the records with the outbox row) and takes what is served in one', async () => {
+    const r = h.rotation(redis);
+    const request = r.request(1);
+    count();
+    await h.send(request);
+    expect((await h.outcomeOf(request.payload.jobId)).type).toBe('CredentialsRotated');
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(/executor_lock_rotation/);
+    expect(sql[1]).toMatch(/INSERT INTO outbox/);
+
+    const completed = r.completed(1);
+    count();
+    await h.send(completed);
+    await h.processed(completed.eventId);
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/executor_record_served/);
+    const [target] = await h.db.query('SELECT active_index, active_generation FROM verification_targets WHERE rotation_id = $1', [r.rotationId]);
+    expect(target).toEqual({ active_index: 0, active_generation: 1 });
+  });
+
+  it('reads, under the lock, the job its previous holder committed while we waited', async () => {
+    const rotationId = `rot-${Date.now()}`;
+    const first = h.db.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    try {
+      expect(await lockRotationAndFindJob(first.manager, rotationId)).toBeNull();
+      let secondRead = false;
+      const second = h.db.transaction(async (tx) => {
+        const job = await lockRotationAndFindJob(tx, rotationId);
+        secondRead = true;
+        return job;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(secondRead).toBe(false); // waiting for the lock
+      await recordRotationJob(first.manager, { rotationId, generation: 4, jobId: 'job-4', outcome: 'rotated' });
+      await first.commitTransaction();
+      expect(await second).toMatchObject({ rotationId, lastGeneration: 4, jobId: 'job-4', outcome: 'rotated' });
+    } finally {
+      await first.release();
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { ROTATION_ERRORS } from '@rotor/rotation-domain';
+import { randomUUID } from 'node:crypto';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { RotationCommandRunner } from '../src/rotations/rotation-command-runner';
+import { Harness, newProjectId } from './harness';
+import { createConnection, createIssuedRotation } from './fixtures';
+
+jest.setTimeout(60_000);
+
+const h = new Harness('config_statements');
+beforeAll(() => h.start(), 60_000);
+afterAll(() => h.stop(), 30_000);
+
+const runner = () => h.app.get(RotationCommandRunner);
+const ROTATION_TABLES = /\b(rotation_snapshots|es_events|rotations|rotation_history|redis_connections)\b/;
+
+/** The statements `work` sends that touch the rotation's tables (the relay's and consumer's are left out). */
+async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+  const sql: string[] = [];
+  const original = PostgresQueryRunner.prototype.query;
+  const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
+    if (ROTATION_TABLES.test(args[0])) sql.push(args[0]);
+    return original.apply(this, args);
+  });
+  try {
+    return { result: await work(), sql };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function issued() {
+  const projectId = newProjectId();
+  const connection = await createConnection(h, projectId);
+  return (await createIssuedRotation(h, projectId, connection.id)).rotation;
+}
+
+describe('the round trips of a rotation command', () => {
+  it('requests a rotation in two: the locked read (with the connection) and the append (with snapshot and projection)', async () => {
+    const rotation = await issued();
+    const jobId = randomUUID();
+    const { result, sql } = await statementsOf(() =>
+      runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]),
+    );
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(/FROM rotation_snapshots .*FOR UPDATE/s);
+    expect(sql[1]).toMatch(/^WITH current AS/);
+    // The event carries the connection, and the read model shows the job in flight.
+    const [requested] = result.events;
+    expect(requested.type).toBe('RotationRequested');
+    const [row] = await h.query<{ in_flight_job_id: string; last_rotation_job_id: string; stream_version: number }>(
+      'SELECT in_flight_job_id, last_rotation_job_id, stream_version FROM rotations WHERE id = $1', [rotation.id],
+    );
+    expect(row).toEqual({ in_flight_job_id: jobId, last_rotation_job_id: jobId, stream_version: result.version });
+    const [history] = await h.query<{ type: string; job_id: string }>(
+      'SELECT type, job_id FROM rotation_history WHERE rotation_id = $1 AND version = $2', [rotation.id, result.version],
+    );
+    expect(history).toEqual({ type: 'RotationRequested', job_id: jobId });
+    const [outbox] = await h.query<{ envelope: { payload: { connection: { connectionId: string; password: string } } } }>(
+      `SELECT envelope FROM outbox WHERE envelope->>'type' = 'RotationRequested' AND envelope->'payload'->>'jobId' = $1`, [jobId],
+    );
+    expect(outbox.envelope.payload.connection.connectionId).toBe(rotation.connectionId);
+    expect(outbox.envelope.payload.connection.password).toMatch(/^enc:v1:/);
+  });
+
+  it('records the outcome in two, and a refused command writes nothing', async () => {
+    const rotation = await issued();
+    const jobId = randomUUID();
+    const requested = await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+    const generation = requested.state.generation;
+    const { sql } = await statementsOf(() =>
+      runner().execute(rotation.id, [{ type: 'RecordRotationSuccess', jobId, generation, activeIndex: requested.state.inFlight?.targetIndex ?? 1, now: new Date() }]),
+    );
+    expect(sql).toHaveLength(2);
+    const [row] = await h.query<{ in_flight_job_id: string | null; rotation_status: string }>('SELECT in_flight_job_id, rotation_status FROM rotations WHERE id = $1', [rotation.id]);
+    expect(row).toEqual({ in_flight_job_id: null, rotation_status: 'success' });
+
+    // A second request while one is in flight is refused by the aggregate, after the read alone.
+    await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+    const refused = await statementsOf(() =>
+      runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }])
+        .then(() => null, (e: { code?: string }) => e.code),
+    );
+    expect(refused.result).toBe(ROTATION_ERRORS.inFlight);
+    expect(refused.sql).toHaveLength(1);
+  });
+});
