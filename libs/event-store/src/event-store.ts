@@ -27,13 +27,13 @@ export interface AppendResult {
 
 export interface AppendOptions {
   /**
-   * One more data-modifying statement (an INSERT, UPDATE or DELETE) run in the append's own
-   * statement, so a row that must change with the stream (a snapshot, a state row) costs no
-   * round trip of its own. Add its parameters to `params` and refer to them as `$<index>`; it
-   * must write only where `onlyIf` (an SQL condition) holds, which is true exactly when the
-   * events are appended.
+   * More data-modifying statements (INSERT, UPDATE or DELETE) run in the append's own
+   * statement, so rows that must change with the stream (a snapshot, a state row, a
+   * projection) cost no round trip of their own. Add their parameters to `params` and refer
+   * to them as `$<index>`; each must write only where `onlyIf` (an SQL condition) holds, which
+   * is true exactly when the events are appended.
    */
-  alsoWrite?: (params: unknown[], onlyIf: string) => string;
+  alsoWrite?: (params: unknown[], onlyIf: string) => string | string[];
 }
 
 /** True in the append's statement when the stream is at the expected version (see write). */
@@ -109,7 +109,8 @@ export class EventStore {
     // Every part writes only when the stream is where the caller read it (`fresh`), so a stale
     // expectation writes nothing and leaves the caller's transaction usable for a retry.
     const outbox = outboxInsert(events, params, FRESH);
-    const also = options.alsoWrite ? `, also AS (${options.alsoWrite(params, FRESH)})` : '';
+    const alsoWritten = options.alsoWrite?.(params, FRESH) ?? [];
+    const also = (typeof alsoWritten === 'string' ? [alsoWritten] : alsoWritten).map((sql, i) => `, also_${i + 1} AS (${sql})`).join('');
     params.push(OUTBOX_CHANNEL);
     let rows: { current: number; position: string | null; version: number | null }[];
     try {

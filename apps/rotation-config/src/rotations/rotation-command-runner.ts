@@ -142,7 +142,7 @@ export class RotationCommandRunner {
       const version = loaded.version + envelopes.length;
       const snapshot = RotationSnapshots.upsert(rotationId, { state, version });
       const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m, {
-        alsoWrite: projected ? alsoWriteAll(snapshot, projected) : snapshot,
+        alsoWrite: projected ? (params, onlyIf) => [snapshot(params, onlyIf), ...projected(params, onlyIf)] : snapshot,
       });
       if (!projected) await this.projection.apply(m, applied, options.placement);
       return { events: decided, state, version: appended.version };
@@ -175,19 +175,4 @@ export class RotationCommandRunner {
 /** Whether the commands may decide an event that carries the rotation's connection. */
 function mayNeedConnection(commands: CommandsFor): boolean {
   return typeof commands === 'function' || commands.some((c) => c.type === 'RequestRotation' || c.type === 'DeleteRotation');
-}
-
-/**
- * Several writes as the one `alsoWrite` of EventStore.append, which takes a single statement
- * and places it as `also AS (<statement>)` in its WITH: every further write closes that part
- * and opens one of its own (`also_2 AS (…)`, …). Each writes only where `onlyIf` holds, as
- * alsoWrite requires. Relies on that placement (guarded by the statement-count test of the
- * rotation command runner); a list accepted by alsoWrite itself would make this unnecessary.
- */
-export function alsoWriteAll(
-  first: (params: unknown[], onlyIf: string) => string,
-  more: (params: unknown[], onlyIf: string) => string[],
-): (params: unknown[], onlyIf: string) => string {
-  return (params, onlyIf) =>
-    [first(params, onlyIf), ...more(params, onlyIf)].map((sql, i) => (i === 0 ? sql : `), also_${i + 1} AS (${sql}`)).join('\n');
 }
