@@ -89,8 +89,7 @@ async function rotateNow(): Promise<Rotation> {
 
 beforeAll(async () => {
   redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
+  await platform.prepare();
   await platform.startAll();
   api = new RotorApi(platform.url(), platform.adminToken);
   const { projects } = await api.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects');
