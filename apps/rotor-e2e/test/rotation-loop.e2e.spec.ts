@@ -33,8 +33,6 @@ let api: RotorApi;
 let projectId: string;
 let connectionId: string;
 let rotation: Rotation;
-/** On the development schedule (every two minutes) from early on, for the schedule test. */
-let fast: Rotation;
 const seen: Credential[] = [];
 
 const ROTATIONS = '/api/v2/secret-rotations/redis-credentials';
@@ -149,20 +147,6 @@ describe('Rotor, end to end through the gateway', () => {
     expect(rotation.nextRotationAt).not.toBeNull();
   });
 
-  // Created this early so its first due time (the first whole minute two minutes on) passes
-  // while the tests below run, instead of being waited for on its own; two minutes apart, its
-  // second rotation cannot come before the schedule test has read the first one's outcome.
-  it('puts a second rotation on the development schedule (intervals in minutes)', async () => {
-    fast = (
-      await api.ok<{ secretRotation: Rotation }>('POST', ROTATIONS, {
-        name: 'fast-schedule', projectId, connectionId, environment: 'dev', secretPath: '/scheduled',
-        isAutoRotationEnabled: true, rotationInterval: 2, rotateAtUtc: { hours: 0, minutes: 0 },
-        secretsMapping: { username: 'FAST_REDIS_USERNAME', password: 'FAST_REDIS_PASSWORD' },
-      })
-    ).secretRotation;
-    expect(fast.nextRotationAt).not.toBeNull();
-  });
-
   it('serves the mapped secrets right after create, and they authenticate to Redis', async () => {
     const credential = await servedCredential();
     expect(credential.username).toMatch(/^rotor_[0-9a-f]{32}_0$/);
@@ -264,9 +248,17 @@ describe('Rotor, end to end through the gateway', () => {
   );
 
   it('rotates on schedule (development setting: intervals in minutes)', async () => {
+    const fast = (
+      await api.ok<{ secretRotation: Rotation }>('POST', ROTATIONS, {
+        name: 'fast-schedule', projectId, connectionId, environment: 'dev', secretPath: '/scheduled',
+        isAutoRotationEnabled: true, rotationInterval: 1, rotateAtUtc: { hours: 0, minutes: 0 },
+        secretsMapping: { username: 'FAST_REDIS_USERNAME', password: 'FAST_REDIS_PASSWORD' },
+      })
+    ).secretRotation;
+    expect(fast.nextRotationAt).not.toBeNull();
     const scheduled = await waitFor(
       async () => (await historyOf(fast.id)).find((h) => h.type === 'RotationRequested' && h.details['reason'] === 'scheduled'),
-      { timeoutMs: 200_000, intervalMs: 1000, message: 'a scheduled rotation request' },
+      { timeoutMs: 150_000, intervalMs: 1000, message: 'a scheduled rotation request' },
     );
     expect(scheduled.details['dueAt']).toBe(fast.nextRotationAt);
     const outcome = await outcomeOf(scheduled.jobId as string, fast.id);
@@ -278,7 +270,7 @@ describe('Rotor, end to end through the gateway', () => {
     const value = (key: string) => secrets.find((x) => x.secretKey === key)?.secretValue as string;
     expect(await authenticates(redis, value('FAST_REDIS_USERNAME'), value('FAST_REDIS_PASSWORD'))).toBe(true);
     await api.ok('DELETE', `${ROTATIONS}/${fast.id}?deleteSecrets=true&revokeGeneratedCredentials=true`);
-  }, 240_000);
+  }, 200_000);
 
   it('reports a failure when the admin password changes behind its back, keeps serving a working credential, and recovers', async () => {
     const served = await servedCredential();
