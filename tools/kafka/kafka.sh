@@ -156,20 +156,31 @@ start_node() {
 }
 
 down() {
-  local pf stopped=0
-  # Every node found on disk, whatever KAFKA_NODES says now.
+  local pf pid pids=() files=()
+  # Every node found on disk, whatever KAFKA_NODES says now. A cluster's nodes are all told to
+  # stop at once: one at a time, the last ones lose their controller quorum and sit out the
+  # whole wait below before they are killed.
   for pf in "$KAFKA_HOME/broker.pid" "$KAFKA_HOME"/node-*/broker.pid; do
     [ -f "$pf" ] || continue
-    local pid; pid=$(cat "$pf")
+    files+=("$pf")
+    pid=$(cat "$pf")
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -9 "$pid" 2>/dev/null || true
-      stopped=1
+      pids+=("$pid")
     fi
-    rm -f "$pf"
   done
-  [ "$stopped" = 0 ] || say "stopped"
+  if [ "${#pids[@]}" -gt 0 ]; then
+    local _ alive
+    for _ in $(seq 1 60); do
+      alive=0
+      for pid in "${pids[@]}"; do if kill -0 "$pid" 2>/dev/null; then alive=1; fi; done
+      [ "$alive" = 1 ] || break
+      sleep 0.5
+    done
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  fi
+  if [ "${#files[@]}" -gt 0 ]; then rm -f "${files[@]}"; fi
+  [ "${#pids[@]}" = 0 ] || say "stopped"
 }
 
 case "${1:-}" in

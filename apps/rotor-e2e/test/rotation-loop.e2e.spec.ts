@@ -89,8 +89,7 @@ async function rotateNow(): Promise<Rotation> {
 
 beforeAll(async () => {
   redis = await fleet.start();
-  platform.startKafka();
-  platform.resetDatabases();
+  await platform.prepare();
   await platform.startAll();
   api = new RotorApi(platform.url(), platform.adminToken);
   const { projects } = await api.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects');
@@ -211,14 +210,26 @@ describe('Rotor, end to end through the gateway', () => {
   }
 
   // The consumers: killed -9 before the request, so the work waits in Kafka while they are
-  // down, then restarted.
+  // down, then restarted. The request answers once the job has an outcome (or after
+  // ROTATION_ROTATE_WAIT_MS, 20 s, with a 202): the service comes back as soon as the request
+  // was accepted, instead of after that whole wait, and the answer is awaited after.
   it.each<Service>(['redis-executor', 'secret-store', 'rotation-scheduler'])(
     'completes a rotation exactly once when %s is killed -9 and comes back',
     async (service) => {
       const completedBefore = (await historyOf()).filter((h) => h.type === 'RotationCompleted').length;
+      const previousJob = (await getRotation()).lastRotationJobId;
       await platform.stop(service, 'SIGKILL');
-      const jobId = await requestRotation();
+      const answered = requestRotation();
+      answered.catch(() => undefined); // awaited below; its failure fails the test there
+      const accepted = await waitFor(async () => {
+        const inFlight = (await getRotation()).inFlightJobId as string | null;
+        return inFlight !== previousJob ? inFlight : null;
+      }, {
+        timeoutMs: 30_000, intervalMs: 100, message: `the rotation to be accepted while ${service} is down`,
+      });
       await platform.start(service);
+      const jobId = await answered;
+      expect(jobId).toBe(accepted);
       await expectExactlyOneCompletion(jobId, completedBefore);
     },
     120_000,

@@ -58,8 +58,7 @@ async function historyTypes(id: string): Promise<Array<{ type: string; details: 
 }
 
 beforeAll(async () => {
-  platform.startKafka();
-  platform.resetDatabases();
+  await platform.prepare();
   await platform.startAll();
   api = new RotorApi(platform.url(), platform.adminToken);
   projectId = (await api.ok<{ projects: Array<{ id: string }> }>('GET', '/api/v1/projects')).projects[0].id;

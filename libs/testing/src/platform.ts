@@ -293,7 +293,9 @@ export class Platform {
       });
     // Fresh data, as startKafka(); KAFKA_HOME comes from kafkaEnv().
     const kafka = 'bash tools/kafka/kafka.sh down && rm -rf "$KAFKA_HOME/data" "$KAFKA_HOME"/node-* && mkdir -p "$KAFKA_HOME" && bash tools/kafka/kafka.sh up';
-    await Promise.all([
+    // Both settle before a failure is thrown: a broker still starting when the caller gives up
+    // would come up after its stopKafka() and outlive the run.
+    const settled = await Promise.allSettled([
       run('bash', ['-c', kafka], this.kafkaEnv(), `Kafka broker on port ${this.kafkaPort} did not start`),
       (async () => {
         for (const service of SERVICES) {
@@ -303,6 +305,8 @@ export class Platform {
         await run('node', ['-r', './tools/register.cjs', 'tools/migrate.ts'], { ...process.env, ROTOR_DATABASE_SUFFIX: this.suffix }, 'migrations failed');
       })(),
     ]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Drops and re-creates this run's databases (suffix `_e2e` by default), then migrates them like `npm start` does. */
