@@ -2,8 +2,8 @@ import { AnyEnvelope } from '@rotor/contracts';
 import { RotorError } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
 import { DuplicateEventError, UNIQUE_VIOLATION, VersionConflictError, pgErrorOf } from './errors';
-import { outboxInsert } from './outbox';
-import { EVENT_ID_UNIQUE, OUTBOX_CHANNEL, STREAM_VERSION_UNIQUE } from './schema/names';
+import { outboxInsert, outboxNotify } from './outbox';
+import { EVENT_ID_UNIQUE, STREAM_VERSION_UNIQUE } from './schema/names';
 import { assertValidEnvelopes } from './validate';
 
 export interface StoredEvent {
@@ -111,7 +111,7 @@ export class EventStore {
     const outbox = outboxInsert(events, params, FRESH);
     const alsoWritten = options.alsoWrite?.(params, FRESH) ?? [];
     const also = (typeof alsoWritten === 'string' ? [alsoWritten] : alsoWritten).map((sql, i) => `, also_${i + 1} AS (${sql})`).join('');
-    params.push(OUTBOX_CHANNEL);
+    const notify = outboxNotify(params);
     let rows: { current: number; position: string | null; version: number | null }[];
     try {
       // Data-modifying WITHs run in full whatever the SELECT reads; a failure of either insert
@@ -128,7 +128,7 @@ export class EventStore {
            RETURNING position, version
          ), queued AS (${outbox})${also}
          SELECT c.version AS current, a.position, a.version,
-                CASE WHEN a.position IS NOT NULL THEN pg_notify($${params.length}, '') END AS notified
+                CASE WHEN a.position IS NOT NULL THEN ${notify} END AS notified
            FROM current c LEFT JOIN appended a ON true`,
         params,
       );

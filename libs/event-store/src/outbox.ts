@@ -18,8 +18,7 @@ export class Outbox {
     // The rows and the NOTIFY in one round trip (a data-modifying WITH always runs in full).
     const params: unknown[] = [];
     const insert = outboxInsert(events, params);
-    params.push(OUTBOX_CHANNEL);
-    await tx.query(`WITH queued AS (${insert}) SELECT pg_notify($${params.length}, '')`, params);
+    await tx.query(`WITH queued AS (${insert}) SELECT ${outboxNotify(params)}`, params);
   }
 
   /**
@@ -47,6 +46,15 @@ export const PRUNE_BATCH = 5_000;
 
 /** What prune functions run on: a DataSource, or an EntityManager (a transaction). */
 export type Queryable = DataSource | EntityManager;
+
+/**
+ * The `pg_notify(…)` that wakes the relay, its channel appended to `params`: every statement
+ * that writes outbox rows runs it (Postgres delivers it on commit).
+ */
+export function outboxNotify(params: unknown[]): string {
+  params.push(OUTBOX_CHANNEL);
+  return `pg_notify($${params.length}, '')`;
+}
 
 /**
  * `INSERT INTO outbox … VALUES …` for `events`, in order (ids follow that order), its

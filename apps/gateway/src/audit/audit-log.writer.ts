@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AUDIT_COLUMNS, AUDIT_COLUMN_TYPES, AuditRecord, AuditRecordFields, GLOBAL_CHAIN, chainRecord, recordValues, storableText } from '@rotor/audit';
 import { createEnvelope } from '@rotor/contracts';
-import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
+import { outboxInsert, outboxNotify } from '@rotor/event-store';
 import { DataSource, EntityManager } from 'typeorm';
 
 export type NewAuditRecord = Omit<AuditRecordFields, 'sequence' | 'previousHash' | 'chain'>;
@@ -147,14 +147,14 @@ export class AuditLogWriter {
       createEnvelope('AuditRecorded', chain, record, { eventId: record.id, occurredAt: new Date(record.occurredAt), correlationId: record.correlationId }),
     );
     const outbox = outboxInsert(envelopes, params, moved);
-    params.push(OUTBOX_CHANNEL);
+    const notify = outboxNotify(params);
     const [result]: { moved: boolean }[] = await db.query(
       `WITH head AS (
          UPDATE audit_chain_heads SET sequence = $4, hash = $5 WHERE chain = $1 AND sequence = $2 AND hash = $3 RETURNING 1
        ), inserted AS (
          INSERT INTO audit_records (${columns}) SELECT ${columns} FROM (VALUES ${rows.join(', ')}) AS v(${columns}) WHERE ${moved}
        ), queued AS (${outbox})
-       SELECT ${moved} AS moved, CASE WHEN ${moved} THEN pg_notify($${params.length}, '') END AS notified`,
+       SELECT ${moved} AS moved, CASE WHEN ${moved} THEN ${notify} END AS notified`,
       params,
     );
     return result?.moved === true;

@@ -1,6 +1,5 @@
-import { AnyEnvelope, parseEnvelope } from '@rotor/contracts';
-import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
-import { RotorError } from '@rotor/util';
+import { AnyEnvelope } from '@rotor/contracts';
+import { assertValidEnvelopes, outboxInsert, outboxNotify } from '@rotor/event-store';
 import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
@@ -78,13 +77,9 @@ export async function recordRotationJob(tx: EntityManager, job: RotationJob, out
  */
 export function withOutbox(ctes: string[], main: string, params: unknown[], events: readonly AnyEnvelope[]): string {
   if (events.length === 0) return ctes.length === 0 ? main : `WITH ${ctes.join(',\n')}\n${main}`;
-  for (const event of events) {
-    const parsed = parseEnvelope(JSON.stringify(event));
-    if (!parsed.ok) throw new RotorError('EVENT_STORE.INVALID_EVENT', parsed.reason, 'validation');
-  }
+  assertValidEnvelopes(events);
   const queued = outboxInsert(events, params);
-  params.push(OUTBOX_CHANNEL);
-  return `WITH ${[...ctes, `written AS (${main})`, `queued AS (${queued})`].join(',\n')}\nSELECT pg_notify($${params.length}, '')`;
+  return `WITH ${[...ctes, `written AS (${main})`, `queued AS (${queued})`].join(',\n')}\nSELECT ${outboxNotify(params)}`;
 }
 
 /** Keeps the last generation: a RotationRequested that arrives after this is refused by skipReason. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AnyEnvelope } from '@rotor/contracts';
 import { EnvelopeCipher, SealContext } from '@rotor/crypto';
-import { OUTBOX_CHANNEL, outboxInsert } from '@rotor/event-store';
+import { outboxInsert, outboxNotify } from '@rotor/event-store';
 import { RotorError } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
 
@@ -79,10 +79,9 @@ export class RotationCredentialsRepository {
     const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
     const params: unknown[] = [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at];
     const queued = events.length > 0 ? `, queued AS (${outboxInsert(events, params)})` : '';
-    params.push(OUTBOX_CHANNEL);
     // A SELECT in a WITH runs only when read: the NOTIFY is read by the row written.
     const written: unknown[] = await tx.query(
-      `${ADVANCE}${queued}, notified AS (SELECT pg_notify($${params.length}, '') AS n)
+      `${ADVANCE}${queued}, notified AS (SELECT ${outboxNotify(params)} AS n)
        ${STORE_SLOT[w.index]}, (SELECT n FROM notified)`,
       params,
     );
