@@ -34,7 +34,8 @@ export class AppModule {
           dataSourceFactory: async () => createAppDataSource(config.databaseUrl),
         }),
         MessagingModule.forRoot({ clientId: config.kafkaClientId }),
-        MessagingModule.forConsumer({ groupId: config.groupId, topics: [config.rotationTopic], handlers: ExecutorConsumer }),
+        // A transaction per partition: each waits on Redis round trips, and partitions overlap them.
+        MessagingModule.forConsumer({ groupId: config.groupId, topics: [config.rotationTopic], handlers: ExecutorConsumer, sharePartitions: false }),
       ],
       controllers: [ConnectionCheckController],
       providers: [

@@ -57,6 +57,14 @@ export interface ConsumerRunnerOptions {
   minBytes?: number;
   maxWaitMs?: number;
   /**
+   * Chunks of different partitions that one fetch hands over together share one transaction
+   * (default true, or KAFKA_CONSUMER_SHARE_PARTITIONS=false): one claim statement and one
+   * commit for all of them instead of one per partition. Their handlers then run one after
+   * the other; a consumer whose handlers wait on slow I/O (the executor's Redis round trips)
+   * keeps a transaction per partition, so partitions still overlap.
+   */
+  sharePartitions?: boolean;
+  /**
    * Inbox claims of this group older than this are deleted (default 168 h, or
    * ROTOR_INBOX_RETENTION_HOURS), every `pruneIntervalMs` (default 10 min). Keep it at least
    * the topics' retention in Kafka (24 h in tools/kafka), so a redelivery always finds its claim.
@@ -77,6 +85,19 @@ const DEFAULT_MAX_WAIT_MS = 25;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
+/** A partition's chunk waiting for the shared transaction of its fetch. */
+interface SharedPart {
+  events: AnyEnvelope[];
+  settle: (outcome: SharedOutcome) => void;
+}
+
+/**
+ * How the shared transaction went for one part: applied (committed); `alone` (it rolled back
+ * because of another part's event, or the runner is stopping: go on as if never tried); or
+ * failed at its own event `at` (-1: the commit failed, no event to blame).
+ */
+type SharedOutcome = { applied: true } | { applied: false; alone: true } | { applied: false; alone: false; at: number; error: unknown };
+
 /**
  * Consumes `topics` and applies each event exactly once per group, in partition order:
  *
@@ -94,6 +115,7 @@ type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
  *
  * Throughput: up to `maxBatchSize` consecutive messages of a partition share that one
  * transaction (their claims, in one statement, and effects commit together, in order), and
+ * so do the chunks of every partition one fetch brought (`sharePartitions`); without it,
  * `partitionsConsumedConcurrently` partitions are handled at once. When a handler fails
  * inside a shared transaction, everything in it rolls back; the messages before the failing
  * one are applied again, the failing one goes on alone from its second attempt, and the rest
@@ -120,6 +142,9 @@ export class ConsumerRunner {
   private lastCommitAt = 0;
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
+  private readonly sharePartitions: boolean;
+  /** Chunks handed over since the last turn of the event loop, applied together by shareFlush. */
+  private sharing?: SharedPart[];
 
   constructor(
     private readonly ds: DataSource,
@@ -139,6 +164,7 @@ export class ConsumerRunner {
       opts.commitIntervalMs ?? Number(process.env['KAFKA_CONSUMER_COMMIT_INTERVAL_MS'] || DEFAULT_COMMIT_INTERVAL_MS),
     );
     this.inboxRetentionMs = opts.inboxRetentionMs ?? retentionFromEnv('ROTOR_INBOX_RETENTION_HOURS', 168);
+    this.sharePartitions = opts.sharePartitions ?? process.env['KAFKA_CONSUMER_SHARE_PARTITIONS'] !== 'false';
   }
 
   async start(): Promise<void> {
@@ -209,10 +235,63 @@ export class ConsumerRunner {
       // Stopping, or the partition moved to another member: leave the rest uncommitted.
       if (this.stopping || !isRunning() || isStale()) return;
       const chunk = messages.slice(i, i + this.maxBatchSize);
-      if (!(await this.handleChunk(topic, partition, chunk, heartbeat))) return;
+      if (!(await this.handleSharing(topic, partition, chunk, heartbeat))) return;
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
+  }
+
+  /**
+   * Like handleChunk, but first offers the chunk to the transaction shared by every partition's
+   * chunk of the same fetch (kafkajs hands them to its workers in one turn of the event loop).
+   * Whatever that transaction could not apply goes the usual way, so failures, retries and the
+   * DLQ work exactly as for a chunk alone.
+   */
+  private async handleSharing(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
+    const events = this.sharePartitions && !this.stopping ? parseAll(chunk) : undefined;
+    if (!events) return this.handleChunk(topic, partition, chunk, heartbeat);
+    const outcome = await new Promise<SharedOutcome>((settle) => this.share({ events, settle }));
+    if (outcome.applied) {
+      await this.done(topic, partition, chunk[chunk.length - 1].offset);
+      return true;
+    }
+    if (outcome.alone) return this.handleChunk(topic, partition, chunk, heartbeat);
+    return this.afterFailure(topic, partition, chunk, heartbeat, outcome.at, outcome.error);
+  }
+
+  private share(part: SharedPart): void {
+    if (this.sharing) {
+      this.sharing.push(part);
+      return;
+    }
+    const parts = (this.sharing = [part]);
+    setImmediate(() => {
+      this.sharing = undefined;
+      void this.applyShared(parts);
+    });
+  }
+
+  /** One transaction for the parts gathered in one turn (often just one). */
+  private async applyShared(parts: SharedPart[]): Promise<void> {
+    if (this.stopping) {
+      for (const p of parts) p.settle({ applied: false, alone: true });
+      return;
+    }
+    const events = parts.flatMap((p) => p.events);
+    let at = -1;
+    try {
+      await this.applyAll(events, (i) => (at = i));
+    } catch (error) {
+      // Pin the failure on the part whose event failed; the others never failed themselves.
+      let start = 0;
+      for (const p of parts) {
+        const mine = at >= start && at < start + p.events.length;
+        p.settle(mine || at < 0 ? { applied: false, alone: false, at: mine ? at - start : -1, error } : { applied: false, alone: true });
+        start += p.events.length;
+      }
+      return;
+    }
+    for (const p of parts) p.settle({ applied: true });
   }
 
   /**
@@ -222,10 +301,9 @@ export class ConsumerRunner {
   private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
     if (chunk.length === 0) return true;
     if (chunk.length === 1) return this.handleOne(topic, partition, chunk[0], heartbeat);
-    const parsed = chunk.map((m) => parseEnvelope(m.value));
-    const events = parsed.flatMap((p) => (p.ok ? [p.event] : []));
+    const events = parseAll(chunk);
     // An invalid message goes to the DLQ on its own, in its place.
-    if (events.length < chunk.length) {
+    if (!events) {
       for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
       return true;
     }
@@ -233,17 +311,32 @@ export class ConsumerRunner {
     try {
       await this.applyAll(events, (i) => (at = i));
     } catch (e) {
-      // Rolled back as a whole. A failure of the commit itself blames no message: each goes alone.
-      if (at < 0) {
-        for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
-        return true;
-      }
-      if (!(await this.handleChunk(topic, partition, chunk.slice(0, at), heartbeat))) return false;
-      if (!(await this.handleOne(topic, partition, chunk[at], heartbeat, e))) return false;
-      return this.handleChunk(topic, partition, chunk.slice(at + 1), heartbeat);
+      return this.afterFailure(topic, partition, chunk, heartbeat, at, e);
     }
     await this.done(topic, partition, chunk[chunk.length - 1].offset);
     return true;
+  }
+
+  /**
+   * After the chunk's transaction rolled back because its message `at` failed with `error`:
+   * the messages before it are applied again, it goes on alone (that failure was its first
+   * attempt), then the rest. `at` < 0: the commit itself failed, so each message goes alone.
+   */
+  private async afterFailure(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+    at: number,
+    error: unknown,
+  ): Promise<boolean> {
+    if (at < 0) {
+      for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
+      return true;
+    }
+    if (!(await this.handleChunk(topic, partition, chunk.slice(0, at), heartbeat))) return false;
+    if (!(await this.handleOne(topic, partition, chunk[at], heartbeat, error))) return false;
+    return this.handleChunk(topic, partition, chunk.slice(at + 1), heartbeat);
   }
 
   /**
@@ -398,4 +491,15 @@ export class ConsumerRunner {
     }
     return !this.stopping;
   }
+}
+
+/** The chunk's events, or undefined when any message of it is not a valid event. */
+function parseAll(chunk: KafkaMessage[]): AnyEnvelope[] | undefined {
+  const events: AnyEnvelope[] = [];
+  for (const m of chunk) {
+    const parsed = parseEnvelope(m.value);
+    if (!parsed.ok) return undefined;
+    events.push(parsed.event);
+  }
+  return events;
 }

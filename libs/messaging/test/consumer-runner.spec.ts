@@ -344,6 +344,87 @@ describe('ConsumerRunner', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 4 }]);
   });
 
+  describe('chunks of several partitions from one fetch', () => {
+    const PARTITIONS = 3;
+
+    /** A topic with three partitions, one event already waiting in each before the runner starts. */
+    async function threePartitions(): Promise<{ topic: Topic; events: AnyEnvelope[] }> {
+      const topic = `rotor.test.consumer.${uniqueSuffix()}` as Topic;
+      await ensureTopics(kafka, [topic, dlqTopic(topic)], { numPartitions: PARTITIONS });
+      const events = Array.from({ length: PARTITIONS }, (_, p) => due(`rot-p${p}`));
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: events.map((e, partition) => ({ key: e.aggregateId, partition, value: serializeEnvelope(e) })),
+      });
+      return { topic, events };
+    }
+
+    /** Records the transaction each event was applied in. */
+    const inTransaction = async (event: AnyEnvelope, tx: EntityManager) => {
+      await tx.query("INSERT INTO side_effects (event_id, note) VALUES ($1, 'tx ' || txid_current())", [event.eventId]);
+    };
+
+    async function transactionsOf(events: AnyEnvelope[]): Promise<Set<string>> {
+      const notes = await Promise.all(events.map((e) => effects(e.eventId)));
+      for (const n of notes) expect(n).toHaveLength(1);
+      return new Set(notes.flat());
+    }
+
+    it('share one transaction (one claim, one commit) for all of them', async () => {
+      const { topic, events } = await threePartitions();
+      const groupId = `rotor-test-${uniqueSuffix()}`;
+      await runner({ groupId, topics: [topic], handlers: { RotationDue: inTransaction } });
+
+      await waitFor(async () => (await Promise.all(events.map((e) => effects(e.eventId)))).every((n) => n.length > 0), {
+        message: 'every partition\'s event',
+      });
+      expect((await transactionsOf(events)).size).toBe(1);
+    });
+
+    it('each keep a transaction of their own with sharePartitions off', async () => {
+      const { topic, events } = await threePartitions();
+      await runner({ topics: [topic], sharePartitions: false, handlers: { RotationDue: inTransaction } });
+
+      await waitFor(async () => (await Promise.all(events.map((e) => effects(e.eventId)))).every((n) => n.length > 0), {
+        message: 'every partition\'s event',
+      });
+      expect((await transactionsOf(events)).size).toBe(PARTITIONS);
+    });
+
+    it('go on alone when one of them fails: the others applied once, the failing one retried, then dead-lettered once', async () => {
+      const { topic, events } = await threePartitions();
+      const groupId = `rotor-test-${uniqueSuffix()}`;
+      const [transient, permanent] = [events[0], events[1]];
+      const calls = new Map<string, number>();
+      await runner({
+        groupId,
+        topics: [topic],
+        maxAttempts: 5,
+        handlers: {
+          RotationDue: async (e, tx) => {
+            const n = (calls.get(e.eventId) ?? 0) + 1;
+            calls.set(e.eventId, n);
+            await record(`attempt ${n}`)(e, tx);
+            if (e.eventId === transient.eventId && n === 1) throw new Error('transient failure in a shared transaction');
+            if (e.eventId === permanent.eventId) throw Object.assign(new Error('sealed for another key'), { retryable: false });
+          },
+        },
+      });
+
+      const [dead] = await collectMessages(kafka, dlqTopic(topic), 1);
+      await waitFor(async () => (await effects(transient.eventId)).length > 0, { message: 'the transient failure\'s retry' });
+      await waitFor(async () => (await effects(events[2].eventId)).length > 0, { message: 'the event that never failed' });
+      expect(await effects(transient.eventId)).toEqual(['attempt 2']);
+      expect(await effects(permanent.eventId)).toEqual([]);
+      expect((await effects(events[2].eventId)).length).toBe(1);
+      // The permanent failure's attempt in the shared transaction counted: it never ran again.
+      expect(calls.get(permanent.eventId)).toBe(1);
+      expect(dead.headers[DLQ_HEADERS.attempts]).toBe('1');
+      expect(dead.headers[DLQ_HEADERS.error]).toBe('Error: sealed for another key');
+    });
+  });
+
   it('lets the message in flight finish and commit when stopped', async () => {
     const topic = await freshTopic();
     const groupId = `rotor-test-${uniqueSuffix()}`;
