@@ -30,6 +30,15 @@ describe('event envelope', () => {
     expect(() => createEnvelope('RotationDue', 'rot-1', { ...due, attempt: 0 })).toThrow(/invalid RotationDue payload: attempt/);
   });
 
+  it('checks the payload only of the types the caller reads, and the envelope of every one', () => {
+    const broken = JSON.stringify({ ...createEnvelope('RotationDue', 'rot-1', due), payload: { rotationId: 'rot-1' } });
+    const readsNone = () => false;
+    expect(parseEnvelope(broken, readsNone)).toMatchObject({ ok: true, event: { type: 'RotationDue' } });
+    expect(parseEnvelope(broken, (type) => type === 'RotationDue')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid RotationDue payload') });
+    expect(parseEnvelope(broken)).toMatchObject({ ok: false });
+    expect(parseEnvelope(JSON.stringify({ type: 'RotationDue' }), readsNone)).toMatchObject({ ok: false, reason: expect.stringContaining('malformed envelope') });
+  });
+
   it.each([
     ['not JSON', '{nope', 'message is not valid JSON'],
     ['an empty message', null, 'empty message'],

@@ -67,8 +67,12 @@ export type ParseResult = { ok: true; event: AnyEnvelope } | { ok: false; reason
 /**
  * Parses a message from the wire. Never throws: an unknown type, an unsupported schema
  * version or a malformed payload comes back as `{ ok: false, reason }` for the DLQ.
+ *
+ * `reads`, when given, says which types the caller reads the payload of: for the others the
+ * envelope is checked and the payload is not (a consumer passing them over saves the work),
+ * so such an event's payload must not be read.
  */
-export function parseEnvelope(raw: Buffer | string | null | undefined): ParseResult {
+export function parseEnvelope(raw: Buffer | string | null | undefined, reads?: (type: EventType) => boolean): ParseResult {
   if (raw === null || raw === undefined) return { ok: false, reason: 'empty message' };
   let json: unknown;
   try {
@@ -84,6 +88,7 @@ export function parseEnvelope(raw: Buffer | string | null | undefined): ParseRes
   if (schemaVersion !== definition.schemaVersion) {
     return { ok: false, reason: `unsupported schemaVersion ${schemaVersion} for ${type} (expected ${definition.schemaVersion})` };
   }
+  if (reads && !reads(type)) return { ok: true, event: { ...envelope.data, type } as AnyEnvelope };
   const payload = definition.payload.safeParse(envelope.data.payload);
   if (!payload.success) return { ok: false, reason: `invalid ${type} payload: ${describeIssues(payload.error)}` };
   return { ok: true, event: { ...envelope.data, type, payload: payload.data } as AnyEnvelope };

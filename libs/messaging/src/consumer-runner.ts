@@ -101,7 +101,8 @@ type SharedOutcome = { applied: true } | { applied: false; alone: true } | { app
 /**
  * Consumes `topics` and applies each event exactly once per group, in partition order:
  *
- * - the message is parsed with the contracts; an invalid one goes to the DLQ with the reason;
+ * - the message is parsed with the contracts; an invalid one goes to the DLQ with the reason
+ *   (the payload is checked only for the types this group handles: it reads no other);
  * - a valid one is claimed in the inbox and handled in ONE transaction; a redelivered event
  *   finds its claim and is skipped; one of a type this group has no handler for is passed
  *   over without a claim or a transaction;
@@ -248,7 +249,7 @@ export class ConsumerRunner {
    * DLQ work exactly as for a chunk alone.
    */
   private async handleSharing(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
-    const events = this.sharePartitions && !this.stopping ? parseAll(chunk) : undefined;
+    const events = this.sharePartitions && !this.stopping ? parseAll(chunk, this.reads) : undefined;
     if (!events) return this.handleChunk(topic, partition, chunk, heartbeat);
     const outcome = await new Promise<SharedOutcome>((settle) => this.share({ events, settle }));
     if (outcome.applied) {
@@ -301,7 +302,7 @@ export class ConsumerRunner {
   private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
     if (chunk.length === 0) return true;
     if (chunk.length === 1) return this.handleOne(topic, partition, chunk[0], heartbeat);
-    const events = parseAll(chunk);
+    const events = parseAll(chunk, this.reads);
     // An invalid message goes to the DLQ on its own, in its place.
     if (!events) {
       for (const message of chunk) if (!(await this.handleOne(topic, partition, message, heartbeat))) return false;
@@ -352,7 +353,7 @@ export class ConsumerRunner {
   ): Promise<boolean> {
     // Stopping: leave it uncommitted; the group's next member gets it.
     if (this.stopping) return false;
-    const parsed = parseEnvelope(message.value);
+    const parsed = parseEnvelope(message.value, this.reads);
     if (!parsed.ok) {
       this.logger.warn('invalid message sent to the DLQ', { topic, partition, offset: message.offset, reason: parsed.reason });
       await this.deadLetter({ topic, partition, message, attempts: 0, error: parsed.reason });
@@ -424,6 +425,9 @@ export class ConsumerRunner {
     });
   }
 
+  /** Types this group has a handler for: only their payloads are checked (and read). */
+  private readonly reads = (type: EventType): boolean => this.opts.handlers[type] !== undefined;
+
   private handlerOf(event: AnyEnvelope): AnyHandler | undefined {
     return this.opts.handlers[event.type] as AnyHandler | undefined;
   }
@@ -494,10 +498,10 @@ export class ConsumerRunner {
 }
 
 /** The chunk's events, or undefined when any message of it is not a valid event. */
-function parseAll(chunk: KafkaMessage[]): AnyEnvelope[] | undefined {
+function parseAll(chunk: KafkaMessage[], reads: (type: EventType) => boolean): AnyEnvelope[] | undefined {
   const events: AnyEnvelope[] = [];
   for (const m of chunk) {
-    const parsed = parseEnvelope(m.value);
+    const parsed = parseEnvelope(m.value, reads);
     if (!parsed.ok) return undefined;
     events.push(parsed.event);
   }

@@ -293,6 +293,12 @@ describe('ConsumerRunner', () => {
     await waitFor(async () => (await committed(groupId, topic)) === '6', { message: 'offset 6 to be committed' });
     expect(await effects(handled.eventId)).toEqual(['applied']);
     expect(await ds.query('SELECT event_id FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ event_id: handled.eventId }]);
+
+    // It reads no payload of a type it does not handle, so it does not judge one either.
+    const unread = JSON.stringify({ ...rotated('rot-u'), payload: { rotationId: 'rot-u' } });
+    await send(topic, unread);
+    await waitFor(async () => (await committed(groupId, topic)) === '7', { message: 'offset 7 to be committed' });
+    expect(await topicOffsets(kafka, dlqTopic(topic))).toEqual({ 0: '0' });
   }, 20_000);
 
   it('commits offsets at most every commitIntervalMs, and what is still pending on stop', async () => {
