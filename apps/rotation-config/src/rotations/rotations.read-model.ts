@@ -5,8 +5,23 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../connections/connections.repository';
 import { RotationHistoryEntry, RotationRow, SecretRotationView, historyActor, toRotationView } from './rotation.view';
 
+/**
+ * The rotations columns a RotationRow holds, each named (the type makes the list complete): a
+ * text with a star is never sent as a prepared statement (service-runtime's
+ * prepared-statements), and this read answers every rotate-secrets and every read of a rotation.
+ */
+const ROTATION_COLUMNS: Record<Exclude<keyof RotationRow, 'connection_name'>, 1> = {
+  id: 1, project_id: 1, environment_id: 1, environment_slug: 1, environment_name: 1, folder_id: 1,
+  secret_path: 1, name: 1, description: 1, connection_id: 1, is_auto_rotation_enabled: 1,
+  rotation_interval: 1, rotate_at_hours: 1, rotate_at_minutes: 1, parameters: 1, secrets_mapping: 1,
+  active_index: 1, rotation_status: 1, last_rotation_attempted_at: 1, last_rotated_at: 1,
+  last_rotation_job_id: 1, last_rotation_message: 1, next_rotation_at: 1, in_flight_job_id: 1,
+  stream_version: 1, created_at: 1, updated_at: 1, verification_status: 1, last_verified_at: 1,
+  last_verification_message: 1,
+};
+
 const SELECT_ROTATION = `
-  SELECT r.*, c.name AS connection_name
+  SELECT ${Object.keys(ROTATION_COLUMNS).map((c) => `r.${c}`).join(', ')}, c.name AS connection_name
     FROM rotations r JOIN redis_connections c ON c.id = r.connection_id`;
 
 /** Reads of the read model, shaped as the Infisical-compatible API answers them. */
