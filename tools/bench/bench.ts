@@ -129,6 +129,14 @@ async function main(): Promise<number> {
     const counters = new Counters(platform.kafkaBroker(), platform.databaseNames(), SERVICES.map((s) => [s, platform.url(s)]));
     const settleMs = opts.smoke ? 1100 : 1500;
 
+    // What the platform costs with nothing to do (consumers' fetches, timers): a cost per
+    // second, which every rotation of a phase shares.
+    const idleSeconds = opts.smoke ? 2 : 10;
+    log(`idle: ${idleSeconds} s with nothing to do`);
+    const i0 = sampler.mark();
+    await sleep(idleSeconds * 1000);
+    const idle = resources(sampler.window(i0, sampler.mark()));
+
     // 2. Create.
     log(`creating ${opts.rotations} rotations (${opts.createConcurrency} at a time)`);
     const createErrors: string[] = [];
@@ -195,6 +203,7 @@ async function main(): Promise<number> {
       machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadavg: loadavg().map((l) => round(l)) },
       ceilings: { redis: redisC, kafka: kafkaC, postgres: pgC, hop: hopC },
       rotor: {
+        idle,
         create: {
           requested: opts.rotations,
           created: rotations.length,

@@ -67,6 +67,8 @@ export interface BenchReport {
   machine: { cpus: number; memoryGiB: number; node: string; loadavg: number[] };
   ceilings: { redis: RedisCeiling; kafka: KafkaCeiling; postgres: PostgresCeiling; hop: HopFloor };
   rotor: {
+    /** A stretch with nothing to do, before the first rotation is created. */
+    idle?: ResourceReport;
     create: { requested: number; created: number; errors: string[]; seconds: number; perSecond: number; resources: ResourceReport };
     burst: PhaseReport;
     fixedRate: PhaseReport | null;
@@ -151,6 +153,7 @@ export function printReport(r: BenchReport): void {
           `Kafka ${c.hop.cpuMsPerHop.kafka}; ${c.hop.chains} chains × ${c.hop.hopsPerChain} hops)`],
     ]),
     '',
+    ...(r.rotor.idle ? [idleLine(r.rotor.idle)] : []),
     `create: ${r.rotor.create.created}/${r.rotor.create.requested} rotations in ${r.rotor.create.seconds} s (${r.rotor.create.perSecond}/s)`,
     '',
     phaseRows(r.rotor.burst),
@@ -171,4 +174,14 @@ export function printReport(r: BenchReport): void {
     '',
   ];
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** CPU with nothing to do, in % of one core: what the platform costs per second of being up. */
+function idleLine(idle: ResourceReport): string {
+  const pct = (cpuSeconds: number) => round((100 * cpuSeconds) / Math.max(idle.seconds, 0.001), 1);
+  const each = Object.entries(idle.services).map(([s, u]) => `${s} ${pct(u.cpuSeconds)}`).join(', ');
+  return (
+    `idle (${idle.seconds} s, nothing to do), % of one core: services ${pct(idle.servicesCpuSeconds)} (${each}), ` +
+    `Kafka ${pct(idle.kafka.cpuSeconds)}, Postgres ${pct(idle.postgres.cpuSeconds)}`
+  );
 }
