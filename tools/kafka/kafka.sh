@@ -119,10 +119,10 @@ await_ready() {
         say "broker $i exited during start; last lines of $(node_dir "$i")/broker.log:"; tail -20 "$(node_dir "$i")/broker.log" >&2; exit 1
       fi
     done
-    if ready "$@" 2>/dev/null; then say "ready"; return 0; fi
-    sleep 0.5
+    # Each call tries for up to 5 s in one Node process; a broker that exited is reported between calls.
+    if ready --wait 5000 "$@" 2>/dev/null; then say "ready"; return 0; fi
   done
-  say "Kafka did not become ready in 60 s; see $KAFKA_HOME"; exit 1
+  say "Kafka did not become ready in 10 minutes; see $KAFKA_HOME"; exit 1
 }
 
 up() {
