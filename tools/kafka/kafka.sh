@@ -3,7 +3,8 @@
 # jars on Maven Central, or a KRaft cluster of KAFKA_NODES such nodes (3: replication factor 3,
 # min.insync.replicas 2). Usage: tools/kafka/kafka.sh fetch|up|down|status|stop-node I [kill]|start-node I
 #   KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (default 9093), KAFKA_HOME (default <repo>/.kafka),
-#   KAFKA_NODES (default 1)
+#   KAFKA_NODES (default 1), KAFKA_JVM_OPTS (the broker's collector and compiler flags, default
+#   -XX:+UseG1GC; the test command gives its brokers lighter ones, tools/test.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -75,13 +76,24 @@ log.retention.hours=24
 CFG
 }
 
+# A cluster id as `kafka-storage.sh random-uuid` prints it (16 random bytes, URL-safe base64
+# without padding, never starting with "-"), without starting a JVM for it (~2 s of CPU).
+random_uuid() {
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    [ "${id#-}" = "$id" ] && { echo "$id"; return; }
+  done
+}
+
 # Formats node i's data directory (once) with the cluster's id.
 format_node() {
   local i=$1 id=$2 dir
   dir=$(node_dir "$i")
   [ -f "$dir/data/meta.properties" ] && return 0
   rm -rf "$dir/data" && mkdir -p "$dir/data"
-  java -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" kafka.tools.StorageTool format \
+  # A one-shot tool: the client compiler alone and the serial collector start it on half the CPU.
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$lib/*" -Dlog4j2.configurationFile="$here/log4j2.properties" kafka.tools.StorageTool format \
     -t "$id" -c "$dir/server.properties" >/dev/null
 }
 
@@ -89,7 +101,9 @@ launch_node() {
   local i=$1 dir heap=768m
   dir=$(node_dir "$i")
   [ "$KAFKA_NODES" -gt 1 ] && heap=512m
-  nohup java -Xms256m -Xmx$heap -XX:+UseG1GC -Djava.awt.headless=true \
+  # KAFKA_JVM_OPTS is split into words on purpose.
+  # shellcheck disable=SC2086
+  nohup java -Xms256m -Xmx$heap ${KAFKA_JVM_OPTS:--XX:+UseG1GC} -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/log4j2.properties" \
     -cp "$lib/*" kafka.Kafka "$dir/server.properties" > "$dir/broker.log" 2>&1 < /dev/null &
   echo $! > "$dir/broker.pid"
@@ -105,10 +119,10 @@ await_ready() {
         say "broker $i exited during start; last lines of $(node_dir "$i")/broker.log:"; tail -20 "$(node_dir "$i")/broker.log" >&2; exit 1
       fi
     done
-    if ready "$@" 2>/dev/null; then say "ready"; return 0; fi
-    sleep 0.5
+    # Each call tries for up to 5 s in one Node process; a broker that exited is reported between calls.
+    if ready --wait 5000 "$@" 2>/dev/null; then say "ready"; return 0; fi
   done
-  say "Kafka did not become ready in 60 s; see $KAFKA_HOME"; exit 1
+  say "Kafka did not become ready in 10 minutes; see $KAFKA_HOME"; exit 1
 }
 
 up() {
@@ -126,7 +140,7 @@ up() {
   for i in $(seq 1 "$KAFKA_NODES"); do
     mkdir -p "$(node_dir "$i")"
     write_config "$i"
-    if [ ! -f "$(node_dir "$i")/data/meta.properties" ] && [ -z "$id" ]; then id=$(java -cp "$lib/*" kafka.tools.StorageTool random-uuid); fi
+    if [ ! -f "$(node_dir "$i")/data/meta.properties" ] && [ -z "$id" ]; then id=$(random_uuid); fi
     format_node "$i" "$id"
   done
   say "starting $KAFKA_NODES broker(s) $version on $(bootstrap) (logs: $KAFKA_HOME)"

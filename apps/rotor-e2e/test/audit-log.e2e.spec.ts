@@ -53,7 +53,11 @@ async function send(method: string, path: string, token: string, body?: unknown)
 }
 
 async function exported(query = ''): Promise<AuditRecord[]> {
-  const res = await fetch(`${platform.url()}/api/v1/audit-logs/export${query}`, { headers: { authorization: `Bearer ${platform.adminToken}`, accept: 'application/x-ndjson' } });
+  const get = () => fetch(`${platform.url()}/api/v1/audit-logs/export${query}`, { headers: { authorization: `Bearer ${platform.adminToken}`, accept: 'application/x-ndjson' } });
+  // Once more on a connection-level failure ("other side closed"): a keep-alive socket the
+  // gateway closed as it was reused, which a loaded machine sees when the earlier files of this
+  // worker left idle sockets to the shared platform. A gateway that stopped answering fails again.
+  const res = await get().catch(() => get());
   expect(res.status).toBe(200);
   return (await res.text()).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord);
 }

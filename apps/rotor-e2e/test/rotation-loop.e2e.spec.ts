@@ -1,5 +1,10 @@
 import { Redis } from 'ioredis';
-import { ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, Service, waitFor } from '@rotor/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPICS } from '@rotor/contracts';
+import {
+  ADMIN_PASSWORD, ADMIN_USER, authenticates, Platform, RedisFleet, RedisServer, RotorApi, sampleRotationRequest, Service, startCollecting,
+  topicOffsets, waitFor,
+} from '@rotor/testing';
 
 /** Every field of the Infisical-compatible API's sample response, in its order. */
 const SAMPLE_RESPONSE_FIELDS = [
@@ -209,15 +214,45 @@ describe('Rotor, end to end through the gateway', () => {
     seen.push(current);
   }
 
+  /** The topic each consumer takes a job's work from: while it is down, that work waits there. */
+  const WORK_TOPIC: Partial<Record<Service, string>> = {
+    'redis-executor': TOPICS.rotationEvents, // the RotationRequested it executes
+    'secret-store': TOPICS.executorEvents, // the executor's result it stores
+    'rotation-scheduler': TOPICS.rotationEvents, // the RotationRequested it tracks
+  };
+
   // The consumers: killed -9 before the request, so the work waits in Kafka while they are
-  // down, then restarted.
+  // down, then restarted. The request answers once the job has an outcome, or after
+  // ROTATION_ROTATE_WAIT_MS (20 s) with a 202: the service comes back as soon as the job's
+  // message for it is in Kafka (read by a consumer of the test's own), not after that wait.
   it.each<Service>(['redis-executor', 'secret-store', 'rotation-scheduler'])(
     'completes a rotation exactly once when %s is killed -9 and comes back',
     async (service) => {
       const completedBefore = (await historyOf()).filter((h) => h.type === 'RotationCompleted').length;
-      await platform.stop(service, 'SIGKILL');
-      const jobId = await requestRotation();
-      await platform.start(service);
+      const requestedBefore = new Set((await historyOf()).filter((h) => h.type === 'RotationRequested').map((h) => h.jobId));
+      const kafka = new Kafka({ clientId: 'e2e-rotation-loop', brokers: [platform.kafkaBroker()], logLevel: logLevel.NOTHING });
+      const topic = WORK_TOPIC[service] as string;
+      const work = await startCollecting(kafka, topic, { since: await topicOffsets(kafka, topic) });
+      let answered: Promise<string>;
+      let queued: string;
+      try {
+        await platform.stop(service, 'SIGKILL');
+        answered = requestRotation();
+        answered.catch(() => undefined); // awaited below; its failure fails the test there
+        // rotation-config records the request (RotationRequested, with its job id) before it
+        // waits for the outcome; the message the killed service needs follows through Kafka.
+        const requested = await waitFor(
+          async () => (await historyOf()).find((h) => h.type === 'RotationRequested' && h.jobId !== null && !requestedBefore.has(h.jobId))?.jobId,
+          { timeoutMs: 30_000, intervalMs: 200, message: `the rotation request taken while ${service} is down` },
+        );
+        await work.waitFor((messages) => messages.some((m) => m.value?.includes(requested) ?? false), 30_000);
+        queued = requested;
+      } finally {
+        await work.stop().catch(() => undefined);
+        if (!platform.isRunning(service)) await platform.start(service);
+      }
+      const jobId = await answered;
+      expect(jobId).toBe(queued);
       await expectExactlyOneCompletion(jobId, completedBefore);
     },
     120_000,
