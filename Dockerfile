@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /rotor
 COPY package.json package-lock.json ./
+# patch-package (postinstall) applies these to node_modules: kafkajs idle CPU.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.base.json ./
 COPY tools/register.cjs tools/migrate.ts ./tools/

@@ -16,6 +16,26 @@ describe('createKafka', () => {
   });
 });
 
+describe('an idle kafkajs connection (patches/kafkajs+2.2.4.patch)', () => {
+  it('does not check its empty request queue on a timer', async () => {
+    // kafkajs 2.2.4 re-armed a 1 ms timer after every check of an empty queue, for as long as a
+    // connection lived: about 1,000 wake-ups a second per connection, most of an idle service's CPU.
+    const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: { checkPendingRequests: () => void } };
+    const checks = jest.spyOn(RequestQueue.prototype, 'checkPendingRequests');
+    const producer = createKafka({ clientId: 'rotor-test-idle', brokers: await kafkaBrokers(), logLevel: 'error' }).producer();
+    await producer.connect();
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // the connection's own first requests settle
+      checks.mockClear();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(checks.mock.calls.length).toBeLessThan(5);
+    } finally {
+      await producer.disconnect();
+      checks.mockRestore();
+    }
+  });
+});
+
 describe('ensureTopics', () => {
   it('creates missing topics with 6 partitions and leaves existing ones alone', async () => {
     const kafka = createKafka({ clientId: 'rotor-test-topics', brokers: await kafkaBrokers(), logLevel: 'error' });
