@@ -53,8 +53,8 @@ export interface ConsumerRunnerOptions {
    * soon as it is there, and the events that arrive while a chunk is applied come together in
    * the next fetch. Lingering for bigger fetches (4096 bytes, 25 ms) cost more than it saved:
    * every consumer then asked 40 times a second whether or not anything came, which with no
-   * rotation at all kept the five services at 36 % of a core and the broker at 17 % (11 % and
-   * 6 % now), and it added up to 25 ms a hop.
+   * rotation at all kept the six services at 36 % of a core and the broker at 17 % (16 % and
+   * 6 % with a fetch that answers at once), and it added up to 25 ms a hop.
    */
   minBytes?: number;
   maxWaitMs?: number;
@@ -146,7 +146,7 @@ export class ConsumerRunner {
   private commitTimer?: NodeJS.Timeout;
   private committing?: Promise<void>;
   private readonly sharePartitions: boolean;
-  /** Chunks handed over since the last turn of the event loop, applied together by shareFlush. */
+  /** Chunks handed over since the last turn of the event loop, applied together by applyShared. */
   private sharing?: SharedPart[];
 
   constructor(
