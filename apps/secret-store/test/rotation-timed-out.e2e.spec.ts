@@ -42,9 +42,12 @@ describe('secret store: a job whose lease ran out', () => {
     return (res.body.secrets as SecretView[]).find((s) => s.secretKey === r.secretsMapping.password);
   }
 
+  async function outbox(rotationId: string): Promise<{ type: string; payload: unknown }[]> {
+    return h.stack.db.query("SELECT envelope->>'type' AS type, envelope->'payload' AS payload FROM outbox WHERE key = $1 ORDER BY id", [rotationId]);
+  }
+
   async function outboxTypes(rotationId: string): Promise<string[]> {
-    const rows: { type: string }[] = await h.stack.db.query("SELECT envelope->>'type' AS type FROM outbox WHERE key = $1 ORDER BY id", [rotationId]);
-    return rows.map((row) => row.type);
+    return (await outbox(rotationId)).map((row) => row.type);
   }
 
   /** RotationFailed events about a job on the executor topic, as rotation-config would get them. */
@@ -79,7 +82,7 @@ describe('secret store: a job whose lease ran out', () => {
     }
   });
 
-  it('leaves a job stored before its lease ran out as it is: the timeout reports nothing', async () => {
+  it('sends the completion of a job stored before its lease ran out once more, as it was stored', async () => {
     const r = newRotation();
     await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(credentialsRotated(h.stack.cipher, r, 1, uniquePassword())));
     const second = uniquePassword();
@@ -88,7 +91,22 @@ describe('secret store: a job whose lease ran out', () => {
     await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(timedOut(onTime)));
 
     expect(await served(r)).toMatchObject({ version: 2, secretValue: second });
-    // Stored twice, and no RotationFailed written in the transaction that consumed the timeout.
+    // The first RotationSecretsStored may be lost with a broker; the job must not stay in flight.
+    const events = await outbox(r.rotationId);
+    expect(events.map((e) => e.type)).toEqual([
+      'RotationSecretsStored', 'SecretsUpdated', 'RotationSecretsStored', 'SecretsUpdated', 'RotationSecretsStored',
+    ]);
+    expect(events[4].payload).toEqual(events[2].payload);
+    expect(events[4].payload).toMatchObject({ jobId: onTime.payload.jobId, generation: 2, activeIndex: 1, versions: { username: 2, password: 2 } });
+  });
+
+  it('reports nothing for a timed-out job that a later job stored over', async () => {
+    const r = newRotation();
+    const first = credentialsRotated(h.stack.cipher, r, 1, uniquePassword());
+    await h.producer.send(first);
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(credentialsRotated(h.stack.cipher, r, 2, uniquePassword())));
+    await waitUntilConsumed(h.stack.kafka, h.stack.groupId, await h.producer.send(timedOut(first)));
+
     expect(await outboxTypes(r.rotationId)).toEqual(['RotationSecretsStored', 'SecretsUpdated', 'RotationSecretsStored', 'SecretsUpdated']);
   });
 });

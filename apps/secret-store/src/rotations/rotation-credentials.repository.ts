@@ -28,7 +28,23 @@ export interface SlotWrite {
   username: string;
   password: string;
   generation: number;
+  /** The job that wrote the slot, and the versions it gave the mapped secrets. */
+  jobId: string;
+  versions: StoredVersions;
   at: Date;
+}
+
+export interface StoredVersions {
+  username: number;
+  password: number;
+}
+
+/** What a job stored, when its credential is the rotation's active one: its RotationSecretsStored. */
+export interface StoredJob {
+  activeIndex: SlotIndex;
+  generation: number;
+  versions: StoredVersions;
+  storedAt: Date;
 }
 
 interface CredentialsRecord {
@@ -42,18 +58,30 @@ interface CredentialsRecord {
   generation: number;
 }
 
+interface StoredJobRecord {
+  active_index: number;
+  generation: number;
+  username_version: number;
+  password_version: number;
+  updated_at: Date;
+}
+
 // One statement per slot, so no column name is ever built from input. Each also advances the
 // rotation's generation guard (rotation_generations, locked by the caller) and queues the
 // events of the write: one round trip.
 const ADVANCE = 'WITH advanced AS (UPDATE rotation_generations SET last_generation = $5 WHERE rotation_id = $1)';
 const STORE_SLOT: Record<SlotIndex, string> = {
-  0: `INSERT INTO rotation_credentials (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at)
-      VALUES ($1, $2, $3, $4, 0, $5, $6)
-      ON CONFLICT (rotation_id) DO UPDATE SET username_0 = $3, password_0 = $4, active_index = 0, generation = $5, updated_at = $6
+  0: `INSERT INTO rotation_credentials
+        (rotation_id, project_id, username_0, password_0, active_index, generation, updated_at, job_id, username_version, password_version)
+      VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9)
+      ON CONFLICT (rotation_id) DO UPDATE SET username_0 = $3, password_0 = $4, active_index = 0, generation = $5, updated_at = $6,
+        job_id = $7, username_version = $8, password_version = $9
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
-  1: `INSERT INTO rotation_credentials (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at)
-      VALUES ($1, $2, $3, $4, 1, $5, $6)
-      ON CONFLICT (rotation_id) DO UPDATE SET username_1 = $3, password_1 = $4, active_index = 1, generation = $5, updated_at = $6
+  1: `INSERT INTO rotation_credentials
+        (rotation_id, project_id, username_1, password_1, active_index, generation, updated_at, job_id, username_version, password_version)
+      VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, $9)
+      ON CONFLICT (rotation_id) DO UPDATE SET username_1 = $3, password_1 = $4, active_index = 1, generation = $5, updated_at = $6,
+        job_id = $7, username_version = $8, password_version = $9
       WHERE rotation_credentials.project_id = $2 RETURNING rotation_id`,
 };
 
@@ -77,7 +105,7 @@ export class RotationCredentialsRepository {
    */
   async storeActiveSlot(tx: EntityManager, w: SlotWrite, events: readonly AnyEnvelope[]): Promise<void> {
     const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
-    const params: unknown[] = [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at];
+    const params: unknown[] = [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at, w.jobId, w.versions.username, w.versions.password];
     const queued = events.length > 0 ? `, queued AS (${outboxInsert(events, params)})` : '';
     // A SELECT in a WITH runs only when read: the NOTIFY is read by the row written.
     const written: unknown[] = await tx.query(
@@ -88,6 +116,26 @@ export class RotationCredentialsRepository {
     if (written.length === 0) {
       throw RotorError.conflict('ROTATION.PROJECT_MISMATCH', `rotation ${w.rotationId} belongs to another project than ${w.projectId}`);
     }
+  }
+
+  /**
+   * What job `jobId` stored, read in the caller's transaction; null unless its credential is
+   * the rotation's active one (a later job stored over it, it stored nothing, or it stored
+   * before the store kept the job of a slot).
+   */
+  async storedJob(tx: EntityManager, rotationId: string, jobId: string): Promise<StoredJob | null> {
+    const [row]: StoredJobRecord[] = await tx.query(
+      `SELECT active_index, generation, username_version, password_version, updated_at
+         FROM rotation_credentials WHERE rotation_id = $1 AND job_id = $2`,
+      [rotationId, jobId],
+    );
+    if (!row) return null;
+    return {
+      activeIndex: row.active_index === 1 ? 1 : 0,
+      generation: row.generation,
+      versions: { username: row.username_version, password: row.password_version },
+      storedAt: row.updated_at,
+    };
   }
 
   async remove(tx: EntityManager, rotationId: string): Promise<void> {

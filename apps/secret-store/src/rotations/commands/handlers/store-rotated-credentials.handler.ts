@@ -58,7 +58,7 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     // Also advances the generation guard locked above and queues the events (one statement).
     await this.credentials.storeActiveSlot(tx, {
       rotationId: p.rotationId, projectId: p.projectId, index: p.activeIndex,
-      username: p.username, password, generation: p.generation, at: meta.at,
+      username: p.username, password, generation: p.generation, jobId: p.jobId, versions, at: meta.at,
     }, [
       createEnvelope('RotationSecretsStored', p.rotationId, {
         rotationId: p.rotationId, projectId: p.projectId, jobId: p.jobId, generation: p.generation,
