@@ -243,7 +243,19 @@ export class Platform {
 
   /** Kills Kafka node `node` (1-based) of a cluster with SIGKILL; the others go on serving. */
   killBroker(node: number): void {
-    const stopped = spawnSync('bash', ['tools/kafka/kafka.sh', 'stop-node', String(node), 'kill'], { cwd: ROOT, env: this.kafkaEnv(), encoding: 'utf8' });
+    this.stopNode(node, 'kill');
+  }
+
+  /**
+   * Stops Kafka node `node` (1-based) of a cluster with SIGTERM: a controlled shutdown, which
+   * hands the partitions it leads to other nodes before it exits.
+   */
+  stopBroker(node: number): void {
+    this.stopNode(node, 'term');
+  }
+
+  private stopNode(node: number, how: 'kill' | 'term'): void {
+    const stopped = spawnSync('bash', ['tools/kafka/kafka.sh', 'stop-node', String(node), how], { cwd: ROOT, env: this.kafkaEnv(), encoding: 'utf8' });
     if (stopped.status !== 0) throw new Error(`Kafka node ${node} did not stop: ${stopped.stderr}`);
   }
 
