@@ -70,4 +70,49 @@ describe('a 3-node Kafka cluster', () => {
     await platform.startBroker(2);
     await waitFor(async () => (await partitions(topic)).every((p) => p.isr.length === 3), { timeoutMs: 60_000, message: 'node 2 back in sync' });
   }, 240_000);
+  it('sends every partition of a batch whose leader moved to a node that already answered (patches/kafkajs+2.2.4.patch)', async () => {
+    // kafkajs 2.2.4 kept each broker's answer across the retries of one send and sent a retry
+    // nothing for a broker that had answered: a partition that had moved to such a broker was
+    // dropped, and the send resolved. Partition 0 is led by node 1 and partition 1 by node 2;
+    // node 1 hands partition 0 to node 2 while the producer still sends it to node 1.
+    const topic = `rotor.test.moved.${uniqueSuffix()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [1, 2, 3] }, { partition: 1, replicas: [2, 1, 3] }] }],
+        waitForLeaders: true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const batch = (tag: string) => ({
+      acks: -1,
+      topicMessages: [{ topic, messages: [0, 1].flatMap((partition) => Array.from({ length: 5 }, (_, i) => ({ partition, value: `${tag}-${partition}-${i}` }))) }],
+    });
+    try {
+      await producer.sendBatch(batch('before'));
+      expect((await partitions(topic)).map((p) => p.leader).sort()).toEqual([1, 2]);
+
+      platform.stopBroker(1);
+      await waitFor(async () => (await partitions(topic)).every((p) => p.leader === 2), { timeoutMs: 60_000, message: 'node 2 leading both partitions' });
+      await platform.startBroker(1);
+      await waitFor(async () => (await partitions(topic)).every((p) => p.isr.length === 3), { timeoutMs: 60_000, message: 'node 1 back in sync' });
+
+      const acked = await producer.sendBatch(batch('after'));
+      expect(acked.map((r) => r.partition).sort()).toEqual([0, 1]);
+    } finally {
+      await producer.disconnect();
+    }
+    const offsets = kafka.admin();
+    await offsets.connect();
+    try {
+      const high = (await offsets.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
+      expect(high).toEqual([10, 10]);
+    } finally {
+      await offsets.disconnect();
+    }
+  }, 240_000);
 });
