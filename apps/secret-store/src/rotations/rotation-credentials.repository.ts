@@ -99,17 +99,21 @@ export class RotationCredentialsRepository {
 
   /**
    * Writes the slot just rotated and makes it the active one, advances the rotation's
-   * generation guard to `w.generation` (what RotationGenerations.advance does) and queues
-   * `events` in the outbox (what Outbox.enqueue does), in the same statement. A rotation never
+   * generation guard to `w.generation` (what RotationGenerations.advance does), queues
+   * `events` in the outbox (what Outbox.enqueue does) and writes `alsoWrite`'s WITH parts
+   * (data-modifying: the secrets' new versions), in the same statement. A rotation never
    * changes project: then the conflict thrown rolls the caller's transaction back, events too.
    */
-  async storeActiveSlot(tx: EntityManager, w: SlotWrite, events: readonly AnyEnvelope[]): Promise<void> {
+  async storeActiveSlot(
+    tx: EntityManager, w: SlotWrite, events: readonly AnyEnvelope[], alsoWrite?: (params: unknown[]) => string[],
+  ): Promise<void> {
     const sealed = this.cipher.seal(w.password, slotContext(w.projectId, w.rotationId, w.index));
     const params: unknown[] = [w.rotationId, w.projectId, w.username, sealed, w.generation, w.at, w.jobId, w.versions.username, w.versions.password];
     const queued = events.length > 0 ? `, queued AS (${outboxInsert(events, params)})` : '';
+    const also = alsoWrite ? alsoWrite(params).map((part) => `, ${part}`).join('') : '';
     // A SELECT in a WITH runs only when read: the NOTIFY is read by the row written.
     const written: unknown[] = await tx.query(
-      `${ADVANCE}${queued}, notified AS (SELECT ${outboxNotify(params)} AS n)
+      `${ADVANCE}${queued}${also}, notified AS (SELECT ${outboxNotify(params)} AS n)
        ${STORE_SLOT[w.index]}, (SELECT n FROM notified)`,
       params,
     );

@@ -88,27 +88,30 @@ export class SecretRepository {
   }
 
   /**
-   * appendVersion for several secrets locked with `lock()` / `lockForRotation()`, in one
-   * statement: every head moves to its next version and gets its version row.
+   * appendVersion for several secrets locked with `lock()` / `lockForRotation()`, as the parts
+   * of a WITH (`name AS (…)`, their parameters appended to `params`) for the caller's statement
+   * that writes other rows with them: every head moves to its next version and gets its version
+   * row. The heads they write are `next`; nothing is written until that statement runs.
    */
-  async appendVersions(tx: EntityManager, writes: { head: SecretHead; plaintext: string }[], meta: VersionMeta): Promise<SecretHead[]> {
-    if (writes.length === 0) return [];
+  versionsAppend(writes: { head: SecretHead; plaintext: string }[], meta: VersionMeta): { next: SecretHead[]; parts: (params: unknown[]) => string[] } {
     const next = writes.map(({ head }): SecretHead => ({ ...head, version: head.version + 1, rotationId: meta.rotationId }));
-    await tx.query(
-      `WITH v AS (SELECT v.id, v.version, v.value FROM unnest($1::uuid[], $2::int[], $3::text[]) AS v(id, version, value)),
-            head AS (UPDATE secrets s SET version = v.version, rotation_id = $4, updated_at = $5 FROM v WHERE s.id = v.id)
-       INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at)
-       SELECT v.id, v.version, v.value, $4, $6, $5 FROM v`,
-      [
-        next.map((h) => h.id),
-        next.map((h) => h.version),
-        next.map((h, i) => this.sealer.seal(h, h.version, writes[i].plaintext)),
-        meta.rotationId,
-        meta.at,
-        meta.jobId,
-      ],
-    );
-    return next;
+    const sealed = next.map((h, i) => this.sealer.seal(h, h.version, writes[i].plaintext));
+    const parts = (params: unknown[]): string[] => {
+      const $ = (value: unknown) => `$${params.push(value)}`;
+      const ids = $(next.map((h) => h.id));
+      const versions = $(next.map((h) => h.version));
+      const values = $(sealed);
+      const rotation = $(meta.rotationId);
+      const at = $(meta.at);
+      const job = $(meta.jobId);
+      return [
+        `appended AS (SELECT v.id, v.version, v.value FROM unnest(${ids}::uuid[], ${versions}::int[], ${values}::text[]) AS v(id, version, value))`,
+        `appended_heads AS (UPDATE secrets s SET version = a.version, rotation_id = ${rotation}, updated_at = ${at} FROM appended a WHERE s.id = a.id)`,
+        `appended_versions AS (INSERT INTO secret_versions (secret_id, version, value, rotation_id, job_id, created_at)
+           SELECT a.id, a.version, a.value, ${rotation}, ${job}, ${at} FROM appended a)`,
+      ];
+    };
+    return { next, parts };
   }
 
   /** Creates a secret at version 1. A concurrent create of the same key is a 409. */

@@ -48,14 +48,15 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     const password = this.cipher.open(p.password, executorPasswordContext(p));
     const folder = { projectId: p.projectId, environment: p.environment, secretPath: canonicalSecretPath(p.secretPath) };
     const meta: VersionMeta = { rotationId: p.rotationId, jobId: p.jobId, at: this.clock.now() };
-    const [username, pass] = await this.writeManaged(tx, p.rotationId, folder, [
+    const { written: [username, pass], writeVersions } = await this.writeManaged(tx, p.rotationId, folder, [
       { secretKey: p.secretsMapping.username, value: p.username },
       { secretKey: p.secretsMapping.password, value: password },
     ], meta);
 
     const versions = { username: username.version, password: pass.version };
     const storedAt = meta.at.toISOString();
-    // Also advances the generation guard locked above and queues the events (one statement).
+    // Also advances the generation guard locked above, writes the secrets' new versions and
+    // queues the events: one statement.
     await this.credentials.storeActiveSlot(tx, {
       rotationId: p.rotationId, projectId: p.projectId, index: p.activeIndex,
       username: p.username, password, generation: p.generation, jobId: p.jobId, versions, at: meta.at,
@@ -73,15 +74,16 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
         ],
         updatedAt: storedAt,
       }, causedBy(event)),
-    ]);
+    ], writeVersions);
     this.logger.log(`rotation ${p.rotationId}: generation ${p.generation} stored (versions ${versions.username}/${versions.password})`);
     return { stored: true, versions };
   }
 
   /**
    * New versions of the mapped secrets, in mapping order; one statement locks them together
-   * with every secret the rotation manages (id order), one writes the versions of those that
-   * exist. A rotation takes over an ordinary secret of the same name (its history stays as
+   * with every secret the rotation manages (id order). The versions of those that exist are
+   * returned as `writeVersions`, for the caller's statement that writes the slot; a key seen
+   * for the first time is created here. A rotation takes over an ordinary secret of the same name (its history stays as
    * older versions) but never one that another rotation manages. The mapping may change
    * between rotations (RotationUpdated, applied from the next one): secrets mapped before keep
    * their last value as ordinary secrets rather than vanishing under the services that read them.
@@ -92,7 +94,7 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     folder: SecretFolder,
     mapped: { secretKey: string; value: string }[],
     meta: VersionMeta,
-  ): Promise<SecretHead[]> {
+  ): Promise<{ written: SecretHead[]; writeVersions?: (params: unknown[]) => string[] }> {
     const locked = await this.secrets.lockForRotation(tx, folder, mapped.map((m) => m.secretKey), rotationId);
     const inFolder = (h: SecretHead, key: string) =>
       h.environment === folder.environment && h.secretPath === folder.secretPath && h.secretKey === key;
@@ -107,7 +109,8 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     }
 
     const existing = heads.flatMap((head, i) => (head ? [{ head, plaintext: mapped[i].value }] : []));
-    const appended = await this.secrets.appendVersions(tx, existing, meta);
+    const append = this.secrets.versionsAppend(existing, meta);
+    const appended = [...append.next];
     const written: SecretHead[] = [];
     for (const [i, head] of heads.entries()) {
       // A key seen for the first time (the rotation's first credential, a new mapping) is created.
@@ -120,7 +123,7 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
       await this.secrets.detach(tx, released.map((h) => h.id), meta.at);
       this.logger.log(`rotation ${rotationId}: ${released.map((h) => describeLocation(h)).join(', ')} no longer mapped; kept as ordinary secrets`);
     }
-    return written;
+    return { written, writeVersions: existing.length > 0 ? append.parts : undefined };
   }
 }
 
