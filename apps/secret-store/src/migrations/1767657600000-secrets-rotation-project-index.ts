@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * "The secrets a rotation manages in a project" as one index: lockForRotation joins it with a
+ * "The secrets a rotation manages in a project" as one index: lockForRotationSelect joins it with a
  * folder's keys, and with (rotation_id) alone the planner, without statistics for the table
  * (autovacuum may be off, or not have run yet), ANDed it with a scan of the whole project.
  */

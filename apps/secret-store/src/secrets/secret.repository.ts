@@ -18,7 +18,7 @@ export interface VersionMeta {
   at: Date;
 }
 
-interface HeadRecord {
+export interface HeadRecord {
   id: string;
   project_id: string;
   environment: string;
@@ -69,26 +69,7 @@ export class SecretRepository {
   }
 
   /**
-   * In one statement, row-locked in id order until the transaction ends: the secrets at `keys`
-   * of a folder, and every secret the rotation manages anywhere in the project (a rotation's
-   * write needs both; one statement and one lock order instead of three). Two index lookups
-   * joined, not one OR: a prepared statement's generic plan would scan the whole project for it.
-   */
-  async lockForRotation(tx: EntityManager, folder: SecretFolder, keys: string[], rotationId: string): Promise<SecretHead[]> {
-    const rows: HeadRecord[] = await tx.query(
-      `SELECT ${HEAD} FROM secrets s
-        WHERE s.id IN (
-          SELECT id FROM secrets WHERE project_id = $1 AND environment = $2 AND secret_path = $3 AND secret_key = ANY($4::text[])
-          UNION ALL
-          SELECT id FROM secrets WHERE rotation_id = $5 AND project_id = $1)
-        ORDER BY s.id FOR UPDATE`,
-      [folder.projectId, folder.environment, folder.secretPath, keys, rotationId],
-    );
-    return rows.map(toHead);
-  }
-
-  /**
-   * appendVersion for several secrets locked with `lock()` / `lockForRotation()`, as the parts
+   * appendVersion for several secrets locked with `lock()` / `lockForRotationSelect()`, as the parts
    * of a WITH (`name AS (…)`, their parameters appended to `params`) for the caller's statement
    * that writes other rows with them: every head moves to its next version and gets its version
    * row. The heads they write are `next`; nothing is written until that statement runs.
@@ -200,6 +181,34 @@ export class SecretRepository {
       [head.id, head.version, this.sealer.seal(head, head.version, plaintext), meta.rotationId, meta.jobId, meta.at],
     );
   }
+}
+
+/**
+ * A SELECT … FOR UPDATE of the secrets at `keys` of a folder and of every secret the rotation
+ * manages anywhere in the project, row-locked in id order (a rotation's write needs both; one
+ * lock order, and no statement of its own: RotationGenerations.lockThen runs it after the
+ * guard). Its parameters are appended to `params`, `also` goes in its WHERE, and its rows go
+ * through headsOf. Two index lookups joined, not one OR: a prepared statement's generic plan
+ * would scan the whole project for it.
+ */
+export function lockForRotationSelect(folder: SecretFolder, keys: string[], rotationId: string): (params: unknown[], also: string) => string {
+  return (params, also) => {
+    const $ = (value: unknown) => `$${params.push(value)}`;
+    const project = $(folder.projectId);
+    return `SELECT ${HEAD} FROM secrets s
+       WHERE s.id IN (
+         SELECT id FROM secrets WHERE project_id = ${project} AND environment = ${$(folder.environment)}
+            AND secret_path = ${$(folder.secretPath)} AND secret_key = ANY(${$(keys)}::text[])
+         UNION ALL
+         SELECT id FROM secrets WHERE rotation_id = ${$(rotationId)} AND project_id = ${project})
+         AND ${also}
+       ORDER BY s.id FOR UPDATE`;
+  };
+}
+
+/** The heads of lockForRotationSelect's rows, skipping a null-padded one. */
+export function headsOf(rows: (HeadRecord | { id: null })[]): SecretHead[] {
+  return rows.filter((r): r is HeadRecord => r.id !== null).map(toHead);
 }
 
 function toHead(r: HeadRecord): SecretHead {

@@ -5,7 +5,7 @@ import { EnvelopeCipher, SealContext } from '@rotor/crypto';
 import { CLOCK, Clock, RotorError } from '@rotor/util';
 import { EntityManager } from 'typeorm';
 import { SecretFolder, describeLocation, canonicalSecretPath } from '../../../secrets/secret-location';
-import { SecretHead, SecretRepository, VersionMeta } from '../../../secrets/secret.repository';
+import { HeadRecord, SecretHead, SecretRepository, VersionMeta, headsOf, lockForRotationSelect } from '../../../secrets/secret.repository';
 import { RotationCredentialsRepository } from '../../rotation-credentials.repository';
 import { RotationGenerations } from '../../rotation-generations';
 import { StoreRotatedCredentialsCommand, StoreRotatedCredentialsOutcome } from '../store-rotated-credentials.command';
@@ -30,7 +30,10 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
 
   async execute({ event, tx }: StoreRotatedCredentialsCommand): Promise<StoreRotatedCredentialsOutcome> {
     const p = event.payload;
-    const guard = await this.generations.lock(tx, p.rotationId);
+    const folder = { projectId: p.projectId, environment: p.environment, secretPath: canonicalSecretPath(p.secretPath) };
+    const mapped = [p.secretsMapping.username, p.secretsMapping.password];
+    // The guard and, right after it, the secrets this write may touch: one statement.
+    const { guard, rows } = await this.generations.lockThen<LockedRow>(tx, p.rotationId, lockForRotationSelect(folder, mapped, p.rotationId));
     if (guard.deleted) {
       this.logger.warn(`rotation ${p.rotationId} was deleted; generation ${p.generation} not stored`);
       return { stored: false, reason: 'rotation-deleted' };
@@ -46,9 +49,8 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     }
 
     const password = this.cipher.open(p.password, executorPasswordContext(p));
-    const folder = { projectId: p.projectId, environment: p.environment, secretPath: canonicalSecretPath(p.secretPath) };
     const meta: VersionMeta = { rotationId: p.rotationId, jobId: p.jobId, at: this.clock.now() };
-    const { written: [username, pass], writeVersions } = await this.writeManaged(tx, p.rotationId, folder, [
+    const { written: [username, pass], writeVersions } = await this.writeManaged(tx, p.rotationId, folder, headsOf(rows), [
       { secretKey: p.secretsMapping.username, value: p.username },
       { secretKey: p.secretsMapping.password, value: password },
     ], meta);
@@ -80,8 +82,8 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
   }
 
   /**
-   * New versions of the mapped secrets, in mapping order; one statement locks them together
-   * with every secret the rotation manages (id order). The versions of those that exist are
+   * New versions of the mapped secrets, in mapping order, given them and every secret the
+   * rotation manages, `locked` (lockForRotationSelect). The versions of those that exist are
    * returned as `writeVersions`, for the caller's statement that writes the slot; a key seen
    * for the first time is created here. A rotation takes over an ordinary secret of the same name (its history stays as
    * older versions) but never one that another rotation manages. The mapping may change
@@ -92,10 +94,10 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     tx: EntityManager,
     rotationId: string,
     folder: SecretFolder,
+    locked: SecretHead[],
     mapped: { secretKey: string; value: string }[],
     meta: VersionMeta,
   ): Promise<{ written: SecretHead[]; writeVersions?: (params: unknown[]) => string[] }> {
-    const locked = await this.secrets.lockForRotation(tx, folder, mapped.map((m) => m.secretKey), rotationId);
     const inFolder = (h: SecretHead, key: string) =>
       h.environment === folder.environment && h.secretPath === folder.secretPath && h.secretKey === key;
     const heads = mapped.map((m) => locked.find((h) => inFolder(h, m.secretKey)) ?? null);
@@ -126,6 +128,8 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
     return { written, writeVersions: existing.length > 0 ? append.parts : undefined };
   }
 }
+
+type LockedRow = HeadRecord | { id: null };
 
 /** How redis-executor seals the password it puts in CredentialsRotated (see the contract). */
 export function executorPasswordContext(p: Pick<CredentialsRotated, 'projectId' | 'rotationId'>): SealContext {
