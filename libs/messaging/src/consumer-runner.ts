@@ -20,6 +20,13 @@ export interface ConsumerRunnerOptions {
   groupId: string;
   topics: Topic[];
   handlers: EventHandlers;
+  /**
+   * Runs once per transaction, after the inbox claim and before the first handler, with the
+   * events about to be applied (claimed, of a handled type, in order): the place to read or
+   * lock in one statement what their handlers would each read or lock on their own. A failure
+   * here counts as the first event's.
+   */
+  prepare?: (events: AnyEnvelope[], tx: EntityManager) => Promise<void>;
   /** Attempts before a failing message goes to `<topic>.dlq` (default 5). */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, capped at 30 s (default 200 ms). */
@@ -416,11 +423,18 @@ export class ConsumerRunner {
     if (handled.length === 0) return;
     await this.ds.transaction(async (tx) => {
       const claimed = await Inbox.claimAll(tx, this.opts.groupId, handled.map((e) => e.eventId.toLowerCase()));
-      for (const [i, event] of events.entries()) {
+      const apply: { index: number; event: AnyEnvelope; handler: AnyHandler }[] = [];
+      for (const [index, event] of events.entries()) {
         const handler = this.handlerOf(event);
         // Claimed now, and not already applied earlier in this transaction (a duplicate).
-        if (!handler || !claimed.delete(event.eventId.toLowerCase())) continue;
-        onEvent?.(i);
+        if (handler && claimed.delete(event.eventId.toLowerCase())) apply.push({ index, event, handler });
+      }
+      if (apply.length > 0 && this.opts.prepare) {
+        onEvent?.(apply[0].index);
+        await this.opts.prepare(apply.map((a) => a.event), tx);
+      }
+      for (const { index, event, handler } of apply) {
+        onEvent?.(index);
         await handler(event, tx);
       }
       onEvent?.(-1);

@@ -13,12 +13,15 @@ import { ensureTopics } from './topics';
 /**
  * An app's inbound consumer (`src/inbound/<name>.consumer.ts`): a provider whose `handlers`
  * say which handler each consumed event type reaches. Types without one are claimed and skipped.
+ * `prepare` (optional) sees each transaction's events before their handlers do
+ * (ConsumerRunnerOptions.prepare).
  */
 export interface InboundHandlers {
   readonly handlers: EventHandlers;
+  readonly prepare?: ConsumerRunnerOptions['prepare'];
 }
 
-export interface ConsumerModuleOptions extends Omit<ConsumerRunnerOptions, 'handlers' | 'logger'> {
+export interface ConsumerModuleOptions extends Omit<ConsumerRunnerOptions, 'handlers' | 'prepare' | 'logger'> {
   /**
    * The provider with the handlers, listed among the providers of one of the app's modules
    * (so it gets its dependencies there). Its class name is the consumer's log context.
@@ -54,11 +57,16 @@ export class InboundConsumer implements OnApplicationBootstrap, OnModuleDestroy 
 
   async onApplicationBootstrap(): Promise<void> {
     const { handlers: type, dataSource, ...runnerOptions } = this.opts;
-    const { handlers } = this.moduleRef.get(type, { strict: false });
+    const inbound = this.moduleRef.get(type, { strict: false });
     const ds = this.moduleRef.get<DataSource>(getDataSourceToken(dataSource), { strict: false });
     // MessagingModule.forRoot does it too; hook order between modules is not ours to rely on.
     if (this.messaging?.ensureTopics !== false) await ensureTopics(this.kafka);
-    this.runner = new ConsumerRunner(ds, this.kafka, { ...runnerOptions, handlers, logger: new Logger(type.name) });
+    this.runner = new ConsumerRunner(ds, this.kafka, {
+      ...runnerOptions,
+      handlers: inbound.handlers,
+      prepare: inbound.prepare?.bind(inbound),
+      logger: new Logger(type.name),
+    });
     await this.runner.start();
     this.running = true;
   }

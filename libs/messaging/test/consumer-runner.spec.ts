@@ -350,6 +350,41 @@ describe('ConsumerRunner', () => {
     expect(await ds.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [groupId])).toEqual([{ n: 4 }]);
   });
 
+  it('prepares each transaction once, with its claimed events, before their handlers and inside the transaction', async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const first = due('rot-p', 1);
+    const events = [first, first, due('rot-p', 2), due('rot-p', 3)];
+    const seen: string[] = [];
+    const prepared: { ids: string[]; txid: string }[] = [];
+    await send(topic, ...events);
+    await runner({
+      groupId,
+      topics: [topic],
+      maxBatchSize: 10,
+      prepare: async (batch, tx) => {
+        const [{ txid }] = await tx.query('SELECT txid_current()::text AS txid');
+        prepared.push({ ids: batch.map((e) => e.eventId), txid });
+        seen.push('prepare');
+      },
+      handlers: {
+        RotationDue: async (e, tx) => {
+          const [{ txid }] = await tx.query('SELECT txid_current()::text AS txid');
+          seen.push(txid === prepared[prepared.length - 1].txid ? 'handler' : 'handler in another transaction');
+          await record('applied')(e, tx);
+        },
+      },
+    });
+
+    await waitFor(async () => (await committed(groupId, topic)) === '4', { message: 'offset 4 to be committed' });
+    // However the fetch split them, each event was prepared once (the duplicate not at all),
+    // in order, and every handler ran after its transaction's prepare, inside it.
+    expect(prepared.flatMap((p) => p.ids)).toEqual([first.eventId, events[2].eventId, events[3].eventId]);
+    expect(seen.filter((s) => s !== 'prepare')).toEqual(['handler', 'handler', 'handler']);
+    expect(seen[0]).toBe('prepare');
+    for (const e of events) expect(await effects(e.eventId)).toEqual(['applied']);
+  });
+
   describe('chunks of several partitions from one fetch', () => {
     const PARTITIONS = 3;
 
