@@ -1,6 +1,7 @@
 import { ROTATION_ERRORS } from '@rotor/rotation-domain';
 import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { DataSource } from 'typeorm';
 import { RotationCommandRunner } from '../src/rotations/rotation-command-runner';
 import { Harness, newProjectId } from './harness';
 import { createConnection, createIssuedRotation } from './fixtures';
@@ -83,5 +84,40 @@ describe('the round trips of a rotation command', () => {
     );
     expect(refused.result).toBe(ROTATION_ERRORS.inFlight);
     expect(refused.sql).toHaveLength(1);
+  });
+  it("records a consumer transaction's outcomes after one locked read of all their rotations", async () => {
+    const [a, b] = [await issued(), await issued()];
+    const request = (id: string) =>
+      runner().execute(id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+    const success = (requested: Awaited<ReturnType<typeof request>>) => ({
+      type: 'RecordRotationSuccess' as const,
+      jobId: requested.state.inFlight?.jobId ?? '',
+      generation: requested.state.generation,
+      activeIndex: requested.state.inFlight?.targetIndex ?? 1,
+      now: new Date(),
+    });
+    const [ra, rb] = [await request(a.id), await request(b.id)];
+
+    const { result, sql } = await statementsOf(() =>
+      h.app.get(DataSource).transaction(async (tx) => {
+        await runner().prefetch(tx, [b.id, a.id, b.id], { withConnection: true });
+        const done = [await runner().execute(a.id, [success(ra)], { tx }), await runner().execute(b.id, [success(rb)], { tx })];
+        // The read ahead is used once: a's next command reads what the first one wrote (read
+        // ahead, the job would still be in flight and the request refused).
+        const again = await runner().execute(
+          a.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }], { tx },
+        );
+        return [...done, again];
+      }),
+    );
+    expect(sql[0]).toMatch(/FROM rotation_snapshots s WHERE s.rotation_id = ANY.*ORDER BY s.rotation_id FOR UPDATE/s);
+    // One read for both, an append each, then the read and the append of a's second command.
+    expect(sql).toHaveLength(5);
+    expect(result.map((r) => r.events.map((e) => e.type))).toEqual([['RotationCompleted'], ['RotationCompleted'], ['RotationRequested']]);
+    const rows = await h.query<{ id: string; rotation_status: string; in_flight_job_id: string | null }>(
+      'SELECT id, rotation_status, in_flight_job_id FROM rotations WHERE id = ANY($1::uuid[]) ORDER BY id', [[a.id, b.id]],
+    );
+    expect(rows.find((r) => r.id === b.id)).toMatchObject({ rotation_status: 'success', in_flight_job_id: null });
+    expect(rows.find((r) => r.id === a.id)?.in_flight_job_id).toBe(result[2].state.inFlight?.jobId);
   });
 });

@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { AnyEnvelope } from '@rotor/contracts';
 import { EventHandlers, InboundHandlers } from '@rotor/messaging';
+import { EntityManager } from 'typeorm';
 import { RecordRotationFailureCommand } from '../rotations/commands/record-rotation-failure.command';
 import { RecordRotationSuccessCommand } from '../rotations/commands/record-rotation-success.command';
 import { RecordVerificationCommand } from '../rotations/commands/record-verification.command';
 import { RequestDueRotationCommand } from '../rotations/commands/request-due-rotation.command';
+import { RotationCommandRunner } from '../rotations/rotation-command-runner';
+
+/** The rotation whose command the event's handler runs (RotationCommandRunner.execute); null when it runs none. */
+function commandedRotation(e: AnyEnvelope): string | null {
+  return e.type === 'RotationDue' || e.type === 'RotationFailed' || e.type === 'RotationSecretsStored' ? e.payload.rotationId : null;
+}
 
 /**
  * What moves a rotation along besides the API: due times from the scheduler, failures from
@@ -16,12 +24,25 @@ import { RequestDueRotationCommand } from '../rotations/commands/request-due-rot
 export class RotationProgressConsumer implements InboundHandlers {
   readonly handlers: EventHandlers;
 
-  constructor(commands: CommandBus) {
+  constructor(
+    commands: CommandBus,
+    private readonly runner: RotationCommandRunner,
+  ) {
     this.handlers = {
       RotationDue: (event, tx) => commands.execute(new RequestDueRotationCommand(event, tx)),
       RotationFailed: (event, tx) => commands.execute(new RecordRotationFailureCommand(event, tx)),
       RotationSecretsStored: (event, tx) => commands.execute(new RecordRotationSuccessCommand(event, tx)),
       CredentialsVerified: (event, tx) => commands.execute(new RecordVerificationCommand(event, tx)),
     };
+  }
+
+  /**
+   * The snapshots of the rotations a transaction's commands are about, read and locked in one
+   * statement rather than one per event (with their connections when a due time may request a
+   * rotation, whose event carries it).
+   */
+  async prepare(events: AnyEnvelope[], tx: EntityManager): Promise<void> {
+    const rotations = events.map(commandedRotation).filter((id): id is string => id !== null);
+    await this.runner.prefetch(tx, rotations, { withConnection: events.some((e) => e.type === 'RotationDue') });
   }
 }

@@ -11,7 +11,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsRepository, connectionFromJson, refOf } from '../connections/connections.repository';
 import { fromEnvelope, toEnvelopes } from './rotation-events.mapper';
 import { CreatePlacement, RotationsProjection } from './rotations.projection';
-import { RotationSnapshots, Snapshot } from './rotation-snapshots';
+import { RotationSnapshots, Snapshot, SnapshotRead } from './rotation-snapshots';
 
 export const MAX_APPEND_ATTEMPTS = 5;
 
@@ -62,6 +62,8 @@ export type CommandsFor = RotationCommand[] | ((state: RotationState) => Rotatio
 export class RotationCommandRunner {
   private readonly logger = new Logger('RotationCommandRunner');
   private readonly events: EventStore;
+  /** Snapshots read ahead in a transaction (prefetch), each for its rotation's next command there. */
+  private readonly prefetched = new WeakMap<EntityManager, Map<string, { read: SnapshotRead; withConnection: boolean }>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -69,6 +71,21 @@ export class RotationCommandRunner {
     private readonly projection: RotationsProjection,
   ) {
     this.events = new EventStore(ds);
+  }
+
+  /**
+   * Reads and locks the snapshots of `rotationIds` in `tx`, in one statement (rotation id
+   * order), for the next command each of them gets in `tx`: a consumer's transaction of events
+   * for many rotations then takes one read, not one per event. Each one read ahead is used
+   * once: a later command of the same rotation reads what the earlier one wrote.
+   */
+  async prefetch(tx: EntityManager, rotationIds: string[], opts: { withConnection: boolean }): Promise<void> {
+    const ids = [...new Set(rotationIds)];
+    if (ids.length === 0) return;
+    const reads = await RotationSnapshots.readMany(tx, ids, { forUpdate: true, withConnection: opts.withConnection });
+    const ahead = this.prefetched.get(tx) ?? new Map();
+    for (const [id, read] of reads) ahead.set(id, { read, withConnection: opts.withConnection });
+    this.prefetched.set(tx, ahead);
   }
 
   /** The rotation's current state and stream version: its snapshot, else a replay of its stream. */
@@ -114,7 +131,8 @@ export class RotationCommandRunner {
     // Locks the snapshot row (when there is one) whether or not its state is used; with it, the
     // connection its state names when the commands may send it (RotationRequested and
     // RevocationRequested carry it), in the same statement rather than one of its own.
-    const read = await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection: mayNeedConnection(commands) });
+    const withConnection = mayNeedConnection(commands);
+    const read = this.takePrefetched(tx, rotationId, withConnection) ?? (await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection }));
     const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();
@@ -155,6 +173,16 @@ export class RotationCommandRunner {
     if (!how.callers || read.locked) return write(tx);
     how.savepoint = true;
     return this.inSavepoint(tx, write);
+  }
+
+  /** The read prefetch() did for this rotation in `tx`, if it has one of what is needed; used once. */
+  private takePrefetched(tx: EntityManager, rotationId: string, withConnection: boolean): SnapshotRead | undefined {
+    const ahead = this.prefetched.get(tx);
+    const entry = ahead?.get(rotationId);
+    if (!entry) return undefined;
+    ahead?.delete(rotationId);
+    // Without the connection the commands need, read again (the row is locked already).
+    return !withConnection || entry.withConnection ? entry.read : undefined;
   }
 
   /** A savepoint inside the caller's transaction, so a retry can start over. */

@@ -16,6 +16,44 @@ export interface Snapshot {
 
 const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
+export interface ReadOptions {
+  forUpdate?: boolean;
+  withConnection?: boolean;
+}
+
+/** A rotation's snapshot as RotationSnapshots.read finds it. */
+export interface SnapshotRead {
+  snapshot: Snapshot | null;
+  locked: boolean;
+  connection: Record<string, unknown> | null;
+}
+
+interface SnapshotRecord {
+  rotation_id: string;
+  version: number;
+  shape: number;
+  state: RotationState;
+  connection?: Record<string, unknown> | null;
+}
+
+function selectSnapshots(where: string, opts: ReadOptions, order = ''): string {
+  // The connection id is cast only when it is a uuid (a state before create has none).
+  const connection = opts.withConnection
+    ? `, (SELECT to_jsonb(c) FROM redis_connections c
+          WHERE c.id = CASE WHEN s.state->>'connectionId' ~* '${UUID_PATTERN}' THEN (s.state->>'connectionId')::uuid END) AS connection`
+    : '';
+  return `SELECT s.rotation_id, s.version, s.shape, s.state${connection}
+            FROM rotation_snapshots s WHERE ${where} ${order}${opts.forUpdate ? ' FOR UPDATE OF s' : ''}`;
+}
+
+function toRead(row: SnapshotRecord | undefined, opts: ReadOptions): SnapshotRead {
+  return {
+    snapshot: row && row.shape === SNAPSHOT_SHAPE ? { state: row.state, version: row.version } : null,
+    locked: row !== undefined && opts.forUpdate === true,
+    connection: row?.connection ?? null,
+  };
+}
+
 /** `rotation_snapshots`: one row per rotation, written with every append to its stream. */
 export const RotationSnapshots = {
   /**
@@ -25,25 +63,23 @@ export const RotationSnapshots = {
    * Redis connection the snapshot names in the same statement (not locked, as a read of its
    * own would not be): `connection` is its row as JSON, null when there is none.
    */
-  async read(
-    tx: EntityManager, rotationId: string, opts: { forUpdate?: boolean; withConnection?: boolean } = {},
-  ): Promise<{ snapshot: Snapshot | null; locked: boolean; connection: Record<string, unknown> | null }> {
-    // The connection id is cast only when it is a uuid (a state before create has none).
-    const rows: { version: number; shape: number; state: RotationState; connection?: Record<string, unknown> | null }[] = await tx.query(
-      opts.withConnection
-        ? `SELECT s.version, s.shape, s.state,
-                  (SELECT to_jsonb(c) FROM redis_connections c
-                    WHERE c.id = CASE WHEN s.state->>'connectionId' ~* '${UUID_PATTERN}' THEN (s.state->>'connectionId')::uuid END) AS connection
-             FROM rotation_snapshots s WHERE s.rotation_id = $1${opts.forUpdate ? ' FOR UPDATE OF s' : ''}`
-        : `SELECT version, shape, state FROM rotation_snapshots WHERE rotation_id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
-      [rotationId],
+  async read(tx: EntityManager, rotationId: string, opts: ReadOptions = {}): Promise<SnapshotRead> {
+    const rows: SnapshotRecord[] = await tx.query(selectSnapshots('s.rotation_id = $1', opts), [rotationId]);
+    return toRead(rows[0], opts);
+  },
+
+  /**
+   * read() for several rotations in one statement, rows locked in rotation id order (the
+   * order that keeps two such reads from deadlocking); a rotation without a row reads as
+   * read() would read it.
+   */
+  async readMany(tx: EntityManager, rotationIds: string[], opts: ReadOptions = {}): Promise<Map<string, SnapshotRead>> {
+    const rows: SnapshotRecord[] = await tx.query(
+      selectSnapshots('s.rotation_id = ANY($1::text[])', opts, 'ORDER BY s.rotation_id'),
+      [rotationIds],
     );
-    const row = rows[0];
-    return {
-      snapshot: row && row.shape === SNAPSHOT_SHAPE ? { state: row.state, version: row.version } : null,
-      locked: row !== undefined && opts.forUpdate === true,
-      connection: row?.connection ?? null,
-    };
+    const byId = new Map(rows.map((row) => [row.rotation_id, row]));
+    return new Map(rotationIds.map((id) => [id, toRead(byId.get(id), opts)]));
   },
 
   /**
