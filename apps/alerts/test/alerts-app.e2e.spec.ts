@@ -1,7 +1,10 @@
-import { createEnvelope } from '@rotor/contracts';
+import { AnyEnvelope, createEnvelope } from '@rotor/contracts';
 import { waitFor } from '@rotor/testing';
+import { systemClock } from '@rotor/util';
 import { WebhookAlert, verifySignature } from '@rotor/webhooks';
 import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { alertHandlers } from '../src/inbound/alert-handlers';
 import { AlertsHarness } from './support/harness';
 import { Receiver } from './support/receiver';
 
@@ -107,6 +110,34 @@ describe('the alerts service on the real stack', () => {
     expect(body).toMatchObject({ event: 'rotation.succeeded', projectId, rotation: { id: rotationId, name: 'orders-cache' }, data: { jobId: 'job-1', activeIndex: 0 } });
     expect(req.headers['x-rotor-event']).toBe('rotation.succeeded');
     expect(req.headers['x-rotor-delivery']).toBe(body.id);
+  });
+
+  it("looks up a transaction's alerts in one statement, and again for a rotation renamed in it", async () => {
+    const hook = await createWebhook('/prepared', ['rotation.succeeded']);
+    const [one, two] = [randomUUID(), randomUUID()];
+    const { handlers, prepare } = alertHandlers(systemClock);
+    const apply = async (tx: EntityManager, e: AnyEnvelope) => (handlers[e.type] as (e: AnyEnvelope, tx: EntityManager) => Promise<void>)(e, tx);
+    await harness.db.transaction(async (tx) => {
+      for (const e of [rotationCreated(one, 'one'), rotationCreated(two, 'two')]) await apply(tx, e);
+    });
+
+    const lookups: string[] = [];
+    const events = [rotationCompleted(one), rotationCreated(two, 'renamed'), rotationCompleted(two)];
+    await harness.db.transaction(async (tx) => {
+      const query = tx.query.bind(tx);
+      const counted = Object.assign(Object.create(tx) as EntityManager, {
+        query: (sql: string, params?: unknown[]) => (/FROM unnest/.test(sql) && lookups.push(sql), query(sql, params)),
+      });
+      await prepare(events, counted);
+      for (const e of events) await apply(counted, e);
+    });
+
+    // The prepared lookup served the first alert; the rename made the second look up again.
+    expect(lookups).toHaveLength(2);
+    const rows: { body: WebhookAlert }[] = await harness.db.query(
+      'SELECT body::jsonb AS body FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at, id', [hook.id],
+    );
+    expect(rows.map((r) => r.body.rotation?.name).sort()).toEqual(['one', 'renamed']);
   });
 
   it('queues an event delivered twice by Kafka only once', async () => {

@@ -13,8 +13,9 @@ import { alertHandlers } from './alert-handlers';
 @Injectable()
 export class AlertsConsumer implements InboundHandlers {
   readonly handlers: EventHandlers;
+  readonly prepare: InboundHandlers['prepare'];
 
   constructor(@Inject(CLOCK) clock: Clock) {
-    this.handlers = alertHandlers(clock);
+    ({ handlers: this.handlers, prepare: this.prepare } = alertHandlers(clock));
   }
 }
