@@ -1,12 +1,12 @@
-import { Envelope, createEnvelope } from '@rotor/contracts';
+import { AnyEnvelope, Envelope, createEnvelope } from '@rotor/contracts';
 import { ManualClock } from '@rotor/util';
 import { DataSource, EntityManager } from 'typeorm';
-import { rotationEventHandlers } from '../src/inbound/rotation-event.handlers';
+import { prepareJobEvents, rotationEventHandlers } from '../src/inbound/rotation-event.handlers';
 import { ScheduleRepository } from '../src/schedule/schedule.repository';
 import { onCompleted, onRequested } from '../src/schedule/schedule-transitions';
 import { Schedule, firesSooner } from '../src/schedule/schedule.types';
 import { connect, scheduledRow, schedulerTestDatabase, seed } from './support/database';
-import { completed, requested } from './support/rotation-events';
+import { completed, requested, updated } from './support/rotation-events';
 import { TEST_RULES } from './support/rules';
 
 const NOW = new Date('2026-03-02T12:00:00.000Z');
@@ -104,5 +104,45 @@ describe('the schedule transitions the consumer applies in SQL (real Postgres)',
       });
     }
     expect(await ScheduleRepository.find(ds.manager, 'counted')).toMatchObject({ generation: 2, status: 'scheduled', nextDueAt: minutes(24 * 60) });
+  });
+  it("applies a transaction's job events many rotations a statement, ending where the handlers one by one end", async () => {
+    const clock = new ManualClock(NOW);
+    const handlers = rotationEventHandlers(clock, TEST_RULES);
+    const apply = (tx: EntityManager, e: AnyEnvelope) => (handlers[e.type] as (e: AnyEnvelope, tx: EntityManager) => Promise<void>)(e, tx);
+    const job = (id: string, generation: number) => ({ jobId: `job-${id}-${generation}`, generation, reason: 'manual' as const });
+    // a and b: requested, then completed; c: requested, then updated (not applied ahead).
+    const eventsFor = (a: string, b: string, c: string): AnyEnvelope[] => [
+      createEnvelope('RotationRequested', a, requested(a, job(a, 2))),
+      createEnvelope('RotationRequested', b, requested(b, job(b, 2))),
+      createEnvelope('RotationRequested', c, requested(c, job(c, 2))),
+      createEnvelope('RotationCompleted', a, completed(a, job(a, 2), minutes(24 * 60).toISOString())),
+      createEnvelope('RotationUpdated', c, updated(c, null, { isAutoRotationEnabled: false })),
+      createEnvelope('RotationCompleted', b, completed(b, job(b, 2), null)),
+    ];
+    await seed(ds, ['a', 'b', 'c', 'a1', 'b1', 'c1'].map((id) => scheduledRow(id, minutes(60))));
+
+    const prepared: string[] = [];
+    await ds.transaction(async (tx) => {
+      const query = tx.query.bind(tx);
+      const counted = Object.assign(Object.create(tx) as EntityManager, { query: (sql: string, params?: unknown[]) => (prepared.push(sql), query(sql, params)) });
+      const events = eventsFor('a', 'b', 'c');
+      await prepareJobEvents(clock, TEST_RULES)(events, counted);
+      expect(prepared).toHaveLength(2); // a's and b's requests, then their completions
+      for (const e of events) await apply(counted, e);
+    });
+    // Then only c's two events cost statements: its request one, its update a lock and a save.
+    expect(prepared).toHaveLength(5);
+    await ds.transaction(async (tx) => {
+      for (const e of eventsFor('a1', 'b1', 'c1')) await apply(tx, e);
+    });
+
+    for (const [ahead, oneByOne] of [['a', 'a1'], ['b', 'b1'], ['c', 'c1']]) {
+      const row = await ScheduleRepository.find(ds.manager, ahead);
+      const expected = await ScheduleRepository.find(ds.manager, oneByOne);
+      const same = (r: Schedule | null) => ({ ...r, rotationId: null, inFlightJobId: r?.inFlightJobId ? 'a job' : null });
+      expect({ ahead, row: same(row) }).toEqual({ ahead, row: same(expected) });
+    }
+    expect(await ScheduleRepository.find(ds.manager, 'a')).toMatchObject({ generation: 2, status: 'scheduled', inFlightJobId: null });
+    expect(await ScheduleRepository.find(ds.manager, 'b')).toMatchObject({ generation: 2, status: 'idle' });
   });
 });

@@ -22,9 +22,10 @@ export interface ConsumerRunnerOptions {
   handlers: EventHandlers;
   /**
    * Runs once per transaction, after the inbox claim and before the first handler, with the
-   * events about to be applied (claimed, of a handled type, in order): the place to read or
-   * lock in one statement what their handlers would each read or lock on their own. A failure
-   * here counts as the first event's.
+   * events about to be applied (claimed, of a handled type, in order): the place to do in one
+   * statement what their handlers would each do on their own (read, lock, or apply events that
+   * nothing else in the transaction touches, so their order still holds). A failure here counts
+   * as the first event's.
    */
   prepare?: (events: AnyEnvelope[], tx: EntityManager) => Promise<void>;
   /** Attempts before a failing message goes to `<topic>.dlq` (default 5). */

@@ -1,9 +1,9 @@
-import { causedBy, createEnvelope } from '@rotor/contracts';
+import { AnyEnvelope, Envelope, causedBy, createEnvelope } from '@rotor/contracts';
 import { Outbox } from '@rotor/event-store';
 import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { ScheduleRepository } from '../schedule/schedule.repository';
+import { JobEventItem, ScheduleRepository } from '../schedule/schedule.repository';
 import { gaveUp, onAttemptFailed, onCreated, onUpdated } from '../schedule/schedule-transitions';
 import { Schedule, firesSooner } from '../schedule/schedule.types';
 import { SchedulerRules } from '../schedule/scheduler-settings';
@@ -23,11 +23,13 @@ export function rotationEventHandlers(clock: Clock, rules: SchedulerRules): Even
     RotationDeleted: async (e, tx) => ScheduleRepository.remove(tx, e.payload.rotationId),
     // The frequent two, once per rotation each: onRequested and onCompleted in SQL, one
     // statement each (no read of the row first); test/transitions-in-sql.spec holds them to
-    // the functions.
+    // the functions. Most are applied already, many in a statement, by prepareJobEvents.
     RotationRequested: async (e, tx) => {
-      await ScheduleRepository.applyRequested(tx, e.payload, new Date(clock.now().getTime() + rules.leaseMs));
+      if (appliedAhead.get(tx)?.delete(e.eventId)) return;
+      await ScheduleRepository.applyRequested(tx, e.payload, leaseFrom(clock, rules));
     },
     RotationCompleted: async (e, tx) => {
+      if (appliedAhead.get(tx)?.delete(e.eventId)) return;
       await ScheduleRepository.applyCompleted(tx, e.payload);
     },
     RotationAttemptFailed: async (e, tx) => {
@@ -38,6 +40,49 @@ export function rotationEventHandlers(clock: Clock, rules: SchedulerRules): Even
       if (final) await Outbox.enqueue(tx, [createEnvelope('RotationGaveUp', final.rotationId, final, { ...causedBy(e), occurredAt: now })]);
     },
   };
+}
+
+/** The RotationRequested / RotationCompleted events prepareJobEvents applied, per transaction. */
+const appliedAhead = new WeakMap<EntityManager, Set<string>>();
+
+function leaseFrom(clock: Clock, rules: SchedulerRules): Date {
+  return new Date(clock.now().getTime() + rules.leaseMs);
+}
+
+/**
+ * The consumer's prepare: applies a transaction's RotationRequested and RotationCompleted
+ * events before their handlers run, many rotations a statement (ScheduleRepository
+ * .applyJobEvents), so a burst costs a statement per transaction rather than one per event.
+ * Only rotations with no other event in the transaction: their events keep their order
+ * among themselves (a rotation seen again starts the next statement), and nothing else in
+ * the transaction reads or writes their rows. Their handlers then find them applied.
+ */
+export function prepareJobEvents(clock: Clock, rules: SchedulerRules): (events: AnyEnvelope[], tx: EntityManager) => Promise<void> {
+  return async (events, tx) => {
+    const others = new Set(events.flatMap((e) => (isJobEvent(e) ? [] : [rotationOf(e)])));
+    const statements: { items: JobEventItem[]; ids: Set<string> }[] = [];
+    const applied: string[] = [];
+    for (const e of events) {
+      if (!isJobEvent(e) || others.has(e.payload.rotationId)) continue;
+      let last = statements[statements.length - 1];
+      if (!last || last.ids.has(e.payload.rotationId)) statements.push((last = { items: [], ids: new Set() }));
+      last.ids.add(e.payload.rotationId);
+      last.items.push(e.type === 'RotationRequested' ? { requested: e.payload, leaseExpiresAt: leaseFrom(clock, rules) } : { completed: e.payload });
+      applied.push(e.eventId);
+    }
+    if (applied.length < 2) return; // one event: its handler's own statement costs the same
+    for (const { items } of statements) await ScheduleRepository.applyJobEvents(tx, items);
+    appliedAhead.set(tx, new Set(applied));
+  };
+}
+
+function isJobEvent(e: AnyEnvelope): e is Envelope<'RotationRequested'> | Envelope<'RotationCompleted'> {
+  return e.type === 'RotationRequested' || e.type === 'RotationCompleted';
+}
+
+/** The rotation an event of this consumer is about. */
+function rotationOf(e: AnyEnvelope): string | null {
+  return 'rotationId' in e.payload && typeof e.payload.rotationId === 'string' ? e.payload.rotationId : null;
 }
 
 /** Applies a transition to the locked row; answers the row as saved (null: unknown rotation or stale event). */

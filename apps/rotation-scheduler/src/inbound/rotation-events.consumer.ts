@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventHandlers, InboundHandlers } from '@rotor/messaging';
 import { CLOCK, Clock } from '@rotor/util';
 import { SCHEDULER_RULES, SchedulerRules } from '../schedule/scheduler-settings';
-import { rotationEventHandlers } from './rotation-event.handlers';
+import { prepareJobEvents, rotationEventHandlers } from './rotation-event.handlers';
 
 /**
  * Keeps the schedules table in step with rotation events (MessagingModule.forConsumer in
@@ -11,8 +11,10 @@ import { rotationEventHandlers } from './rotation-event.handlers';
 @Injectable()
 export class RotationEventsConsumer implements InboundHandlers {
   readonly handlers: EventHandlers;
+  readonly prepare: InboundHandlers['prepare'];
 
   constructor(@Inject(CLOCK) clock: Clock, @Inject(SCHEDULER_RULES) rules: SchedulerRules) {
     this.handlers = rotationEventHandlers(clock, rules);
+    this.prepare = prepareJobEvents(clock, rules);
   }
 }

@@ -60,6 +60,9 @@ const SELECT = NAMES.join(', ');
 const RECORD_TYPE = COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
 const UPDATE_SET = NAMES.filter((n) => n !== 'rotation_id').map((n) => `${n} = EXCLUDED.${n}`).join(', ');
 
+/** A RotationRequested (with the lease of its job) or a RotationCompleted, for applyJobEvents. */
+export type JobEventItem = { requested: RotationRequested; leaseExpiresAt: Date } | { completed: RotationCompleted };
+
 /** What an in-place change did: whether the row changed, and whether the due loops are woken. */
 export interface ChangeResult {
   changed: boolean;
@@ -103,50 +106,70 @@ export class ScheduleRepository {
    * unknown or the event stale (the row is left as it is).
    */
   static async applyRequested(tx: EntityManager, p: RotationRequested, leaseExpiresAt: Date): Promise<ChangeResult> {
-    return ScheduleRepository.changeInPlace(
-      tx, p.rotationId,
-      `project_id = $3, generation = $4, in_flight_job_id = $5, attempt = $6, due_at = $7::timestamptz, retry_at = NULL,
-       lease_expires_at = $8::timestamptz, status = 'in_flight'`,
-      's.generation < $4',
-      [p.projectId, p.generation, p.jobId, p.attempt, p.dueAt, leaseExpiresAt.toISOString()],
-    );
+    return (await ScheduleRepository.applyJobEvents(tx, [{ requested: p, leaseExpiresAt }]))[0];
   }
 
   /** onCompleted (schedule-transitions) in one statement, as applyRequested. */
   static async applyCompleted(tx: EntityManager, p: RotationCompleted): Promise<ChangeResult> {
-    return ScheduleRepository.changeInPlace(
-      tx, p.rotationId,
-      `generation = $3, in_flight_job_id = NULL, lease_expires_at = NULL, attempt = 0, due_at = NULL, retry_at = NULL,
-       next_due_at = $4::timestamptz, last_message = NULL,
-       status = CASE WHEN NOT s.enabled THEN 'paused' WHEN $4::timestamptz IS NULL THEN 'idle' ELSE 'scheduled' END`,
-      's.generation <= $3',
-      [p.generation, p.nextRotationAt],
-    );
+    return (await ScheduleRepository.applyJobEvents(tx, [{ completed: p }]))[0];
   }
 
   /**
-   * Locks the row, changes it by `set` (parameters from $3; `s` is the row before) where
-   * `onlyIf` holds, and wakes the due loops once it commits when it now fires sooner
-   * (firesSooner, on the fire_at column): one round trip. The lock is taken by the statement
-   * (FOR UPDATE, then the update of the newest version of the row), as lock() then save() did.
+   * applyRequested and applyCompleted for many rotations in one statement (each rotation at
+   * most once: the caller keeps a rotation's events in order across statements). The rows are
+   * locked in rotation id order, each changed where its event is not stale, and the due loops
+   * are woken once it commits when any row now fires sooner (firesSooner, on the fire_at
+   * column), with the earliest of those times. One result per item, in order.
    */
-  private static async changeInPlace(
-    tx: EntityManager, rotationId: string, set: string, onlyIf: string, params: unknown[],
-  ): Promise<ChangeResult> {
-    const rows: { woke: boolean }[] = await tx.query(
-      `WITH before AS (
-         SELECT rotation_id, fire_at FROM schedules WHERE rotation_id = $1 FOR UPDATE
+  static async applyJobEvents(tx: EntityManager, items: readonly JobEventItem[]): Promise<ChangeResult[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((i) => ('requested' in i ? i.requested.rotationId : i.completed.rotationId));
+    if (new Set(ids).size !== ids.length) throw new Error('applyJobEvents: a rotation appears twice in one statement');
+    const req = items.flatMap((i) => ('requested' in i ? [i] : []));
+    const com = items.flatMap((i) => ('completed' in i ? [i.completed] : []));
+    const rows: { rotation_id: string; woke: boolean }[] = await tx.query(
+      `WITH req AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[])
+           AS r(rotation_id, project_id, generation, job_id, attempt, due_at, lease_expires_at)
+       ), com AS (
+         SELECT * FROM unnest($9::text[], $10::int[], $11::timestamptz[]) AS c(rotation_id, generation, next_due_at)
+       ), before AS (
+         SELECT rotation_id, fire_at FROM schedules
+          WHERE rotation_id IN (SELECT rotation_id FROM req UNION ALL SELECT rotation_id FROM com)
+          ORDER BY rotation_id FOR UPDATE
+       ), requested AS (
+         UPDATE schedules AS s
+            SET project_id = r.project_id, generation = r.generation, in_flight_job_id = r.job_id, attempt = r.attempt,
+                due_at = r.due_at, retry_at = NULL, lease_expires_at = r.lease_expires_at, status = 'in_flight', updated_at = now()
+           FROM req r JOIN before b USING (rotation_id)
+          WHERE s.rotation_id = r.rotation_id AND s.generation < r.generation
+         RETURNING s.rotation_id, b.fire_at AS fired_at_before, s.fire_at
+       ), completed AS (
+         UPDATE schedules AS s
+            SET generation = c.generation, in_flight_job_id = NULL, lease_expires_at = NULL, attempt = 0, due_at = NULL,
+                retry_at = NULL, next_due_at = c.next_due_at, last_message = NULL,
+                status = CASE WHEN NOT s.enabled THEN 'paused' WHEN c.next_due_at IS NULL THEN 'idle' ELSE 'scheduled' END,
+                updated_at = now()
+           FROM com c JOIN before b USING (rotation_id)
+          WHERE s.rotation_id = c.rotation_id AND s.generation <= c.generation
+         RETURNING s.rotation_id, b.fire_at AS fired_at_before, s.fire_at
        ), changed AS (
-         UPDATE schedules AS s SET ${set}, updated_at = now()
-           FROM before b WHERE s.rotation_id = b.rotation_id AND ${onlyIf}
-         RETURNING b.fire_at AS fired_at_before, s.fire_at
+         SELECT rotation_id, fire_at, fire_at IS NOT NULL AND (fired_at_before IS NULL OR fire_at < fired_at_before) AS sooner
+           FROM (SELECT * FROM requested UNION ALL SELECT * FROM completed) AS x
+       ), woken AS (
+         SELECT pg_notify($1, (extract(epoch FROM min(fire_at)) * 1000)::bigint::text) AS n FROM changed WHERE sooner HAVING count(*) > 0
        )
-       SELECT CASE WHEN fire_at IS NOT NULL AND (fired_at_before IS NULL OR fire_at < fired_at_before)
-                   THEN pg_notify($2, (extract(epoch FROM fire_at) * 1000)::bigint::text) IS NOT NULL ELSE false END AS woke
-         FROM changed`,
-      [rotationId, SCHEDULE_CHANNEL, ...params],
+       SELECT rotation_id, sooner AS woke, (SELECT count(*) FROM woken) AS notified FROM changed`,
+      [
+        SCHEDULE_CHANNEL,
+        req.map((i) => i.requested.rotationId), req.map((i) => i.requested.projectId), req.map((i) => i.requested.generation),
+        req.map((i) => i.requested.jobId), req.map((i) => i.requested.attempt), req.map((i) => i.requested.dueAt),
+        req.map((i) => i.leaseExpiresAt.toISOString()),
+        com.map((p) => p.rotationId), com.map((p) => p.generation), com.map((p) => p.nextRotationAt),
+      ],
     );
-    return { changed: rows.length > 0, woke: rows.length > 0 && rows[0].woke };
+    const byId = new Map(rows.map((r) => [r.rotation_id, r.woke]));
+    return ids.map((id) => ({ changed: byId.has(id), woke: byId.get(id) ?? false }));
   }
 
   static async remove(tx: EntityManager, rotationId: string): Promise<void> {
