@@ -8,3 +8,4 @@ export * from './events/scheduler-events';
 export * from './events/secret-events';
 export * from './events/verification-events';
 export * from './events/audit-events';
+export * from './rotation-of';

@@ -1,4 +1,4 @@
-import { AnyEnvelope, Envelope, causedBy, createEnvelope } from '@rotor/contracts';
+import { AnyEnvelope, Envelope, causedBy, createEnvelope, rotationOf } from '@rotor/contracts';
 import { Outbox } from '@rotor/event-store';
 import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
@@ -80,10 +80,6 @@ function isJobEvent(e: AnyEnvelope): e is Envelope<'RotationRequested'> | Envelo
   return e.type === 'RotationRequested' || e.type === 'RotationCompleted';
 }
 
-/** The rotation an event of this consumer is about. */
-function rotationOf(e: AnyEnvelope): string | null {
-  return 'rotationId' in e.payload && typeof e.payload.rotationId === 'string' ? e.payload.rotationId : null;
-}
 
 /** Applies a transition to the locked row; answers the row as saved (null: unknown rotation or stale event). */
 async function change(tx: EntityManager, rotationId: string, transition: (s: Schedule) => Schedule | null): Promise<Schedule | null> {
