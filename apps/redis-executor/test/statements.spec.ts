@@ -1,6 +1,7 @@
 import { RedisFleet, type RedisServer } from '@rotor/testing';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { lockRotationAndFindJob, recordRotationJob } from '../src/executor-jobs/executor-jobs';
+import { ServedCredentialsHandler } from '../src/verification/served-credentials.handler';
 import { ExecutorHarness } from './support/executor-harness';
 
 jest.setTimeout(60_000);
@@ -54,6 +55,27 @@ describe('the round trips of the executor', () => {
     expect(sql[0]).toMatch(/executor_record_served/);
     const [target] = await h.db.query('SELECT active_index, active_generation FROM verification_targets WHERE rotation_id = $1', [r.rotationId]);
     expect(target).toEqual({ active_index: 0, active_generation: 1 });
+  });
+
+  it("takes what a transaction's completions serve in one statement, and each handler then none", async () => {
+    const [a, b] = [h.rotation(redis), h.rotation(redis)];
+    for (const r of [a, b]) {
+      const request = r.request(1);
+      await h.send(request);
+      expect((await h.outcomeOf(request.payload.jobId)).type).toBe('CredentialsRotated');
+    }
+    const served = h.app.get(ServedCredentialsHandler);
+    const completions = [a.completed(1), b.completed(1)];
+    count();
+    await h.db.transaction(async (tx) => {
+      await served.prepare(completions, tx);
+      expect(sql).toHaveLength(1);
+      for (const c of completions) await served.completed(c, tx);
+    });
+    expect(sql).toHaveLength(1);
+    expect(sql[0]).toMatch(/executor_record_served/);
+    const targets = await h.db.query('SELECT rotation_id, active_index, active_generation FROM verification_targets WHERE rotation_id = ANY($1) ORDER BY rotation_id', [[a.rotationId, b.rotationId]]);
+    expect(targets).toEqual([a.rotationId, b.rotationId].sort().map((rotation_id) => ({ rotation_id, active_index: 0, active_generation: 1 })));
   });
 
   it('reads, under the lock, the job its previous holder committed while we waited', async () => {

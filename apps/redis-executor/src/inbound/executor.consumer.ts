@@ -12,6 +12,7 @@ import { ServedCredentialsHandler } from '../verification/served-credentials.han
 @Injectable()
 export class ExecutorConsumer implements InboundHandlers {
   readonly handlers: EventHandlers;
+  readonly prepare: InboundHandlers['prepare'];
 
   constructor(rotation: RotationRequestedHandler, revocation: RevocationRequestedHandler, served: ServedCredentialsHandler) {
     this.handlers = {
@@ -21,5 +22,6 @@ export class ExecutorConsumer implements InboundHandlers {
       RotationCompleted: (event, tx) => served.completed(event, tx),
       RotationDeleted: (event, tx) => served.deleted(event, tx),
     };
+    this.prepare = (events, tx) => served.prepare(events, tx);
   }
 }

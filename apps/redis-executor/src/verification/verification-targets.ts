@@ -59,6 +59,15 @@ function fromRow(r: Row): VerificationTarget {
  * The executor's record of what it issued and what is served, for continuous verification.
  * Every write runs in the transaction of the event that caused it (inbox claim included).
  */
+/** A RotationCompleted as recordServedMany takes it. */
+export interface ServedItem {
+  rotationId: string;
+  activeIndex: 0 | 1;
+  generation: number;
+  /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
+  verifyAt: { regular: Date | null; afterDrift: Date | null };
+}
+
 export const VerificationTargets = {
   /**
    * A job worked on slot `slot`: its user now has `credential` (or, after a failure, an unknown
@@ -105,11 +114,29 @@ export const VerificationTargets = {
     /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
     verifyAt: { regular: Date | null; afterDrift: Date | null },
   ): Promise<boolean> {
-    const [row]: { served: boolean }[] = await tx.query(
-      'SELECT executor_record_served($1, $2, $3::smallint, $4::int, $5::timestamptz, $6::timestamptz) AS served',
-      [LOCK_CLASS, rotationId, activeIndex, generation, verifyAt.regular, verifyAt.afterDrift],
+    const [served] = await VerificationTargets.recordServedMany(tx, [{ rotationId, activeIndex, generation, verifyAt }]);
+    return served;
+  },
+
+  /**
+   * recordServed for several rotations (each once) in one statement, their locks taken in
+   * rotation id order (a volatile function in the select list runs after the sort). One
+   * answer per item, in order.
+   */
+  async recordServedMany(tx: EntityManager, items: readonly ServedItem[]): Promise<boolean[]> {
+    if (items.length === 0) return [];
+    const rows: { rotation_id: string; served: boolean }[] = await tx.query(
+      `SELECT r.rotation_id, executor_record_served($1, r.rotation_id, r.active, r.generation, r.regular, r.after_drift) AS served
+         FROM unnest($2::text[], $3::smallint[], $4::int[], $5::timestamptz[], $6::timestamptz[])
+           AS r(rotation_id, active, generation, regular, after_drift)
+        ORDER BY r.rotation_id`,
+      [
+        LOCK_CLASS, items.map((i) => i.rotationId), items.map((i) => i.activeIndex), items.map((i) => i.generation),
+        items.map((i) => i.verifyAt.regular), items.map((i) => i.verifyAt.afterDrift),
+      ],
     );
-    return row.served;
+    const served = new Map(rows.map((r) => [r.rotation_id, r.served]));
+    return items.map((i) => served.get(i.rotationId) === true);
   },
 
   async remove(tx: EntityManager, rotationId: string): Promise<void> {
