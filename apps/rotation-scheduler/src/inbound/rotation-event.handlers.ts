@@ -80,7 +80,6 @@ function isJobEvent(e: AnyEnvelope): e is Envelope<'RotationRequested'> | Envelo
   return e.type === 'RotationRequested' || e.type === 'RotationCompleted';
 }
 
-
 /** Applies a transition to the locked row; answers the row as saved (null: unknown rotation or stale event). */
 async function change(tx: EntityManager, rotationId: string, transition: (s: Schedule) => Schedule | null): Promise<Schedule | null> {
   const current = await ScheduleRepository.lock(tx, rotationId);
