@@ -76,9 +76,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     requestConcurrency: 64,
     verifyConcurrency: 16,
     rotationTimeoutMs: 120_000,
-    // A smoke run has ports, databases and a broker of its own: it never disturbs a full run.
-    basePort: lanePort(smoke ? 28180 : 28080),
-    kafkaPort: lanePort(smoke ? 29192 : 29092),
+    // A smoke run has ports, databases and a broker of its own: it never disturbs a full run,
+    // of its lane or another (lanes are 100 ports apart, so the two must not be).
+    basePort: lanePort(smoke ? 28110 : 28080),
+    kafkaPort: lanePort(smoke ? 29122 : 29092),
     databaseSuffix: laneSuffix(smoke ? '_bench_smoke' : '_bench'),
     logLevel: 'info',
     profile: [],

@@ -81,12 +81,15 @@ const FLAGS = {
 
 export function parseOptions(argv: string[]): ChaosOptions {
   const smoke = argv.includes('--smoke');
+  // Ports: a full run from 24080, a smoke from 24110, the end-to-end suite's scaled smoke from
+  // 24140; each spans at most 26 (a second instance 20 above, a 3-node broker from base + 12).
+  // Lanes are 100 apart, so no run of one lane takes another lane's ports.
   const o: ChaosOptions = smoke
     ? {
         smoke, rotations: 30, configs: 8, kills: 5, longOutages: 0, kafkaRestarts: 1, redisRestarts: 1, usersLostRestarts: 1,
         verifyIntervalSeconds: 5, healSeconds: 30, restartPostgres: false, churn: 1,
-        probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: lanePort(24180),
-        kafkaPort: lanePort(24192), databaseSuffix: laneSuffix('_chaos_smoke'), instances: 1, brokers: 1, brokerKills: 0, maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
+        probeIntervalMs: 10, requestRate: 6, leaseSeconds: 30, seed: Date.now() % 1_000_000, basePort: lanePort(24110),
+        kafkaPort: lanePort(24122), databaseSuffix: laneSuffix('_chaos_smoke'), instances: 1, brokers: 1, brokerKills: 0, maxMinutes: 6, reportFile: 'tmp/chaos-smoke-report.json',
       }
     : {
         smoke, rotations: 1000, configs: 30, kills: 25, longOutages: 1, kafkaRestarts: 2, redisRestarts: 2, usersLostRestarts: 2,

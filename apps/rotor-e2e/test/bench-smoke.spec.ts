@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --smoke` end to end, as a child process: it starts a platform of its own
- * (a smoke run takes ports 28180–28184, `_bench_smoke` databases and a broker on 29192, so a
+ * (a smoke run takes ports 28110–28115, `_bench_smoke` databases and a broker on 29122, so a
  * full bench running meanwhile is not disturbed), measures a tiny load and writes its JSON.
  * This checks that every figure is there and every rotation completed — never how fast
  * anything was.

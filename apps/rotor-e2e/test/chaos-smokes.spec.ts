@@ -113,7 +113,7 @@ describe('npm run chaos -- --smoke --instances 2 --brokers 3', () => {
   it('keeps every invariant and the read path answering while instances and a Kafka node are killed', async () => {
     const result = await runChaos<ScaledChaosResult>([
       '--smoke', '--instances', '2', '--brokers', '3',
-      '--base-port', String(lanePort(24380)), '--kafka-port', String(lanePort(24392)),
+      '--base-port', String(lanePort(24140)), '--kafka-port', String(lanePort(24152)),
       '--database-suffix', laneSuffix('_chaos_scaled'), '--report', 'tmp/chaos-scaled-smoke-report.json',
     ]);
 
