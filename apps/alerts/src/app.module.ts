@@ -33,6 +33,8 @@ export class AppModule {
           topics: [TOPICS.rotationEvents, TOPICS.schedulerEvents, TOPICS.secretsPublic],
           maxAttempts: config.consumer.maxAttempts,
           backoffMs: config.consumer.backoffMs,
+          minBytes: config.consumer.minBytes,
+          maxWaitMs: config.consumer.maxWaitMs,
           handlers: AlertsConsumer,
         }),
       ],

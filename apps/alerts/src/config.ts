@@ -9,7 +9,19 @@ export interface AlertsConfig {
   databaseUrl: string;
   /** Seals the webhooks' signing secrets (ROTOR_ROOT_KEY or ROTOR_ROOT_KEY_FILE). */
   rootKey: Buffer;
-  consumer: { groupId: string; maxAttempts?: number; backoffMs?: number };
+  consumer: {
+    groupId: string;
+    maxAttempts?: number;
+    backoffMs?: number;
+    /**
+     * A fetch answers once it holds this many bytes or after `maxWaitMs`: alerts is never on a
+     * rotation's critical path, so its events may wait a little to come many to a fetch, with
+     * one transaction for them all, instead of one fetch and one transaction for every few
+     * (ALERTS_CONSUMER_MIN_BYTES, 65536; ALERTS_CONSUMER_MAX_WAIT_MS, 250).
+     */
+    minBytes?: number;
+    maxWaitMs?: number;
+  };
   delivery: {
     retry: DeliveryRetryPolicy;
     /** How long a receiver may take to answer one attempt. */
@@ -31,7 +43,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AlertsConfig {
   return {
     databaseUrl: databaseUrlFromEnv(env),
     rootKey: loadRootKey({ env }),
-    consumer: { groupId: CONSUMER_GROUP_ID },
+    consumer: {
+      groupId: CONSUMER_GROUP_ID,
+      minBytes: envInt('ALERTS_CONSUMER_MIN_BYTES', 65_536, env),
+      maxWaitMs: envInt('ALERTS_CONSUMER_MAX_WAIT_MS', 250, env),
+    },
     delivery: {
       retry: {
         baseDelayMs: envInt('ALERTS_RETRY_BASE_MS', DEFAULT_DELIVERY_RETRY_POLICY.baseDelayMs, env),

@@ -33,7 +33,13 @@ export class AppModule {
           dataSourceFactory: async (opts) => new DataSource(opts as DataSource['options']).initialize(),
         }),
         MessagingModule.forRoot({ clientId: SERVICE_NAME }),
-        MessagingModule.forConsumer({ groupId: config.consumerGroup, topics: [TOPICS.rotationEvents], handlers: RotationEventsConsumer }),
+        MessagingModule.forConsumer({
+          groupId: config.consumerGroup,
+          topics: [TOPICS.rotationEvents],
+          minBytes: config.consumerMinBytes,
+          maxWaitMs: config.consumerMaxWaitMs,
+          handlers: RotationEventsConsumer,
+        }),
       ],
       providers: [
         { provide: SCHEDULER_CONFIG, useValue: config },

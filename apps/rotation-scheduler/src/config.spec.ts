@@ -5,6 +5,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       consumerGroup: 'rotation-scheduler',
+      consumerMinBytes: 65_536,
+      consumerMaxWaitMs: 250,
       maxPerSecond: 50,
       leaseMs: 300_000,
       unit: 'days',
@@ -15,6 +17,13 @@ describe('loadConfig', () => {
 
   it('counts intervals in minutes under ROTOR_DEV_MINUTES=1', () => {
     expect(loadConfig({ ROTOR_DEV_MINUTES: '1' }).unit).toBe('minutes');
+  });
+
+  it('lets a fetch of rotation events wait as long as ROTOR_SCHEDULER_CONSUMER_MAX_WAIT_MS says', () => {
+    expect(loadConfig({ ROTOR_SCHEDULER_CONSUMER_MIN_BYTES: '1', ROTOR_SCHEDULER_CONSUMER_MAX_WAIT_MS: '500' })).toMatchObject({
+      consumerMinBytes: 1,
+      consumerMaxWaitMs: 500,
+    });
   });
 
   it('names the variable of a bad value', () => {

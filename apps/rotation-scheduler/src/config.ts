@@ -8,6 +8,15 @@ export interface SchedulerConfig {
   databaseUrl: string;
   /** Kafka consumer group for rotation events, and the inbox's consumer name. */
   consumerGroup: string;
+  /**
+   * A fetch of rotation events answers once it holds this many bytes or after
+   * `consumerMaxWaitMs`: the scheduler's bookkeeping (leases, next due times) is not on a
+   * rotation's critical path, so its events may wait a little to come many to a fetch, with
+   * one transaction for them all (ROTOR_SCHEDULER_CONSUMER_MIN_BYTES, 65536;
+   * ROTOR_SCHEDULER_CONSUMER_MAX_WAIT_MS, 250).
+   */
+  consumerMinBytes: number;
+  consumerMaxWaitMs: number;
   leaseMs: number;
   maxPerSecond: number;
   batchSize: number;
@@ -26,6 +35,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfi
   return {
     databaseUrl: databaseUrlFromEnv(env),
     consumerGroup: envString('ROTOR_SCHEDULER_GROUP', SERVICE_NAME, env),
+    consumerMinBytes: positive('ROTOR_SCHEDULER_CONSUMER_MIN_BYTES', 65_536, env),
+    consumerMaxWaitMs: positive('ROTOR_SCHEDULER_CONSUMER_MAX_WAIT_MS', 250, env),
     leaseMs: positive('ROTOR_ROTATION_LEASE_SECONDS', 300, env) * 1000,
     maxPerSecond: positive('ROTOR_SCHEDULER_MAX_PER_SECOND', 50, env),
     batchSize: positive('ROTOR_SCHEDULER_BATCH_SIZE', 100, env),

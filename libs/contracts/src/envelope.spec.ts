@@ -1,4 +1,4 @@
-import { createEnvelope, parseEnvelope, serializeEnvelope, causedBy } from './envelope';
+import { createEnvelope, parseEnvelope, serializeChecked, serializeEnvelope, causedBy } from './envelope';
 import { EVENT_TYPES, eventTypesOn, topicOf } from './registry';
 import { TOPICS, dlqTopic } from './topics';
 
@@ -24,6 +24,21 @@ describe('event envelope', () => {
     const effect = createEnvelope('RotationDue', 'rot-1', due, causedBy(cause));
     expect(effect.correlationId).toBe(cause.correlationId);
     expect(effect.causationId).toBe(cause.eventId);
+  });
+
+  it('says an envelope is checked only while it is exactly what createEnvelope built', () => {
+    const sent = createEnvelope('RotationDue', 'rot-1', due);
+    expect(serializeChecked(sent)).toEqual({ json: serializeEnvelope(sent), checked: true });
+    expect(parseEnvelope(serializeChecked(sent).json)).toEqual({ ok: true, event: sent });
+    // A copy, or a change made after it was built, is checked again by whoever stores it.
+    expect(serializeChecked({ ...sent }).checked).toBe(false);
+    (sent.payload as { attempt: number }).attempt = 0;
+    expect(serializeChecked(sent)).toEqual({ json: serializeEnvelope(sent), checked: false });
+    (sent.payload as { attempt: number }).attempt = 1;
+    expect(serializeChecked(sent).checked).toBe(true);
+    // Envelope fields the options set are checked at build time too: a bad one is never marked.
+    expect(serializeChecked(createEnvelope('RotationDue', 'rot-1', due, { eventId: 'not-a-uuid' })).checked).toBe(false);
+    expect(serializeChecked(createEnvelope('RotationDue', '', due)).checked).toBe(false);
   });
 
   it('refuses to build an event whose payload breaks the contract, naming the field', () => {

@@ -35,6 +35,14 @@ export interface EnvelopeOptions {
   causationId?: string | null;
 }
 
+/**
+ * Envelopes createEnvelope built and checked, with their JSON as built. The contracts hold no
+ * transform, default or coercion, so an object that passes them serializes to JSON that
+ * passes them too: while an envelope's JSON is still exactly this, parseEnvelope would
+ * accept it, and it needs no second check before it is stored (serializeChecked).
+ */
+const built = new WeakMap<object, string>();
+
 /** Builds an envelope and validates its payload; throws on a payload that breaks the contract. */
 export function createEnvelope<T extends EventType>(
   type: T,
@@ -45,7 +53,7 @@ export function createEnvelope<T extends EventType>(
   const eventId = options.eventId ?? randomUUID();
   const parsed = EVENTS[type].payload.safeParse(payload);
   if (!parsed.success) throw new Error(`invalid ${type} payload: ${describeIssues(parsed.error)}`);
-  return {
+  const envelope: Envelope<T> = {
     eventId,
     type,
     schemaVersion: EVENTS[type].schemaVersion,
@@ -55,6 +63,20 @@ export function createEnvelope<T extends EventType>(
     causationId: options.causationId ?? null,
     payload: parsed.data as PayloadOf<T>,
   };
+  // The envelope's own fields (an id or a correlation from the options, the aggregate id)
+  // are checked when it is stored, as before, unless they already pass here.
+  if (EnvelopeSchema.safeParse(envelope).success) built.set(envelope, JSON.stringify(envelope));
+  return envelope;
+}
+
+/**
+ * `envelope` as JSON, and whether that JSON is exactly what createEnvelope built and checked
+ * (nothing changed it since): then parseEnvelope would accept it, and a check before storing
+ * it can be skipped. Anything else (built elsewhere, changed after) is `checked: false`.
+ */
+export function serializeChecked(envelope: Envelope): { json: string; checked: boolean } {
+  const json = JSON.stringify(envelope);
+  return { json, checked: built.get(envelope) === json };
 }
 
 /** An envelope caused by another: same correlation, causation = the cause's event id. */

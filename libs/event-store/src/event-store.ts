@@ -74,8 +74,8 @@ export class EventStore {
       throw new RotorError('EVENT_STORE.INVALID_EXPECTED_VERSION', `expected version must be a whole number >= 0, got ${expectedVersion}`);
     }
     if (events.length === 0) return { version: expectedVersion, positions: [] };
-    assertValidEnvelopes(events);
-    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events, options);
+    const json = assertValidEnvelopes(events);
+    const write = (m: EntityManager) => this.write(m, streamId, expectedVersion, events, options, json);
     return tx ? write(tx) : this.ds.transaction(write);
   }
 
@@ -94,7 +94,7 @@ export class EventStore {
    * stream are ordered by UNIQUE(stream_id, version).
    */
   private async write(
-    tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[], options: AppendOptions,
+    tx: EntityManager, streamId: string, expectedVersion: number, events: AnyEnvelope[], options: AppendOptions, json: readonly string[],
   ): Promise<AppendResult> {
     const params: unknown[] = [streamId, expectedVersion];
     const values = events.map((event, i) => {
@@ -108,7 +108,7 @@ export class EventStore {
     });
     // Every part writes only when the stream is where the caller read it (`fresh`), so a stale
     // expectation writes nothing and leaves the caller's transaction usable for a retry.
-    const outbox = outboxInsert(events, params, FRESH);
+    const outbox = outboxInsert(events, params, FRESH, json);
     const alsoWritten = options.alsoWrite?.(params, FRESH) ?? [];
     const also = (typeof alsoWritten === 'string' ? [alsoWritten] : alsoWritten).map((sql, i) => `, also_${i + 1} AS (${sql})`).join('');
     const notify = outboxNotify(params);

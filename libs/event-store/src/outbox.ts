@@ -14,10 +14,10 @@ import { assertValidEnvelopes } from './validate';
 export class Outbox {
   static async enqueue(tx: EntityManager, events: readonly AnyEnvelope[]): Promise<void> {
     if (events.length === 0) return;
-    assertValidEnvelopes(events);
+    const json = assertValidEnvelopes(events);
     // The rows and the NOTIFY in one round trip (a data-modifying WITH always runs in full).
     const params: unknown[] = [];
-    const insert = outboxInsert(events, params);
+    const insert = outboxInsert(events, params, undefined, json);
     await tx.query(`WITH queued AS (${insert}) SELECT ${outboxNotify(params)}`, params);
   }
 
@@ -60,10 +60,11 @@ export function outboxNotify(params: unknown[]): string {
  * `INSERT INTO outbox … VALUES …` for `events`, in order (ids follow that order), its
  * parameters appended to `params`; for statements that write outbox rows with other rows.
  * `onlyIf`: an SQL condition; when given, the rows are written only where it holds.
+ * `json`: the events already serialized, in the same order (what assertValidEnvelopes returns).
  */
-export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[], onlyIf?: string): string {
-  const rows = events.map((event) => {
-    params.push(topicOf(event.type), event.aggregateId, JSON.stringify(event));
+export function outboxInsert(events: readonly AnyEnvelope[], params: unknown[], onlyIf?: string, json?: readonly string[]): string {
+  const rows = events.map((event, i) => {
+    params.push(topicOf(event.type), event.aggregateId, json?.[i] ?? JSON.stringify(event));
     const n = params.length;
     return onlyIf ? `($${n - 2}::text, $${n - 1}::text, $${n}::jsonb)` : `($${n - 2}, $${n - 1}, $${n}::jsonb)`;
   });

@@ -121,6 +121,17 @@ describe('EventStore', () => {
     expect(await store.readStream(id)).toHaveLength(0);
   });
 
+  it('checks again an event changed after createEnvelope built and checked it', async () => {
+    const id = stream();
+    const changed = due(id, 1);
+    (changed.payload as { attempt: number }).attempt = 0;
+    await expect(store.append(id, 0, [changed])).rejects.toMatchObject({ code: 'EVENT_STORE.INVALID_EVENT' });
+    const plaintext = due(id, 1);
+    (plaintext.payload as unknown as Record<string, unknown>)['password'] = 'plain';
+    await expect(store.append(id, 0, [plaintext])).rejects.toMatchObject({ code: 'EVENT_STORE.INVALID_EVENT' });
+    expect(await store.readStream(id)).toHaveLength(0);
+  });
+
   it('refuses the same eventId twice', async () => {
     const id = stream();
     const event = due(id);

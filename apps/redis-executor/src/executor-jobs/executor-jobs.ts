@@ -77,8 +77,8 @@ export async function recordRotationJob(tx: EntityManager, job: RotationJob, out
  */
 export function withOutbox(ctes: string[], main: string, params: unknown[], events: readonly AnyEnvelope[]): string {
   if (events.length === 0) return ctes.length === 0 ? main : `WITH ${ctes.join(',\n')}\n${main}`;
-  assertValidEnvelopes(events);
-  const queued = outboxInsert(events, params);
+  const json = assertValidEnvelopes(events);
+  const queued = outboxInsert(events, params, undefined, json);
   return `WITH ${[...ctes, `written AS (${main})`, `queued AS (${queued})`].join(',\n')}\nSELECT ${outboxNotify(params)}`;
 }
 
