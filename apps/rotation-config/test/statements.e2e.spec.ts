@@ -1,6 +1,8 @@
 import { ROTATION_ERRORS } from '@rotor/rotation-domain';
 import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { deferTransactionStart } from '@rotor/service-runtime';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RotationCommandRunner } from '../src/rotations/rotation-command-runner';
 import { Harness, newProjectId } from './harness';
@@ -119,5 +121,29 @@ describe('the round trips of a rotation command', () => {
     );
     expect(rows.find((r) => r.id === b.id)).toMatchObject({ rotation_status: 'success', in_flight_job_id: null });
     expect(rows.find((r) => r.id === a.id)?.in_flight_job_id).toBe(result[2].state.inFlight?.jobId);
+  });
+  it("sends an API command's START TRANSACTION with its read: three round trips in all", async () => {
+    // What goes to Postgres, below the deferral the services install at start (bootstrap).
+    const wire: string[] = [];
+    const send = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const [q] = args as [string | { text: string }];
+      wire.push(typeof q === 'string' ? q : q.text);
+      return (send as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof send;
+    deferTransactionStart();
+    try {
+      const rotation = await issued();
+      wire.length = 0;
+      await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+      // The relay, woken by the commit, may add its own; the command's are these.
+      const mine = wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
+      expect(mine).toHaveLength(3);
+      expect(mine[0]).toMatch(/^START TRANSACTION;\s*SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = '[0-9a-f-]{36}'/s);
+      expect(mine[1]).toMatch(/^WITH current AS/);
+      expect(mine[2]).toMatch(/^COMMIT/);
+    } finally {
+      Client.prototype.query = send;
+    }
   });
 });

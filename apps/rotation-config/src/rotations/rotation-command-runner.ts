@@ -132,7 +132,10 @@ export class RotationCommandRunner {
     // connection its state names when the commands may send it (RotationRequested and
     // RevocationRequested carry it), in the same statement rather than one of its own.
     const withConnection = mayNeedConnection(commands);
-    const read = this.takePrefetched(tx, rotationId, withConnection) ?? (await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection }));
+    // In a transaction of its own the read is the first statement: inline, it goes out with
+    // the START TRANSACTION (an API command costs one round trip less).
+    const read = this.takePrefetched(tx, rotationId, withConnection)
+      ?? (await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection, inline: !how.callers }));
     const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();

@@ -1,4 +1,5 @@
 import { RotationState } from '@rotor/rotation-domain';
+import { escapeLiteral } from 'pg';
 import { EntityManager } from 'typeorm';
 
 /**
@@ -19,6 +20,13 @@ const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export interface ReadOptions {
   forUpdate?: boolean;
   withConnection?: boolean;
+  /**
+   * The rotation id written into the text (quoted) rather than sent as a parameter: when the
+   * read opens a transaction, a statement without parameters goes out with its START
+   * TRANSACTION in one round trip (deferTransactionStart in @rotor/service-runtime). Only
+   * there: such a text is never a prepared statement.
+   */
+  inline?: boolean;
 }
 
 /** A rotation's snapshot as RotationSnapshots.read finds it. */
@@ -64,7 +72,9 @@ export const RotationSnapshots = {
    * own would not be): `connection` is its row as JSON, null when there is none.
    */
   async read(tx: EntityManager, rotationId: string, opts: ReadOptions = {}): Promise<SnapshotRead> {
-    const rows: SnapshotRecord[] = await tx.query(selectSnapshots('s.rotation_id = $1', opts), [rotationId]);
+    const rows: SnapshotRecord[] = opts.inline
+      ? await tx.query(selectSnapshots(`s.rotation_id = ${escapeLiteral(rotationId)}`, opts))
+      : await tx.query(selectSnapshots('s.rotation_id = $1', opts), [rotationId]);
     return toRead(rows[0], opts);
   },
 
