@@ -25,7 +25,7 @@ export class ServedCredentialsHandler {
 
   async completed(event: Envelope<'RotationCompleted'>, tx: EntityManager): Promise<void> {
     if (this.appliedAhead.get(tx)?.delete(event.eventId)) return;
-    const [served] = await VerificationTargets.recordServedMany(tx, [this.servedItem(event)]);
+    const [served] = await VerificationTargets.recordServed(tx, [this.servedItem(event)]);
     if (!served) this.notVerifiable(event);
   }
 
@@ -41,7 +41,7 @@ export class ServedCredentialsHandler {
     // Each rotation once: a second completion of one (a redelivery of another job) goes alone.
     const once = completions.filter((e, i) => completions.findIndex((c) => c.payload.rotationId === e.payload.rotationId) === i);
     if (once.length < 2) return;
-    const served = await VerificationTargets.recordServedMany(tx, once.map((e) => this.servedItem(e)));
+    const served = await VerificationTargets.recordServed(tx, once.map((e) => this.servedItem(e)));
     once.forEach((e, i) => served[i] || this.notVerifiable(e));
     this.appliedAhead.set(tx, new Set(once.map((e) => e.eventId)));
   }

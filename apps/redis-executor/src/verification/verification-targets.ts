@@ -55,11 +55,7 @@ function fromRow(r: Row): VerificationTarget {
   };
 }
 
-/**
- * The executor's record of what it issued and what is served, for continuous verification.
- * Every write runs in the transaction of the event that caused it (inbox claim included).
- */
-/** A RotationCompleted as recordServedMany takes it. */
+/** A RotationCompleted as recordServed takes it. */
 export interface ServedItem {
   rotationId: string;
   activeIndex: 0 | 1;
@@ -68,6 +64,10 @@ export interface ServedItem {
   verifyAt: { regular: Date | null; afterDrift: Date | null };
 }
 
+/**
+ * The executor's record of what it issued and what is served, for continuous verification.
+ * Every write runs in the transaction of the event that caused it (inbox claim included).
+ */
 export const VerificationTargets = {
   /**
    * A job worked on slot `slot`: its user now has `credential` (or, after a failure, an unknown
@@ -99,31 +99,16 @@ export const VerificationTargets = {
   },
 
   /**
-   * The secret store serves `generation` in slot `activeIndex` (RotationCompleted). The slot
-   * it replaced becomes the previous one, which must keep authenticating until the next job
-   * works on it. Returns false when this executor did not issue that credential (nothing to
-   * verify with). The first check is at `verifyAt`. Takes the rotation's lock (lockRotation)
-   * first, in the same round trip: the function executor_record_served locks, then updates
-   * with a snapshot taken after the lock (its migration has the statement).
+   * For each item, the secret store serves `generation` in slot `activeIndex`
+   * (RotationCompleted). The slot it replaced becomes the previous one, which must keep
+   * authenticating until the next job works on it. The first check is at `verifyAt`. One
+   * statement for all: executor_record_served takes each rotation's lock (lockRotation), then
+   * updates with a snapshot taken after the lock (its migration has the statement); the locks
+   * are taken in rotation id order (a volatile function in the select list runs after the
+   * sort). One answer per item, in order: false when this executor did not issue that
+   * credential (nothing to verify with). Each rotation at most once.
    */
-  async recordServed(
-    tx: EntityManager,
-    rotationId: string,
-    activeIndex: 0 | 1,
-    generation: number,
-    /** The first check: `afterDrift` when the last check found drift (this is a heal), else `regular`. */
-    verifyAt: { regular: Date | null; afterDrift: Date | null },
-  ): Promise<boolean> {
-    const [served] = await VerificationTargets.recordServedMany(tx, [{ rotationId, activeIndex, generation, verifyAt }]);
-    return served;
-  },
-
-  /**
-   * recordServed for several rotations (each once) in one statement, their locks taken in
-   * rotation id order (a volatile function in the select list runs after the sort). One
-   * answer per item, in order.
-   */
-  async recordServedMany(tx: EntityManager, items: readonly ServedItem[]): Promise<boolean[]> {
+  async recordServed(tx: EntityManager, items: readonly ServedItem[]): Promise<boolean[]> {
     if (items.length === 0) return [];
     const rows: { rotation_id: string; served: boolean }[] = await tx.query(
       `SELECT r.rotation_id, executor_record_served($1, r.rotation_id, r.active, r.generation, r.regular, r.after_drift) AS served
