@@ -1,4 +1,4 @@
-import { AnyEnvelope } from '@rotor/contracts';
+import { AnyEnvelope, rotationOf } from '@rotor/contracts';
 import { randomUUID } from 'node:crypto';
 import { EventHandlers } from '@rotor/messaging';
 import { Clock } from '@rotor/util';
@@ -75,7 +75,6 @@ function isAlertSource(e: AnyEnvelope): e is AlertSource {
  * else the known rotation's, as in alertFor). Keyed by event id.
  */
 async function lookUp(tx: EntityManager, sources: AlertSource[]): Promise<Map<string, Lookup>> {
-  const rotationOf = (s: AlertSource) => ('rotationId' in s.payload ? s.payload.rotationId : null);
   const rows: Array<{ event_id: string; project_id: string | null; name: string | null; webhook_ids: string[] }> = await tx.query(
     `SELECT q.event_id, k.project_id, k.name,
             ARRAY(SELECT w.id::text FROM webhooks w

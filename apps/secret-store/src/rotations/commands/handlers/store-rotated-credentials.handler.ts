@@ -85,10 +85,11 @@ export class StoreRotatedCredentialsHandler implements ICommandHandler<StoreRota
    * New versions of the mapped secrets, in mapping order, given them and every secret the
    * rotation manages, `locked` (lockForRotationSelect). The versions of those that exist are
    * returned as `writeVersions`, for the caller's statement that writes the slot; a key seen
-   * for the first time is created here. A rotation takes over an ordinary secret of the same name (its history stays as
-   * older versions) but never one that another rotation manages. The mapping may change
-   * between rotations (RotationUpdated, applied from the next one): secrets mapped before keep
-   * their last value as ordinary secrets rather than vanishing under the services that read them.
+   * for the first time is created here. A rotation takes over an ordinary secret of the same
+   * name (its history stays as older versions) but never one that another rotation manages.
+   * The mapping may change between rotations (RotationUpdated, applied from the next one):
+   * secrets mapped before keep their last value as ordinary secrets rather than vanishing under
+   * the services that read them.
    */
   private async writeManaged(
     tx: EntityManager,
