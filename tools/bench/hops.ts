@@ -12,7 +12,7 @@ import { Client } from 'pg';
 import { LatencySummary, summarize } from './stats';
 
 export interface HopSummary {
-  /** e.g. "RotationRequested published → claimed by redis-executor". */
+  /** e.g. "RotationRequested appended → claimed by redis-executor" (relay, Kafka and the consumer's fetch). */
   hop: string;
   latencyMs: LatencySummary;
 }
@@ -85,7 +85,8 @@ export async function readHops(server: string, databases: readonly string[], fro
   for (const claim of inbox) {
     const event = byId.get(claim.id);
     if (!event) continue;
-    if (event.publishedMs !== null) add(`${event.type} published → claimed by ${claim.consumer}`, claim.processedMs - event.publishedMs);
+    // From the decision, not from published_at: that one trails the send by up to a relay round.
+    add(`${event.type} appended → claimed by ${claim.consumer}`, claim.processedMs - event.occurredMs);
     for (const answer of answers.get(`${claim.db} ${claim.id}`) ?? []) {
       add(`${event.type} claimed by ${claim.consumer} → ${answer.type} appended`, answer.occurredMs - claim.processedMs);
     }
@@ -97,6 +98,6 @@ export async function readHops(server: string, databases: readonly string[], fro
 
 function stage(hop: string): number {
   if (hop.includes('(relay)')) return 0;
-  if (hop.includes('published → claimed')) return 1;
+  if (hop.includes('appended → claimed')) return 1;
   return 2;
 }

@@ -43,7 +43,7 @@ export interface PhaseReport {
   /** CPU ms per completed rotation: each service, services, kafka, postgres, redis, bench, and rotor (all but the bench). */
   cpuMsPerRotation: Record<string, number>;
   targetRate?: number;
-  /** Event by event: appended → published → claimed by each consumer → its answer appended (hops.ts). */
+  /** Event by event: appended → published (relay), appended → claimed by each consumer → its answer appended (hops.ts). */
   hops: HopSummary[];
   /** Each service's memory as its /metrics tells it, right after the phase. */
   heapAfter?: Record<string, Record<string, number>>;

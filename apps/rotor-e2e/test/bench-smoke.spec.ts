@@ -117,7 +117,7 @@ describe('npm run bench -- --smoke', () => {
     expect(output).toContain('Ceilings of the raw parts');
     expect(output).toContain('Rotor beside its ceilings');
     expect(output).toContain('Postgres statements per rotation');
-    expect(output).toMatch(/RotationRequested published → claimed by \S+/);
+    expect(output).toMatch(/RotationRequested appended → claimed by \S+/);
 
     const report = JSON.parse(readFileSync(join(ROOT, OUT, 'latest.json'), 'utf8'));
     expect(report.mode).toBe('smoke');
