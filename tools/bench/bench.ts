@@ -39,6 +39,8 @@ const ROOT = join(__dirname, '..', '..');
 const PG_SERVER = process.env['BENCH_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432';
 const CEILING_DATABASE = 'rotor_ceiling';
 const HOP_DATABASE = 'rotor_hops';
+/** Hops of a paced chain: the deliveries a rotation's events get handled with (the bench counts 8). */
+const PACED_HOPS = 8;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -105,6 +107,12 @@ async function main(): Promise<number> {
     const hopC = await hopFloor({
       serverUrl: PG_SERVER, database: hopDatabase, broker: platform.kafkaBroker(), sampler,
       chains: opts.smoke ? 200 : 2000, hopsPerChain: 4,
+    });
+    // A chain per rotation, as many hops as a rotation's events are handled (inbox claims a rotation).
+    log(`floor: the same hop, paced: chains of ${PACED_HOPS} hops started at ${opts.rate}/s, as a fixed rate of rotations sends them`);
+    const pacedHopC = await hopFloor({
+      serverUrl: PG_SERVER, database: hopDatabase, broker: platform.kafkaBroker(), sampler,
+      chains: Math.max(1, Math.round(opts.rate * (opts.smoke ? 2 : 10))), hopsPerChain: PACED_HOPS, chainsPerSecond: opts.rate,
     });
 
     // A service started on sources not yet transpiled loads SWC for it (~45 MB more RSS).
@@ -201,7 +209,7 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       options: { ...opts },
       machine: { cpus: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, loadavg: loadavg().map((l) => round(l)) },
-      ceilings: { redis: redisC, kafka: kafkaC, postgres: pgC, hop: hopC },
+      ceilings: { redis: redisC, kafka: kafkaC, postgres: pgC, hop: hopC, pacedHop: pacedHopC },
       rotor: {
         idle,
         create: {
@@ -415,6 +423,17 @@ function finishReport(r: BenchReport): void {
     cpuMsPerHop: r.ceilings.hop.cpuMsPerHop.total,
     cpuMsPerRotation: round(deliveries * r.ceilings.hop.cpuMsPerHop.total, 2),
   };
+  const paced = r.ceilings.pacedHop;
+  if (f && f.completed > 0 && paced) {
+    const fixedDeliveries = round(f.hops.filter((h) => / → claimed by /.test(h.hop)).reduce((n, h) => n + h.latencyMs.count, 0) / f.completed, 1);
+    r.pacedFloor = {
+      rate: paced.chainsPerSecond ?? 0,
+      handledDeliveriesPerRotation: fixedDeliveries,
+      hopsPerChain: paced.hopsPerChain,
+      cpuMsPerChain: round(paced.hopsPerChain * paced.cpuMsPerHop.total, 2),
+      hopLatencyMs: paced.hopLatencyMs ?? summarize([]),
+    };
+  }
   const peakRss = Math.max(...[b, f].filter((p): p is PhaseReport => !!p).flatMap((p) => Object.values(p.resources.services).map((s) => s.peakRssMB)));
   const cpu = b.cpuMsPerRotation['rotor'] ?? 0;
   r.goals = [

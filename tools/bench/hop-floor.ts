@@ -8,6 +8,10 @@
  * fill, as under a burst: the cheapest a hop gets. A rotation cannot cost less than its handled
  * deliveries times this (each of them is at least one such hop), which is what the bench
  * compares with the CPU goal.
+ *
+ * Paced (`chainsPerSecond`), the chains start one after another at that rate, each with its
+ * own first event, so most hops travel alone as a service's events do at a fixed rate of
+ * rotations: what a hop costs then, and how long it takes (from one handler to the next).
  */
 import { randomBytes } from 'node:crypto';
 import { Envelope, Topic } from '@rotor/contracts';
@@ -17,7 +21,7 @@ import { sampleRotationDue } from '@rotor/testing';
 import { EntityManager } from 'typeorm';
 import { dropDatabase, recreateDatabase } from './ceilings';
 import { Sampler } from './proc-stats';
-import { round, sleep } from './stats';
+import { LatencySummary, round, sleep, summarize } from './stats';
 
 export interface HopFloor {
   chains: number;
@@ -27,6 +31,10 @@ export interface HopFloor {
   hopsPerSecond: number;
   /** CPU per hop, by process group (this process runs the consumer and the relay). */
   cpuMsPerHop: { node: number; postgres: number; kafka: number; total: number };
+  /** Paced runs: chains started a second. */
+  chainsPerSecond?: number;
+  /** Paced runs: from the handler (or, for a chain's first hop, the enqueue) before to the hop's handler. */
+  hopLatencyMs?: LatencySummary;
 }
 
 export interface HopFloorOptions {
@@ -39,6 +47,8 @@ export interface HopFloorOptions {
   hopsPerChain: number;
   /** Samples this process, the database's backends and the broker. */
   sampler: Sampler;
+  /** Start the chains one after another at this rate (each its own transaction), not all at once. */
+  chainsPerSecond?: number;
   timeoutMs?: number;
 }
 
@@ -56,6 +66,9 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
   const hops = o.chains * o.hopsPerChain;
   // A chain is through when its last hop ran; every hop has committed when the inbox holds them all.
   const finished = new Set<string>();
+  // Paced: when each chain's last step happened (its enqueue, then each hop's handler).
+  const lastStep = new Map<string, number>();
+  const hopLatencies: number[] = [];
   let allFinished: () => void = () => undefined;
   const through = new Promise<void>((resolve) => (allFinished = resolve));
   const runner = new ConsumerRunner(ds, kafka, {
@@ -64,6 +77,12 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
     handlers: {
       RotationDue: async (event: Envelope<'RotationDue'>, tx: EntityManager) => {
         const attempt = event.payload.attempt;
+        const previous = lastStep.get(event.aggregateId);
+        if (previous !== undefined) {
+          const now = performance.now();
+          hopLatencies.push(now - previous);
+          lastStep.set(event.aggregateId, now);
+        }
         if (attempt < o.hopsPerChain) return enqueue(tx, topic, sampleRotationDue(event.aggregateId, attempt + 1));
         finished.add(event.aggregateId);
         if (finished.size === o.chains) allFinished();
@@ -73,13 +92,21 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
   const relay = new OutboxRelay(ds, kafka, {});
   try {
     await runner.start();
-    // Every chain's first event, in one statement; the relay is not running yet.
-    await ds.transaction((tx) => enqueue(tx, topic, ...Array.from({ length: o.chains }, (_, i) => sampleRotationDue(`hop-${i}`, 1))));
+    const first = (i: number) => sampleRotationDue(`hop-${i}`, 1);
+    // Burst: every chain's first event in one statement, before the relay runs.
+    if (!o.chainsPerSecond) await ds.transaction((tx) => enqueue(tx, topic, ...Array.from({ length: o.chains }, (_, i) => first(i))));
     // The sampler finds new processes (the pool's backends) once a second: let it see them.
     await sleep(SCAN_MS);
     const before = o.sampler.mark();
     const t0 = performance.now();
     await relay.start();
+    if (o.chainsPerSecond) {
+      for (let i = 0; i < o.chains; i++) {
+        await sleep(Math.max(0, t0 + (i * 1000) / o.chainsPerSecond - performance.now()));
+        lastStep.set(`hop-${i}`, performance.now());
+        await ds.transaction((tx) => enqueue(tx, topic, first(i)));
+      }
+    }
     const timeoutMs = o.timeoutMs ?? 120_000;
     const deadline = Date.now() + timeoutMs;
     await Promise.race([through, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
@@ -102,6 +129,7 @@ export async function hopFloor(o: HopFloorOptions): Promise<HopFloor> {
       seconds: round(seconds),
       hopsPerSecond: round(hops / seconds, 1),
       cpuMsPerHop: { ...cpu, total: round(cpu.node + cpu.postgres + cpu.kafka, 3) },
+      ...(o.chainsPerSecond ? { chainsPerSecond: o.chainsPerSecond, hopLatencyMs: summarize(hopLatencies) } : {}),
     };
   } finally {
     await relay.stop();

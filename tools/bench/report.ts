@@ -65,7 +65,8 @@ export interface BenchReport {
   finishedAt: string;
   options: object;
   machine: { cpus: number; memoryGiB: number; node: string; loadavg: number[] };
-  ceilings: { redis: RedisCeiling; kafka: KafkaCeiling; postgres: PostgresCeiling; hop: HopFloor };
+  /** `pacedHop`: the hop floor with the chains started at the fixed-rate phase's rate (absent in older reports). */
+  ceilings: { redis: RedisCeiling; kafka: KafkaCeiling; postgres: PostgresCeiling; hop: HopFloor; pacedHop?: HopFloor };
   rotor: {
     /** A stretch with nothing to do, before the first rotation is created. */
     idle?: ResourceReport;
@@ -80,6 +81,12 @@ export interface BenchReport {
    * get handled with (inbox claims per completed rotation, burst) times the measured hop floor.
    */
   floor?: { handledDeliveriesPerRotation: number; cpuMsPerHop: number; cpuMsPerRotation: number };
+  /**
+   * The same at the fixed rate: a chain of hops a rotation's worth (started at that rate, so the
+   * hops mostly travel alone), its CPU, and how long a hop takes (a rotation waits for at least
+   * three in a row); beside the deliveries a rotation got handled with in the fixed-rate phase.
+   */
+  pacedFloor?: { rate: number; handledDeliveriesPerRotation: number; hopsPerChain: number; cpuMsPerChain: number; hopLatencyMs: LatencySummary };
   goals: Array<{ goal: string; target: string; value: number; met: boolean }>;
 }
 
@@ -151,6 +158,11 @@ export function printReport(r: BenchReport): void {
       ['one event hop (claim + outbox, publish)', `${c.hop.hopsPerSecond}/s`,
         `CPU ${c.hop.cpuMsPerHop.total} ms a hop (node ${c.hop.cpuMsPerHop.node}, Postgres ${c.hop.cpuMsPerHop.postgres}, ` +
           `Kafka ${c.hop.cpuMsPerHop.kafka}; ${c.hop.chains} chains × ${c.hop.hopsPerChain} hops)`],
+      ...(c.pacedHop
+        ? [[`the same hop, paced (${c.pacedHop.chainsPerSecond} chains/s)`, `${c.pacedHop.hopsPerSecond}/s`,
+            `CPU ${c.pacedHop.cpuMsPerHop.total} ms a hop (node ${c.pacedHop.cpuMsPerHop.node}, Postgres ${c.pacedHop.cpuMsPerHop.postgres}, ` +
+              `Kafka ${c.pacedHop.cpuMsPerHop.kafka}); a hop p50 ${c.pacedHop.hopLatencyMs?.p50} ms, p99 ${c.pacedHop.hopLatencyMs?.p99} ms`]]
+        : []),
     ]),
     '',
     ...(r.rotor.idle ? [idleLine(r.rotor.idle)] : []),
@@ -169,6 +181,13 @@ export function printReport(r: BenchReport): void {
       ? [
           `  floor of the event path: ${r.floor.handledDeliveriesPerRotation} handled deliveries a rotation × ` +
             `${r.floor.cpuMsPerHop} ms a hop = ${r.floor.cpuMsPerRotation} ms CPU a rotation, before any domain work, HTTP or Redis`,
+        ]
+      : []),
+    ...(r.pacedFloor
+      ? [
+          `  at ${r.pacedFloor.rate}/s (${r.pacedFloor.handledDeliveriesPerRotation} handled deliveries a rotation): chains of ` +
+            `${r.pacedFloor.hopsPerChain} paced hops = ${r.pacedFloor.cpuMsPerChain} ms CPU a chain; ` +
+            `a paced hop takes p50 ${r.pacedFloor.hopLatencyMs.p50} ms, p99 ${r.pacedFloor.hopLatencyMs.p99} ms`,
         ]
       : []),
     '',

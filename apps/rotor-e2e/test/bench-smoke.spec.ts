@@ -128,6 +128,13 @@ describe('npm run bench -- --smoke', () => {
     expectPositive(report.ceilings.kafka.roundTripMs.p99, 'Kafka round trip p99');
     expectPositive(report.ceilings.kafka.messagesPerSecond, 'Kafka messages per second');
     expectPositive(report.ceilings.postgres.transactionsPerSecond, 'Postgres transactions per second');
+    // The hop floor, all at once and paced at the fixed rate (every hop of every chain timed).
+    expectPositive(report.ceilings.hop.cpuMsPerHop.total, 'CPU per hop');
+    expect(report.ceilings.pacedHop.chainsPerSecond).toBe(report.options.rate);
+    expect(report.ceilings.pacedHop.hopLatencyMs.count).toBeGreaterThanOrEqual(report.ceilings.pacedHop.hops);
+    expectPositive(report.ceilings.pacedHop.cpuMsPerHop.total, 'CPU per paced hop');
+    expectPositive(report.pacedFloor.cpuMsPerChain, 'paced floor: CPU per chain');
+    expect(output).toMatch(/a paced hop takes p50 [\d.]+ ms, p99 [\d.]+ ms/);
 
     // Every rotation created, then rotated in the burst and in the fixed-rate phase.
     const { create, burst, fixedRate } = report.rotor as { create: { requested: number; created: number }; burst: Phase; fixedRate: Phase };
