@@ -34,6 +34,14 @@ export interface AppendOptions {
    * is true exactly when the events are appended.
    */
   alsoWrite?: (params: unknown[], onlyIf: string) => string | string[];
+  /**
+   * A SELECT … FOR UPDATE of rows that other writers of this stream hold locked while they
+   * append (a snapshot row, say), run before anything else of the statement: for an append
+   * outside any transaction that read without that lock. It waits for such a writer to commit
+   * and then finds the stream moved (VersionConflictError), rather than write first and then
+   * wait for a row that writer holds while it waits for this statement's events (a deadlock).
+   */
+  lockFirst?: (params: unknown[]) => string;
 }
 
 /** True in the append's statement when the stream is at the expected version (see write). */
@@ -112,6 +120,9 @@ export class EventStore {
     const alsoWritten = options.alsoWrite?.(params, FRESH) ?? [];
     const also = (typeof alsoWritten === 'string' ? [alsoWritten] : alsoWritten).map((sql, i) => `, also_${i + 1} AS (${sql})`).join('');
     const notify = outboxNotify(params);
+    // A one-time filter on an uncorrelated subquery, in `current`: every part of the statement
+    // writes only after `fresh` (so `current`) is known, so the rows are locked before any write.
+    const locked = options.lockFirst ? ` AND (SELECT count(*) FROM (${options.lockFirst(params)}) AS l) >= 0` : '';
     let rows: { current: number; position: string | null; version: number | null }[];
     try {
       // Data-modifying WITHs run in full whatever the SELECT reads; a failure of either insert
@@ -119,7 +130,7 @@ export class EventStore {
       // Same-payload NOTIFYs of one transaction reach listeners once.
       rows = await tx.query(
         `WITH current AS (
-           SELECT COALESCE(MAX(version), 0)::int AS version FROM es_events WHERE stream_id = $1
+           SELECT COALESCE(MAX(version), 0)::int AS version FROM es_events WHERE stream_id = $1${locked}
          ), fresh AS (
            SELECT 1 FROM current WHERE version = $2::int
          ), appended AS (
