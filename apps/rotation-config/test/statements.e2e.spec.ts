@@ -15,6 +15,18 @@ beforeAll(() => h.start(), 60_000);
 afterAll(() => h.stop(), 30_000);
 
 const runner = () => h.app.get(RotationCommandRunner);
+
+/** Until a statement of this database waits for a row lock. */
+async function untilSomeoneWaitsForALock(): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const [row] = await h.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (row.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no statement waited for a lock');
+}
 const ROTATION_TABLES = /\b(rotation_snapshots|es_events|rotations|rotation_history|redis_connections)\b/;
 
 /** The statements `work` sends that touch the rotation's tables (the relay's and consumer's are left out). */
@@ -39,15 +51,16 @@ async function issued() {
 }
 
 describe('the round trips of a rotation command', () => {
-  it('requests a rotation in two: the locked read (with the connection) and the append (with snapshot and projection)', async () => {
+  it('requests a rotation in two: the read (with the connection) and the append (with snapshot and projection), which locks first', async () => {
     const rotation = await issued();
     const jobId = randomUUID();
     const { result, sql } = await statementsOf(() =>
       runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]),
     );
     expect(sql).toHaveLength(2);
-    expect(sql[0]).toMatch(/FROM rotation_snapshots .*FOR UPDATE/s);
-    expect(sql[1]).toMatch(/^WITH current AS/);
+    expect(sql[0]).toMatch(/FROM rotation_snapshots /);
+    expect(sql[0]).not.toMatch(/FOR UPDATE/);
+    expect(sql[1]).toMatch(/^WITH current AS .*FROM rotation_snapshots WHERE rotation_id = \$\d+::text FOR UPDATE/s);
     // The event carries the connection, and the read model shows the job in flight.
     const [requested] = result.events;
     expect(requested.type).toBe('RotationRequested');
@@ -78,14 +91,16 @@ describe('the round trips of a rotation command', () => {
     const [row] = await h.query<{ in_flight_job_id: string | null; rotation_status: string }>('SELECT in_flight_job_id, rotation_status FROM rotations WHERE id = $1', [rotation.id]);
     expect(row).toEqual({ in_flight_job_id: null, rotation_status: 'success' });
 
-    // A second request while one is in flight is refused by the aggregate, after the read alone.
+    // A second request while one is in flight is refused by the aggregate after reads alone:
+    // the unlocked one, and the locked one that confirms the refusal.
     await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
     const refused = await statementsOf(() =>
       runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }])
         .then(() => null, (e: { code?: string }) => e.code),
     );
     expect(refused.result).toBe(ROTATION_ERRORS.inFlight);
-    expect(refused.sql).toHaveLength(1);
+    expect(refused.sql).toHaveLength(2);
+    expect(refused.sql[1]).toMatch(/FROM rotation_snapshots .*FOR UPDATE/s);
   });
   it("records a consumer transaction's outcomes after one locked read of all their rotations", async () => {
     const [a, b] = [await issued(), await issued()];
@@ -122,7 +137,60 @@ describe('the round trips of a rotation command', () => {
     expect(rows.find((r) => r.id === b.id)).toMatchObject({ rotation_status: 'success', in_flight_job_id: null });
     expect(rows.find((r) => r.id === a.id)?.in_flight_job_id).toBe(result[2].state.inFlight?.jobId);
   });
-  it("sends an API command's START TRANSACTION with its read: three round trips in all", async () => {
+  it('sends a job request without a transaction: two round trips in all', async () => {
+    const wire: string[] = [];
+    const send = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      const [q] = args as [string | { text: string }];
+      wire.push(typeof q === 'string' ? q : q.text);
+      return (send as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof send;
+    // No transaction to defer the start of (the deferral, once installed, stays: the test below installs it).
+    try {
+      const rotation = await issued();
+      wire.length = 0;
+      await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+      // The relay, woken by the commit, may add its own; the command's are these.
+      const mine = wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
+      expect(mine).toHaveLength(2);
+      expect(mine[0]).toMatch(/^SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = \$1/s);
+      expect(mine[1]).toMatch(/^WITH current AS/);
+    } finally {
+      Client.prototype.query = send;
+    }
+  });
+
+  it('a job request that finds the snapshot locked waits for its holder, then decides on what the holder wrote', async () => {
+    const rotation = await issued();
+    const request = (jobId: string) =>
+      ({ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }) as const;
+    const holder = h.app.get(DataSource).createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      // A consumer's transaction holds the snapshot row and has not appended yet.
+      await runner().prefetch(holder.manager, [rotation.id], { withConnection: true });
+      // The request reads the state before the holder's append, decides, and its append waits.
+      const api = runner().execute(rotation.id, [request(randomUUID())]).then(() => null, (e: { code?: string }) => e.code ?? String(e));
+      await untilSomeoneWaitsForALock();
+      // The holder requests a job of its own and commits. Had the request written its event
+      // before waiting, the two would deadlock here (each waiting for a row the other holds).
+      const held = await runner().execute(rotation.id, [request(randomUUID())], { tx: holder.manager });
+      await holder.commitTransaction();
+      // The request's append then finds the stream moved; under the lock it sees the holder's
+      // job in flight, and is refused: one rotation in flight.
+      expect(await api).toBe(ROTATION_ERRORS.inFlight);
+      const events = await h.query<{ type: string }>(`SELECT type FROM es_events WHERE stream_id = $1 AND version > $2 ORDER BY version`, [
+        `rotation-${rotation.id}`, held.version - 1,
+      ]);
+      expect(events.map((e) => e.type)).toEqual(['RotationRequested']);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
+  it("sends the START TRANSACTION of a command in a transaction of its own with its read: three round trips in all", async () => {
     // What goes to Postgres, below the deferral the services install at start (bootstrap).
     const wire: string[] = [];
     const send = Client.prototype.query;
@@ -134,8 +202,12 @@ describe('the round trips of a rotation command', () => {
     deferTransactionStart();
     try {
       const rotation = await issued();
+      const jobId = randomUUID();
+      const requested = await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
       wire.length = 0;
-      await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+      await runner().execute(rotation.id, [
+        { type: 'RecordRotationSuccess', jobId, generation: requested.state.generation, activeIndex: requested.state.inFlight?.targetIndex ?? 1, now: new Date() },
+      ]);
       // The relay, woken by the commit, may add its own; the command's are these.
       const mine = wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
       expect(mine).toHaveLength(3);

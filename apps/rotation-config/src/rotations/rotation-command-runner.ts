@@ -43,7 +43,22 @@ interface AttemptMode {
   callers: boolean;
   /** Set by the attempt when it wrote inside a savepoint. */
   savepoint: boolean;
+  /**
+   * Outside any transaction: the read takes no lock, and the append, one statement, locks the
+   * snapshot row before it checks the version. Anything but that one append (a refusal,
+   * nothing to do, a write of more statements, a version that moved) throws WithLockInstead.
+   */
+  unlocked?: boolean;
 }
+
+/** An attempt without a lock found it needs one: nothing was written, run it the locking way. */
+class WithLockInstead extends Error {}
+
+/**
+ * Commands an API request sends on their own whose whole write is the append's one statement
+ * (a job request: its projection goes with the append): tried without a transaction first.
+ */
+const UNLOCKED_FIRST: ReadonlySet<RotationCommand['type']> = new Set(['RequestRotation']);
 
 /** Commands for one rotation, decided on its current state (a function sees that state). */
 export type CommandsFor = RotationCommand[] | ((state: RotationState) => RotationCommand[]);
@@ -57,6 +72,11 @@ export type CommandsFor = RotationCommand[] | ((state: RotationState) => Rotatio
  * (rotations.projection), all in one transaction. A version conflict is retried
  * MAX_APPEND_ATTEMPTS times from a fresh read of the stream; a refusal of the aggregate is
  * thrown as its RotorError.
+ *
+ * A job request outside a consumer's transaction (an API request) first goes without one: an
+ * unlocked read, then the append alone, which locks the snapshot row before it checks the
+ * version (two round trips instead of a transaction's three). When that append finds the
+ * stream moved, or the command would not be that one append, it runs the locking way.
  */
 @Injectable()
 export class RotationCommandRunner {
@@ -106,6 +126,13 @@ export class RotationCommandRunner {
   }
 
   async execute(rotationId: string, commands: CommandsFor, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    if (options.tx === undefined && typeof commands !== 'function' && commands.length > 0 && commands.every((c) => UNLOCKED_FIRST.has(c.type))) {
+      try {
+        return await this.attempt(this.ds.manager, rotationId, commands, options, { fromStream: false, callers: false, savepoint: false, unlocked: true });
+      } catch (e) {
+        if (!(e instanceof WithLockInstead || e instanceof VersionConflictError)) throw e;
+      }
+    }
     const how: AttemptMode = { fromStream: false, callers: options.tx !== undefined, savepoint: false };
     for (let attempt = 1; ; attempt++) {
       try {
@@ -134,19 +161,27 @@ export class RotationCommandRunner {
     const withConnection = mayNeedConnection(commands);
     // In a transaction of its own the read is the first statement: inline, it goes out with
     // the START TRANSACTION (an API command costs one round trip less).
-    const read = this.takePrefetched(tx, rotationId, withConnection)
-      ?? (await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection, inline: !how.callers }));
+    const read = how.unlocked
+      ? await RotationSnapshots.read(tx, rotationId, { withConnection })
+      : (this.takePrefetched(tx, rotationId, withConnection)
+        ?? (await RotationSnapshots.read(tx, rotationId, { forUpdate: true, withConnection, inline: !how.callers })));
+    if (how.unlocked && !read.snapshot) throw new WithLockInstead();
     const loaded = (how.fromStream ? null : read.snapshot) ?? (await this.replay(rotationId, tx));
     let state = loaded.state;
     if (options.projectId !== undefined && state.location && state.location.projectId !== options.projectId) throw rotationNotFound();
     const decided: RotationEvent[] = [];
     for (const command of typeof commands === 'function' ? commands(state) : commands) {
       const result = decideRotation(command, state);
-      if (result instanceof RotorError) throw result;
+      // Unlocked, the state may be a moment old (a transaction about to settle the job in
+      // flight): a refusal is made under the lock, on the state that transaction leaves.
+      if (result instanceof RotorError) throw how.unlocked ? new WithLockInstead() : result;
       for (const event of result) state = evolveRotation(state, event);
       decided.push(...result);
     }
-    if (decided.length === 0) return { events: [], state, version: loaded.version };
+    if (decided.length === 0) {
+      if (how.unlocked) throw new WithLockInstead();
+      return { events: [], state, version: loaded.version };
+    }
 
     // The events of one request share one correlation id.
     const prefetched = connectionFromJson(read.connection);
@@ -159,11 +194,13 @@ export class RotationCommandRunner {
     // The job events' projection is written by the append's own statement, with the snapshot;
     // the rest (create, update, delete) take statements of their own after it.
     const projected = this.projection.inAppend(applied);
+    if (how.unlocked && !projected) throw new WithLockInstead();
     const write = async (m: EntityManager) => {
       const version = loaded.version + envelopes.length;
       const snapshot = RotationSnapshots.upsert(rotationId, { state, version });
       const appended = await this.events.append(rotationStreamId(rotationId), loaded.version, envelopes, m, {
         alsoWrite: projected ? (params, onlyIf) => [snapshot(params, onlyIf), ...projected(params, onlyIf)] : snapshot,
+        lockFirst: how.unlocked ? RotationSnapshots.lock(rotationId) : undefined,
       });
       if (!projected) await this.projection.apply(m, applied, options.placement);
       return { events: decided, state, version: appended.version };

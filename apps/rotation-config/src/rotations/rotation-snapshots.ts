@@ -92,6 +92,14 @@ export const RotationSnapshots = {
     return new Map(rotationIds.map((id) => [id, toRead(byId.get(id), opts)]));
   },
 
+  /** For EventStore.append's `lockFirst`: the rotation's snapshot row, locked. */
+  lock(rotationId: string): (params: unknown[]) => string {
+    return (params) => {
+      params.push(rotationId);
+      return `SELECT 1 FROM rotation_snapshots WHERE rotation_id = $${params.length}::text FOR UPDATE`;
+    };
+  },
+
   /**
    * The upsert of the state after `version`, for EventStore.append's `alsoWrite`: written only
    * where `onlyIf` holds (the append happens), never going back to an older version.
