@@ -2,6 +2,7 @@ import { Actor, PayloadOf } from '@rotor/contracts';
 import { ACTOR_HEADER, CORRELATION_ID_HEADER, encodeActorHeader } from '@rotor/service-runtime';
 import { rotorUsernames } from '@rotor/rotation-domain';
 import { waitFor } from '@rotor/testing';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { Harness, newProjectId } from './harness';
 import { ROTATIONS, ROTOR_ADDED_FIELDS, SAMPLE_RESPONSE_FIELDS, createConnection, createIssuedRotation, rotationBody } from './fixtures';
 
@@ -176,6 +177,32 @@ describe('rotating', () => {
       isRotationInFlight: false, inFlightJobId: null,
     });
     expect(Date.parse(res.body.secretRotation.lastRotatedAt)).toBeGreaterThan(Date.parse(rotation.lastRotatedAt));
+  });
+
+  it("answers from the row its job's settling notification carries, as a read of the rotation answers, without reading it", async () => {
+    const { projectId, connection } = await setup();
+    const { rotation } = await createIssuedRotation(h, projectId, connection.id);
+    const mark = h.mark();
+    const reads: string[] = [];
+    const original = PostgresQueryRunner.prototype.query;
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
+      if (/FROM rotations r JOIN redis_connections c/.test(args[0])) reads.push(args[0]);
+      return original.apply(this, args);
+    });
+    try {
+      const answer = rotate(rotation.id);
+      const requested = await h.waitForEvent('RotationRequested', (p) => p.rotationId === rotation.id && p.reason === 'manual', mark);
+      await h.storeSecretsFor(requested);
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect(reads).toEqual([]);
+      spy.mockRestore();
+      const read = await h.http().get(`${ROTATIONS}/${rotation.id}`).expect(200);
+      expect(res.body.secretRotation).toEqual(read.body.secretRotation);
+      expect(res.body.secretRotation).toMatchObject({ activeIndex: 1, rotationStatus: 'success', lastRotationJobId: requested.jobId, isRotationInFlight: false });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers a failed attempt with its message, and keeps the active credential', async () => {

@@ -3,7 +3,7 @@ import { sleep } from '@rotor/util';
 import { Client } from 'pg';
 import { ROTATION_CONFIG_SETTINGS, RotationConfigSettings } from '../config';
 import { RotationRow } from './rotation.view';
-import { RotationsReadModel } from './rotations.read-model';
+import { RotationsReadModel, rotationRowFromJson } from './rotations.read-model';
 
 const CHANNEL = 'rotor_rotation_job_settled';
 
@@ -13,10 +13,13 @@ export type JobWait =
   | { state: 'in-flight'; row: RotationRow }
   | { state: 'gone' };
 
+/** Wakes a waiter: with the row the settling statement left, when the notification carried it. */
+type Wake = (row: RotationRow | undefined) => void;
+
 /** A wait for a job that began before the job was requested (JobOutcomes.watch). */
 export interface JobWatch {
   epoch: number;
-  promise: Promise<void>;
+  promise: Promise<RotationRow | undefined>;
   cancel: () => void;
 }
 
@@ -30,14 +33,16 @@ export type JobOutcome = { completed: true } | { completed: false; message: stri
  * Waits, bounded, until a rotation job is no longer in flight in the read model: the one way
  * create (its first credential set), rotate-secrets (its job) and reads (a job the secret store
  * has already stored) wait for an outcome. The read model NOTIFYs each settled job when its
- * transaction commits (see the migration), so a waiter wakes at once and reads the row then.
+ * transaction commits (see the migrations), with the row as the settling statement left it, so
+ * a waiter wakes at once and answers from that row (it reads the row when the notification had
+ * none: a deleted rotation, a row too long for one).
  * It looks every `outcomePollMs` while the listening connection is down (or was replaced
  * since the wait began), and every SAFETY_LOOK_POLLS polls otherwise.
  */
 @Injectable()
 export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('JobOutcomes');
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<Wake>>();
   private listener: Client | null = null;
   /** Counts listening connections; a waiter that saw another one may have missed a notification. */
   private epoch = 0;
@@ -84,8 +89,13 @@ export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
           if (Date.now() >= deadline) return { state: 'in-flight', row };
         }
         const left = Math.max(0, deadline - Date.now());
-        const notified = await Promise.race([woken.promise.then(() => true), sleep(Math.min(left, this.settings.outcomePollMs)).then(() => false)]);
+        const notified = await Promise.race([
+          woken.promise.then((row) => ({ row })),
+          sleep(Math.min(left, this.settings.outcomePollMs)).then(() => null),
+        ]);
         if (notified) {
+          const { row } = notified;
+          if (row && row.id === rotationId && row.in_flight_job_id !== jobId) return { state: 'settled', row, outcome: await this.outcomeOf(row, jobId) };
           woken.cancel();
           woken = this.signal(jobId);
           look = true;
@@ -111,9 +121,9 @@ export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
     return { completed: false, message: ending?.message ?? 'the rotation failed' };
   }
 
-  private signal(jobId: string): { promise: Promise<void>; cancel: () => void } {
-    let wake!: () => void;
-    const promise = new Promise<void>((resolve) => (wake = resolve));
+  private signal(jobId: string): { promise: Promise<RotationRow | undefined>; cancel: () => void } {
+    let wake!: Wake;
+    const promise = new Promise<RotationRow | undefined>((resolve) => (wake = resolve));
     const set = this.waiters.get(jobId) ?? new Set();
     set.add(wake);
     this.waiters.set(jobId, set);
@@ -129,7 +139,13 @@ export class JobOutcomes implements OnModuleInit, OnModuleDestroy {
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: this.settings.databaseUrl });
     client.on('notification', (n) => {
-      for (const wake of this.waiters.get(n.payload ?? '') ?? []) wake();
+      // `<job id>`, or `<job id> <row as JSON>`: the row is parsed only when someone waits.
+      const payload = n.payload ?? '';
+      const space = payload.indexOf(' ');
+      const waiting = this.waiters.get(space < 0 ? payload : payload.slice(0, space));
+      if (!waiting) return;
+      const row = space < 0 ? undefined : rotationRowFromJson(payload.slice(space + 1));
+      for (const wake of waiting) wake(row);
     });
     const lost = (e?: Error) => {
       if (this.listener !== client) return;

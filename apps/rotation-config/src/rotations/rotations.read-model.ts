@@ -20,6 +20,37 @@ const ROTATION_COLUMNS: Record<Exclude<keyof RotationRow, 'connection_name'>, 1>
   last_verification_message: 1,
 };
 
+/** The columns of a RotationRow that are timestamps (Dates, as pg parses them; strings in JSON). */
+const TIMESTAMP_COLUMNS = ['last_rotation_attempted_at', 'last_rotated_at', 'next_rotation_at', 'created_at', 'updated_at', 'last_verified_at'] as const;
+
+/**
+ * The row findRow would read, from the JSON of a rotations row with its connection's name (a
+ * settled job's notification carries one): the same columns, timestamps as Dates. Undefined for
+ * anything else.
+ */
+export function rotationRowFromJson(json: string): RotationRow | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const source = value as Record<string, unknown>;
+  const row: Record<string, unknown> = {};
+  for (const column of [...Object.keys(ROTATION_COLUMNS), 'connection_name']) {
+    if (!(column in source)) return undefined;
+    row[column] = source[column];
+  }
+  for (const column of TIMESTAMP_COLUMNS) {
+    const at = row[column];
+    if (at === null) continue;
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return undefined;
+    row[column] = new Date(at);
+  }
+  return row as unknown as RotationRow;
+}
+
 const SELECT_ROTATION = `
   SELECT ${Object.keys(ROTATION_COLUMNS).map((c) => `r.${c}`).join(', ')}, c.name AS connection_name
     FROM rotations r JOIN redis_connections c ON c.id = r.connection_id`;
