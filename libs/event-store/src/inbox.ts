@@ -33,6 +33,36 @@ export class Inbox {
   }
 
   /**
+   * claimAll(), and a read sent in the same statement: `readAhead`, a SELECT whose values are
+   * written into its text (no parameters, so it still goes out with START TRANSACTION), e.g.
+   * the rows the events' handlers will read or lock. Its rows come back as JSON objects. The
+   * claim is made first; the read runs whether the events are claimed now or were handled
+   * before.
+   */
+  static async claimAllWith(
+    tx: EntityManager, consumer: string, eventIds: readonly string[], readAhead: string,
+  ): Promise<{ claimed: Set<string>; ahead: Record<string, unknown>[] }> {
+    if (eventIds.length === 0) return { claimed: new Set(), ahead: [] };
+    for (const id of eventIds) if (!UUID.test(id)) throw new RotorError('EVENT_STORE.INVALID_EVENT_ID', `event id must be a UUID, got ${JSON.stringify(id)}`);
+    // UNION ALL runs its branches in order: the claim, then the read.
+    const rows: { event_id: string | null; ahead: Record<string, unknown> | null }[] = await tx.query(
+      `WITH claimed AS (
+         INSERT INTO inbox (consumer, event_id) SELECT ${escapeLiteral(consumer)}, unnest('{${eventIds.join(',')}}'::uuid[])
+         ON CONFLICT DO NOTHING RETURNING event_id)
+       SELECT event_id, NULL::jsonb AS ahead FROM claimed
+       UNION ALL
+       SELECT NULL, to_jsonb(a) FROM (${readAhead}) AS a`,
+    );
+    const claimed = new Set<string>();
+    const ahead: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      if (r.event_id !== null) claimed.add(r.event_id);
+      else if (r.ahead !== null) ahead.push(r.ahead);
+    }
+    return { claimed, ahead };
+  }
+
+  /**
    * Forgets up to `limit` of `consumer`'s claims older than `olderThanMs`, oldest first, and
    * says how many. Safe as long as no message that old can be delivered to that consumer
    * again: keep `olderThanMs` at least as long as the topics' retention in Kafka, so even a

@@ -27,7 +27,15 @@ export interface ConsumerRunnerOptions {
    * nothing else in the transaction touches, so their order still holds). A failure here counts
    * as the first event's.
    */
-  prepare?: (events: AnyEnvelope[], tx: EntityManager) => Promise<void>;
+  prepare?: (events: AnyEnvelope[], tx: EntityManager, ahead: Record<string, unknown>[]) => Promise<void>;
+  /**
+   * A read to send with the inbox claim, in its statement (Inbox.claimAllWith): a SELECT with
+   * its values written into the text, for the events a transaction is about to claim (of
+   * handled types, duplicates included), or null for none. Its rows, as JSON objects, are
+   * `prepare`'s `ahead`: what prepare would read, or lock, without a round trip of its own. A
+   * failure here counts as the first event's.
+   */
+  readAhead?: (events: AnyEnvelope[]) => string | null;
   /** Attempts before a failing message goes to `<topic>.dlq` (default 5). */
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, capped at 30 s (default 200 ms). */
@@ -422,8 +430,13 @@ export class ConsumerRunner {
   private async applyAll(events: AnyEnvelope[], onEvent?: (index: number) => void): Promise<void> {
     const handled = events.filter((e) => this.handlerOf(e));
     if (handled.length === 0) return;
+    const readAhead = this.opts.readAhead?.(handled) ?? null;
     await this.ds.transaction(async (tx) => {
-      const claimed = await Inbox.claimAll(tx, this.opts.groupId, handled.map((e) => e.eventId.toLowerCase()));
+      const ids = handled.map((e) => e.eventId.toLowerCase());
+      if (readAhead !== null) onEvent?.(events.indexOf(handled[0]));
+      const { claimed, ahead } = readAhead === null
+        ? { claimed: await Inbox.claimAll(tx, this.opts.groupId, ids), ahead: [] }
+        : await Inbox.claimAllWith(tx, this.opts.groupId, ids, readAhead);
       const apply: { index: number; event: AnyEnvelope; handler: AnyHandler }[] = [];
       for (const [index, event] of events.entries()) {
         const handler = this.handlerOf(event);
@@ -432,7 +445,7 @@ export class ConsumerRunner {
       }
       if (apply.length > 0 && this.opts.prepare) {
         onEvent?.(apply[0].index);
-        await this.opts.prepare(apply.map((a) => a.event), tx);
+        await this.opts.prepare(apply.map((a) => a.event), tx, ahead);
       }
       for (const { index, event, handler } of apply) {
         onEvent?.(index);

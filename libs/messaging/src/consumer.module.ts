@@ -13,15 +13,16 @@ import { ensureTopics } from './topics';
 /**
  * An app's inbound consumer (`src/inbound/<name>.consumer.ts`): a provider whose `handlers`
  * say which handler each consumed event type reaches. Types without one are claimed and skipped.
- * `prepare` (optional) sees each transaction's events before their handlers do
- * (ConsumerRunnerOptions.prepare).
+ * `prepare` (optional) sees each transaction's events before their handlers do, with the rows
+ * of `readAhead` (optional), read with their claim (ConsumerRunnerOptions.prepare, .readAhead).
  */
 export interface InboundHandlers {
   readonly handlers: EventHandlers;
   readonly prepare?: ConsumerRunnerOptions['prepare'];
+  readonly readAhead?: ConsumerRunnerOptions['readAhead'];
 }
 
-export interface ConsumerModuleOptions extends Omit<ConsumerRunnerOptions, 'handlers' | 'prepare' | 'logger'> {
+export interface ConsumerModuleOptions extends Omit<ConsumerRunnerOptions, 'handlers' | 'prepare' | 'readAhead' | 'logger'> {
   /**
    * The provider with the handlers, listed among the providers of one of the app's modules
    * (so it gets its dependencies there). Its class name is the consumer's log context.
@@ -65,6 +66,7 @@ export class InboundConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       ...runnerOptions,
       handlers: inbound.handlers,
       prepare: inbound.prepare?.bind(inbound),
+      readAhead: inbound.readAhead?.bind(inbound),
       logger: new Logger(type.name),
     });
     await this.runner.start();

@@ -3,6 +3,7 @@ import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
 import { kafkaBrokers, collectMessages, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, consumerLag, createKafka, ensureTopics } from '../src';
 import { SEALED_PASSWORD, due, rotated } from './fixtures';
 
@@ -383,6 +384,49 @@ describe('ConsumerRunner', () => {
     expect(seen.filter((s) => s !== 'prepare')).toEqual(['handler', 'handler', 'handler']);
     expect(seen[0]).toBe('prepare');
     for (const e of events) expect(await effects(e.eventId)).toEqual(['applied']);
+  });
+
+  it("reads ahead in the claim's own statement, for the events about to be claimed, and hands the rows to prepare", async () => {
+    const topic = await freshTopic();
+    const groupId = `rotor-test-${uniqueSuffix()}`;
+    const first = due('rot-r', 1);
+    const events = [first, due('rot-r', 2)];
+    const statements: string[] = [];
+    const original = PostgresQueryRunner.prototype.query;
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query').mockImplementation(function (this: PostgresQueryRunner, ...args) {
+      if (/INSERT INTO inbox|read_ahead_marker/.test(args[0])) statements.push(args[0]);
+      return original.apply(this, args);
+    });
+    cleanup.push(async () => spy.mockRestore());
+    const aheads: Record<string, unknown>[][] = [];
+    const claimedSeen: string[][] = [];
+    await send(topic, ...events);
+    await runner({
+      groupId,
+      topics: [topic],
+      maxBatchSize: 10,
+      readAhead: (batch) =>
+        `SELECT v.event, 'read_ahead_marker' AS marker FROM (VALUES ${batch.map((e) => `('${e.eventId}')`).join(', ')}) AS v(event)`,
+      prepare: async (batch, _tx, ahead) => {
+        claimedSeen.push(batch.map((e) => e.eventId));
+        aheads.push(ahead);
+      },
+      handlers: { RotationDue: record('applied') },
+    });
+    await waitFor(async () => (await committed(groupId, topic)) === '2', { message: 'offset 2 to be committed' });
+    // Each transaction's rows came with its claim: one statement for both, none of its own.
+    expect(statements.length).toBe(aheads.length);
+    for (const sql of statements) expect(sql).toMatch(/INSERT INTO inbox.*read_ahead_marker/s);
+    expect(aheads.flat()).toEqual(events.map((e) => ({ event: e.eventId, marker: 'read_ahead_marker' })));
+    expect(claimedSeen.flat()).toEqual(events.map((e) => e.eventId));
+
+    // Delivered again (a later fetch): the read still runs with the claim, but nothing is claimed,
+    // so neither prepare nor a handler sees it.
+    await send(topic, first);
+    await waitFor(async () => (await committed(groupId, topic)) === '3', { message: 'offset 3 to be committed' });
+    expect(statements).toHaveLength(aheads.length + 1);
+    expect(claimedSeen.flat()).toEqual(events.map((e) => e.eventId));
+    expect(await effects(first.eventId)).toEqual(['applied']);
   });
 
   describe('chunks of several partitions from one fetch', () => {
