@@ -1,3 +1,5 @@
+import { AnyEnvelope } from '@rotor/contracts';
+import { Inbox } from '@rotor/event-store';
 import { ROTATION_ERRORS } from '@rotor/rotation-domain';
 import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -5,6 +7,7 @@ import { deferTransactionStart } from '@rotor/service-runtime';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RotationCommandRunner } from '../src/rotations/rotation-command-runner';
+import { RotationProgressConsumer } from '../src/inbound/rotation-progress.consumer';
 import { Harness, newProjectId } from './harness';
 import { createConnection, createIssuedRotation } from './fixtures';
 
@@ -137,6 +140,39 @@ describe('the round trips of a rotation command', () => {
     expect(rows.find((r) => r.id === b.id)).toMatchObject({ rotation_status: 'success', in_flight_job_id: null });
     expect(rows.find((r) => r.id === a.id)?.in_flight_job_id).toBe(result[2].state.inFlight?.jobId);
   });
+  it("reads a consumer transaction's snapshots in its inbox claim's statement, and its commands then read none", async () => {
+    const [a, b] = [await issued(), await issued()];
+    const request = (id: string) =>
+      runner().execute(id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+    const [ra, rb] = [await request(a.id), await request(b.id)];
+    const success = (requested: Awaited<ReturnType<typeof request>>) => ({
+      type: 'RecordRotationSuccess' as const,
+      jobId: requested.state.inFlight?.jobId ?? '',
+      generation: requested.state.generation,
+      activeIndex: requested.state.inFlight?.targetIndex ?? 1,
+      now: new Date(),
+    });
+    // What the consumer reads ahead looks only at the events' types and rotations.
+    const stored = [b.id, a.id].map((rotationId) => ({ eventId: randomUUID(), type: 'RotationSecretsStored', payload: { rotationId } }) as unknown as AnyEnvelope);
+    const consumer = h.app.get(RotationProgressConsumer);
+    const text = consumer.readAhead(stored) as string;
+    expect(text).toMatch(/FROM rotation_snapshots s WHERE .* ORDER BY s.rotation_id FOR UPDATE OF s/s);
+
+    const { result, sql } = await statementsOf(() =>
+      h.app.get(DataSource).transaction(async (tx) => {
+        const { claimed, ahead } = await Inbox.claimAllWith(tx, 'statements-test', stored.map((e) => e.eventId), text);
+        expect(claimed.size).toBe(2);
+        await consumer.prepare(stored, tx, ahead);
+        return [await runner().execute(a.id, [success(ra)], { tx }), await runner().execute(b.id, [success(rb)], { tx })];
+      }),
+    );
+    // The claim with the read, then an append each.
+    expect(sql).toHaveLength(3);
+    expect(sql[0]).toMatch(/INSERT INTO inbox.*FROM rotation_snapshots/s);
+    expect(sql.slice(1).every((q) => /^WITH current AS/.test(q))).toBe(true);
+    expect(result.map((r) => r.events.map((e) => e.type))).toEqual([['RotationCompleted'], ['RotationCompleted']]);
+  });
+
   it('sends a job request without a transaction: two round trips in all', async () => {
     const wire: string[] = [];
     const send = Client.prototype.query;

@@ -14,6 +14,14 @@ function commandedRotation(e: AnyEnvelope): string | null {
   return e.type === 'RotationDue' || e.type === 'RotationFailed' || e.type === 'RotationSecretsStored' ? e.payload.rotationId : null;
 }
 
+function commandedRotations(events: AnyEnvelope[]): string[] {
+  return events.map(commandedRotation).filter((id): id is string => id !== null);
+}
+
+function needsConnection(events: AnyEnvelope[]): boolean {
+  return events.some((e) => e.type === 'RotationDue');
+}
+
 /**
  * What moves a rotation along besides the API: due times from the scheduler, failures from
  * the executor, the secret store's word that the new credential is served, and the executor's
@@ -39,10 +47,14 @@ export class RotationProgressConsumer implements InboundHandlers {
   /**
    * The snapshots of the rotations a transaction's commands are about, read and locked in one
    * statement rather than one per event (with their connections when a due time may request a
-   * rotation, whose event carries it).
+   * rotation, whose event carries it), and that statement is the inbox claim's own.
    */
-  async prepare(events: AnyEnvelope[], tx: EntityManager): Promise<void> {
-    const rotations = events.map(commandedRotation).filter((id): id is string => id !== null);
-    await this.runner.prefetch(tx, rotations, { withConnection: events.some((e) => e.type === 'RotationDue') });
+  readAhead(events: AnyEnvelope[]): string | null {
+    return this.runner.prefetchText(commandedRotations(events), { withConnection: needsConnection(events) });
+  }
+
+  /** Keeps what readAhead read, for the commands of the events claimed now. */
+  async prepare(events: AnyEnvelope[], tx: EntityManager, ahead: Record<string, unknown>[]): Promise<void> {
+    this.runner.prefetched(tx, commandedRotations(events), ahead, { withConnection: needsConnection(events) });
   }
 }

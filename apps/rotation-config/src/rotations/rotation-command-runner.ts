@@ -83,7 +83,7 @@ export class RotationCommandRunner {
   private readonly logger = new Logger('RotationCommandRunner');
   private readonly events: EventStore;
   /** Snapshots read ahead in a transaction (prefetch), each for its rotation's next command there. */
-  private readonly prefetched = new WeakMap<EntityManager, Map<string, { read: SnapshotRead; withConnection: boolean }>>();
+  private readonly aheadOf = new WeakMap<EntityManager, Map<string, { read: SnapshotRead; withConnection: boolean }>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -102,10 +102,29 @@ export class RotationCommandRunner {
   async prefetch(tx: EntityManager, rotationIds: string[], opts: { withConnection: boolean }): Promise<void> {
     const ids = [...new Set(rotationIds)];
     if (ids.length === 0) return;
-    const reads = await RotationSnapshots.readMany(tx, ids, { forUpdate: true, withConnection: opts.withConnection });
-    const ahead = this.prefetched.get(tx) ?? new Map();
+    this.keep(tx, await RotationSnapshots.readMany(tx, ids, { forUpdate: true, withConnection: opts.withConnection }), opts);
+  }
+
+  /**
+   * prefetch()'s statement, to send with a consumer's inbox claim (its read ahead); null when
+   * there is nothing to read. The rows it gave then go to prefetched().
+   */
+  prefetchText(rotationIds: string[], opts: { withConnection: boolean }): string | null {
+    const ids = [...new Set(rotationIds)];
+    return ids.length === 0 ? null : RotationSnapshots.readManyText(ids, { forUpdate: true, withConnection: opts.withConnection });
+  }
+
+  /** What prefetch() does with its rows, for rows prefetchText()'s statement gave in `tx`. */
+  prefetched(tx: EntityManager, rotationIds: string[], rows: Record<string, unknown>[], opts: { withConnection: boolean }): void {
+    const ids = [...new Set(rotationIds)];
+    if (ids.length === 0) return;
+    this.keep(tx, RotationSnapshots.readsOf(rows, ids, { forUpdate: true, withConnection: opts.withConnection }), opts);
+  }
+
+  private keep(tx: EntityManager, reads: Map<string, SnapshotRead>, opts: { withConnection: boolean }): void {
+    const ahead = this.aheadOf.get(tx) ?? new Map();
     for (const [id, read] of reads) ahead.set(id, { read, withConnection: opts.withConnection });
-    this.prefetched.set(tx, ahead);
+    this.aheadOf.set(tx, ahead);
   }
 
   /** The rotation's current state and stream version: its snapshot, else a replay of its stream. */
@@ -217,7 +236,7 @@ export class RotationCommandRunner {
 
   /** The read prefetch() did for this rotation in `tx`, if it has one of what is needed; used once. */
   private takePrefetched(tx: EntityManager, rotationId: string, withConnection: boolean): SnapshotRead | undefined {
-    const ahead = this.prefetched.get(tx);
+    const ahead = this.aheadOf.get(tx);
     const entry = ahead?.get(rotationId);
     if (!entry) return undefined;
     ahead?.delete(rotationId);

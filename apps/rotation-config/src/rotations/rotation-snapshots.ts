@@ -88,7 +88,20 @@ export const RotationSnapshots = {
       selectSnapshots('s.rotation_id = ANY($1::text[])', opts, 'ORDER BY s.rotation_id'),
       [rotationIds],
     );
-    const byId = new Map(rows.map((row) => [row.rotation_id, row]));
+    return RotationSnapshots.readsOf(rows as unknown as Record<string, unknown>[], rotationIds, opts);
+  },
+
+  /**
+   * readMany()'s statement with the ids written into its text (quoted), for a statement that
+   * cannot take parameters: a consumer's read ahead, sent with its inbox claim.
+   */
+  readManyText(rotationIds: string[], opts: ReadOptions = {}): string {
+    return selectSnapshots(`s.rotation_id IN (${rotationIds.map((id) => escapeLiteral(id)).join(', ')})`, opts, 'ORDER BY s.rotation_id');
+  },
+
+  /** What readMany() answers, from the rows its statement (or readManyText's) gave, as JSON objects or as pg parsed them. */
+  readsOf(rows: Record<string, unknown>[], rotationIds: string[], opts: ReadOptions = {}): Map<string, SnapshotRead> {
+    const byId = new Map((rows as unknown as SnapshotRecord[]).map((row) => [row.rotation_id, row]));
     return new Map(rotationIds.map((id) => [id, toRead(byId.get(id), opts)]));
   },
 
