@@ -2,6 +2,8 @@ import { RedisFleet, type RedisServer } from '@rotor/testing';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { lockRotationAndFindJob, recordRotationJob } from '../src/executor-jobs/executor-jobs';
 import { ServedCredentialsHandler } from '../src/verification/served-credentials.handler';
+import { RotationRequestedHandler } from '../src/rotation/rotation-requested.handler';
+import { randomUUID } from 'node:crypto';
 import { ExecutorHarness } from './support/executor-harness';
 
 jest.setTimeout(60_000);
@@ -37,14 +39,14 @@ describe('the round trips of the executor', () => {
     });
   }
 
-  it('rotates in two (the lock with the job read; the records with the outbox row) and takes what is served in one', async () => {
+  it('rotates in two (the inbox claim with the lock and the job read; the records with the outbox row) and takes what is served in one', async () => {
     const r = h.rotation(redis);
     const request = r.request(1);
     count();
     await h.send(request);
     expect((await h.outcomeOf(request.payload.jobId)).type).toBe('CredentialsRotated');
     expect(sql).toHaveLength(2);
-    expect(sql[0]).toMatch(/executor_lock_rotation/);
+    expect(sql[0]).toMatch(/INSERT INTO inbox.*executor_lock_rotation/s);
     expect(sql[1]).toMatch(/INSERT INTO outbox/);
 
     const completed = r.completed(1);
@@ -76,6 +78,27 @@ describe('the round trips of the executor', () => {
     expect(sql[0]).toMatch(/executor_record_served/);
     const targets = await h.db.query('SELECT rotation_id, active_index, active_generation FROM verification_targets WHERE rotation_id = ANY($1) ORDER BY rotation_id', [[a.rotationId, b.rotationId]]);
     expect(targets).toEqual([a.rotationId, b.rotationId].sort().map((rotation_id) => ({ rotation_id, active_index: 0, active_generation: 1 })));
+  });
+
+  it("uses the row read ahead for a rotation's first job in a transaction only: a second one reads what the first wrote", async () => {
+    const r = h.rotation(redis);
+    const first = r.request(1);
+    // The same job delivered again under another event id (the inbox cannot tell): skipped only
+    // if its handler sees the row the first one recorded, not the empty one read ahead.
+    const again = { ...first, eventId: randomUUID() };
+    const handler = h.app.get(RotationRequestedHandler);
+    count();
+    await h.db.transaction(async (tx) => {
+      handler.prepare(tx, await tx.query(handler.readAhead([first, again]) as string));
+      await handler.handle(first, tx);
+      await handler.handle(again, tx);
+    });
+    expect(sql.filter((q) => /executor_lock_rotation/.test(q))).toHaveLength(2);
+    const outcomes = await h.db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE envelope->>'type' = 'CredentialsRotated' AND envelope->'payload'->>'jobId' = $1`,
+      [first.payload.jobId],
+    );
+    expect(outcomes).toEqual([{ n: 1 }]);
   });
 
   it('reads, under the lock, the job its previous holder committed while we waited', async () => {

@@ -1,5 +1,6 @@
 import { AnyEnvelope } from '@rotor/contracts';
 import { assertValidEnvelopes, outboxInsert, outboxNotify } from '@rotor/event-store';
+import { escapeLiteral } from 'pg';
 import { EntityManager } from 'typeorm';
 import { ExecutorJobOutcome, ExecutorJobRow } from './executor-job.entity';
 
@@ -22,12 +23,41 @@ export async function lockRotation(tx: EntityManager, rotationId: string): Promi
  * sees what the lock's previous holder committed (see its migration).
  */
 export async function lockRotationAndFindJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
-  const rows: { rotation_id: string; last_generation: number; job_id: string; outcome: ExecutorJobOutcome; updated_at: Date }[] = await tx.query(
+  const rows: JobRecord[] = await tx.query(
     'SELECT rotation_id, last_generation, job_id, outcome, updated_at FROM executor_lock_rotation($1, $2)',
     [LOCK_CLASS, rotationId],
   );
-  const r = rows[0];
-  return r ? { rotationId: r.rotation_id, lastGeneration: r.last_generation, jobId: r.job_id, outcome: r.outcome, updatedAt: r.updated_at } : null;
+  return rows[0] ? jobRowOf(rows[0]) : null;
+}
+
+interface JobRecord {
+  rotation_id: string;
+  last_generation: number;
+  job_id: string;
+  outcome: ExecutorJobOutcome;
+  /** A Date as pg parses it; a string in JSON. */
+  updated_at: Date | string;
+}
+
+function jobRowOf(r: JobRecord): ExecutorJobRow {
+  return { rotationId: r.rotation_id, lastGeneration: r.last_generation, jobId: r.job_id, outcome: r.outcome, updatedAt: new Date(r.updated_at) };
+}
+
+/**
+ * lockRotationAndFindJob() for several rotations, in rotation id order (so two such statements
+ * never deadlock), as the text of one statement without parameters: a consumer's read ahead,
+ * sent with its inbox claim. Its rows go to lockedJobsOf().
+ */
+export function lockRotationsText(rotationIds: readonly string[]): string {
+  const ids = [...new Set(rotationIds)].map((id) => escapeLiteral(id)).join(', ');
+  return `SELECT r.rotation_id AS locked, j.rotation_id, j.last_generation, j.job_id, j.outcome, j.updated_at
+    FROM (SELECT DISTINCT unnest(ARRAY[${ids}]::text[]) AS rotation_id ORDER BY 1) r
+    LEFT JOIN LATERAL executor_lock_rotation(${LOCK_CLASS}, r.rotation_id) j ON true`;
+}
+
+/** Per rotation lockRotationsText() locked, its row (or null), from that statement's rows as JSON objects. */
+export function lockedJobsOf(rows: readonly Record<string, unknown>[]): Map<string, ExecutorJobRow | null> {
+  return new Map(rows.map((r) => [r['locked'] as string, r['job_id'] === null ? null : jobRowOf(r as unknown as JobRecord)]));
 }
 
 /** Why a RotationRequested of `generation` must not touch Redis, or null when it should run. */

@@ -13,6 +13,7 @@ import { ServedCredentialsHandler } from '../verification/served-credentials.han
 export class ExecutorConsumer implements InboundHandlers {
   readonly handlers: EventHandlers;
   readonly prepare: InboundHandlers['prepare'];
+  readonly readAhead: InboundHandlers['readAhead'];
 
   constructor(rotation: RotationRequestedHandler, revocation: RevocationRequestedHandler, served: ServedCredentialsHandler) {
     this.handlers = {
@@ -22,6 +23,11 @@ export class ExecutorConsumer implements InboundHandlers {
       RotationCompleted: (event, tx) => served.completed(event, tx),
       RotationDeleted: (event, tx) => served.deleted(event, tx),
     };
-    this.prepare = (events, tx) => served.prepare(events, tx);
+    // A RotationRequested's lock and job row come with the claim; completions are recorded at once.
+    this.readAhead = (events) => rotation.readAhead(events);
+    this.prepare = async (events, tx, ahead) => {
+      rotation.prepare(tx, ahead);
+      await served.prepare(events, tx);
+    };
   }
 }

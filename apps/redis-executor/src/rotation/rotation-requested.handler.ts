@@ -4,7 +4,8 @@ import { EnvelopeCipher } from '@rotor/crypto';
 import { rotorUsername } from '@rotor/rotation-domain';
 import { Clock, CLOCK } from '@rotor/util';
 import { EntityManager } from 'typeorm';
-import { lockRotationAndFindJob, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { lockedJobsOf, lockRotationAndFindJob, lockRotationsText, recordRotationJob, RotationJob, skipReason } from '../executor-jobs/executor-jobs';
+import { ExecutorJobRow } from '../executor-jobs/executor-job.entity';
 import { ExecutorMetrics } from '../metrics';
 import { IssuedCredential, ROTATION_PROVIDERS, RotationProviderError, RotationProviders } from '../providers';
 import { EXECUTOR_CONFIG, ExecutorConfig } from '../config';
@@ -47,6 +48,8 @@ const UNTOUCHED = new Set([
 @Injectable()
 export class RotationRequestedHandler {
   private readonly logger = new Logger('RotationRequested');
+  /** Per transaction, the rows readAhead locked and read, until each rotation's first job there. */
+  private readonly locked = new WeakMap<EntityManager, Map<string, ExecutorJobRow | null>>();
 
   constructor(
     @Inject(ROTATION_PROVIDERS) private readonly providers: RotationProviders,
@@ -56,9 +59,23 @@ export class RotationRequestedHandler {
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
   ) {}
 
+  /**
+   * The lock and executor_jobs row of every rotation a transaction's RotationRequested are for,
+   * in the statement that claims them (a consumer's read ahead): null when there are none.
+   */
+  readAhead(events: AnyEnvelope[]): string | null {
+    const rotations = events.flatMap((e) => (e.type === 'RotationRequested' ? [e.payload.rotationId] : []));
+    return rotations.length === 0 ? null : lockRotationsText(rotations);
+  }
+
+  /** Keeps what readAhead locked and read in `tx`, each row for its rotation's next job there. */
+  prepare(tx: EntityManager, ahead: readonly Record<string, unknown>[]): void {
+    if (ahead.length > 0) this.locked.set(tx, lockedJobsOf(ahead));
+  }
+
   async handle(event: RotationRequested, tx: EntityManager): Promise<void> {
     const p = event.payload;
-    const skip = skipReason(await lockRotationAndFindJob(tx, p.rotationId), p.generation);
+    const skip = skipReason(await this.lockedJob(tx, p.rotationId), p.generation);
     if (skip) {
       this.logger.log(`skipped job ${p.jobId} of rotation ${p.rotationId}: ${skip}`);
       this.metrics.count('skipped');
@@ -82,6 +99,20 @@ export class RotationRequestedHandler {
     } else {
       this.logger.log(`job ${p.jobId} of rotation ${p.rotationId}: slot ${p.targetIndex} rotated on ${result.credential.nodes.length} node(s)`);
     }
+  }
+
+  /**
+   * The rotation's row, locked: read ahead with the claim when this is the transaction's first
+   * job of the rotation; a later one locks (again, a no-op) and reads what the first one wrote.
+   */
+  private async lockedJob(tx: EntityManager, rotationId: string): Promise<ExecutorJobRow | null> {
+    const ahead = this.locked.get(tx);
+    if (ahead?.has(rotationId)) {
+      const row = ahead.get(rotationId) ?? null;
+      ahead.delete(rotationId);
+      return row;
+    }
+    return lockRotationAndFindJob(tx, rotationId);
   }
 
   private async setCredential(
