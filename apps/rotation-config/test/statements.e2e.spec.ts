@@ -19,6 +19,47 @@ afterAll(() => h.stop(), 30_000);
 
 const runner = () => h.app.get(RotationCommandRunner);
 
+/**
+ * What goes to Postgres, below the deferral of START TRANSACTION that the services install at
+ * start (bootstrap), installed here the same way: the texts a command sends while `work` runs,
+ * of its transaction and its rotation's tables (the relay, woken by a commit, may add its own).
+ */
+const wire: string[] = [];
+let tapping = false;
+beforeAll(() => {
+  const send = Client.prototype.query;
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const [q] = args as [string | { text: string }];
+    if (tapping) wire.push(typeof q === 'string' ? q : q.text);
+    return (send as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof send;
+  deferTransactionStart();
+});
+
+async function commandTexts(work: () => Promise<unknown>): Promise<string[]> {
+  wire.length = 0;
+  tapping = true;
+  try {
+    await work();
+  } finally {
+    tapping = false;
+  }
+  return wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
+}
+
+/** A manual job request, as the API sends it. */
+const requestJob = (id: string) =>
+  runner().execute(id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+
+/** The secret store's word that the job `requested` put in flight succeeded. */
+const successOf = (requested: Awaited<ReturnType<typeof requestJob>>) => ({
+  type: 'RecordRotationSuccess' as const,
+  jobId: requested.state.inFlight?.jobId ?? '',
+  generation: requested.state.generation,
+  activeIndex: requested.state.inFlight?.targetIndex ?? 1,
+  now: new Date(),
+});
+
 /** Until a statement of this database waits for a row lock. */
 async function untilSomeoneWaitsForALock(): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -107,21 +148,12 @@ describe('the round trips of a rotation command', () => {
   });
   it("records a consumer transaction's outcomes after one locked read of all their rotations", async () => {
     const [a, b] = [await issued(), await issued()];
-    const request = (id: string) =>
-      runner().execute(id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
-    const success = (requested: Awaited<ReturnType<typeof request>>) => ({
-      type: 'RecordRotationSuccess' as const,
-      jobId: requested.state.inFlight?.jobId ?? '',
-      generation: requested.state.generation,
-      activeIndex: requested.state.inFlight?.targetIndex ?? 1,
-      now: new Date(),
-    });
-    const [ra, rb] = [await request(a.id), await request(b.id)];
+    const [ra, rb] = [await requestJob(a.id), await requestJob(b.id)];
 
     const { result, sql } = await statementsOf(() =>
       h.app.get(DataSource).transaction(async (tx) => {
         await runner().prefetch(tx, [b.id, a.id, b.id], { withConnection: true });
-        const done = [await runner().execute(a.id, [success(ra)], { tx }), await runner().execute(b.id, [success(rb)], { tx })];
+        const done = [await runner().execute(a.id, [successOf(ra)], { tx }), await runner().execute(b.id, [successOf(rb)], { tx })];
         // The read ahead is used once: a's next command reads what the first one wrote (read
         // ahead, the job would still be in flight and the request refused).
         const again = await runner().execute(
@@ -142,16 +174,7 @@ describe('the round trips of a rotation command', () => {
   });
   it("reads a consumer transaction's snapshots in its inbox claim's statement, and its commands then read none", async () => {
     const [a, b] = [await issued(), await issued()];
-    const request = (id: string) =>
-      runner().execute(id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
-    const [ra, rb] = [await request(a.id), await request(b.id)];
-    const success = (requested: Awaited<ReturnType<typeof request>>) => ({
-      type: 'RecordRotationSuccess' as const,
-      jobId: requested.state.inFlight?.jobId ?? '',
-      generation: requested.state.generation,
-      activeIndex: requested.state.inFlight?.targetIndex ?? 1,
-      now: new Date(),
-    });
+    const [ra, rb] = [await requestJob(a.id), await requestJob(b.id)];
     // What the consumer reads ahead looks only at the events' types and rotations.
     const stored = [b.id, a.id].map((rotationId) => ({ eventId: randomUUID(), type: 'RotationSecretsStored', payload: { rotationId } }) as unknown as AnyEnvelope);
     const consumer = h.app.get(RotationProgressConsumer);
@@ -163,7 +186,7 @@ describe('the round trips of a rotation command', () => {
         const { claimed, ahead } = await Inbox.claimAllWith(tx, 'statements-test', stored.map((e) => e.eventId), text);
         expect(claimed.size).toBe(2);
         await consumer.prepare(stored, tx, ahead);
-        return [await runner().execute(a.id, [success(ra)], { tx }), await runner().execute(b.id, [success(rb)], { tx })];
+        return [await runner().execute(a.id, [successOf(ra)], { tx }), await runner().execute(b.id, [successOf(rb)], { tx })];
       }),
     );
     // The claim with the read, then an append each.
@@ -174,26 +197,13 @@ describe('the round trips of a rotation command', () => {
   });
 
   it('sends a job request without a transaction: two round trips in all', async () => {
-    const wire: string[] = [];
-    const send = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const [q] = args as [string | { text: string }];
-      wire.push(typeof q === 'string' ? q : q.text);
-      return (send as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof send;
-    // No transaction to defer the start of (the deferral, once installed, stays: the test below installs it).
-    try {
-      const rotation = await issued();
-      wire.length = 0;
-      await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
-      // The relay, woken by the commit, may add its own; the command's are these.
-      const mine = wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
-      expect(mine).toHaveLength(2);
-      expect(mine[0]).toMatch(/^SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = \$1/s);
-      expect(mine[1]).toMatch(/^WITH current AS/);
-    } finally {
-      Client.prototype.query = send;
-    }
+    const rotation = await issued();
+    const mine = await commandTexts(() =>
+      runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId: randomUUID(), dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]),
+    );
+    expect(mine).toHaveLength(2);
+    expect(mine[0]).toMatch(/^SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = \$1/s);
+    expect(mine[1]).toMatch(/^WITH current AS/);
   });
 
   it('a job request that finds the snapshot locked waits for its holder, then decides on what the holder wrote', async () => {
@@ -227,31 +237,17 @@ describe('the round trips of a rotation command', () => {
   });
 
   it("sends the START TRANSACTION of a command in a transaction of its own with its read: three round trips in all", async () => {
-    // What goes to Postgres, below the deferral the services install at start (bootstrap).
-    const wire: string[] = [];
-    const send = Client.prototype.query;
-    Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const [q] = args as [string | { text: string }];
-      wire.push(typeof q === 'string' ? q : q.text);
-      return (send as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof send;
-    deferTransactionStart();
-    try {
-      const rotation = await issued();
-      const jobId = randomUUID();
-      const requested = await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
-      wire.length = 0;
-      await runner().execute(rotation.id, [
+    const rotation = await issued();
+    const jobId = randomUUID();
+    const requested = await runner().execute(rotation.id, [{ type: 'RequestRotation', reason: 'manual', jobId, dueAt: null, now: new Date(), requestedBy: { type: 'rotor' } }]);
+    const mine = await commandTexts(() =>
+      runner().execute(rotation.id, [
         { type: 'RecordRotationSuccess', jobId, generation: requested.state.generation, activeIndex: requested.state.inFlight?.targetIndex ?? 1, now: new Date() },
-      ]);
-      // The relay, woken by the commit, may add its own; the command's are these.
-      const mine = wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
-      expect(mine).toHaveLength(3);
-      expect(mine[0]).toMatch(/^START TRANSACTION;\s*SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = '[0-9a-f-]{36}'/s);
-      expect(mine[1]).toMatch(/^WITH current AS/);
-      expect(mine[2]).toMatch(/^COMMIT/);
-    } finally {
-      Client.prototype.query = send;
-    }
+      ]),
+    );
+    expect(mine).toHaveLength(3);
+    expect(mine[0]).toMatch(/^START TRANSACTION;\s*SELECT .*FROM rotation_snapshots s WHERE s.rotation_id = '[0-9a-f-]{36}'/s);
+    expect(mine[1]).toMatch(/^WITH current AS/);
+    expect(mine[2]).toMatch(/^COMMIT/);
   });
 });
