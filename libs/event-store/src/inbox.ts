@@ -5,6 +5,18 @@ import { PRUNE_BATCH, Queryable } from './outbox';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The claim of `eventIds` for `consumer`, returning the ids claimed now. Values written into the
+ * text rather than sent as parameters: a statement without parameters goes out with its
+ * transaction's START TRANSACTION, in one round trip (deferTransactionStart in
+ * @rotor/service-runtime), and a consumer's transaction opens with this claim. The ids are
+ * checked UUIDs; the consumer name is quoted.
+ */
+function claimText(consumer: string, eventIds: readonly string[]): string {
+  for (const id of eventIds) if (!UUID.test(id)) throw new RotorError('EVENT_STORE.INVALID_EVENT_ID', `event id must be a UUID, got ${JSON.stringify(id)}`);
+  return `INSERT INTO inbox (consumer, event_id) SELECT ${escapeLiteral(consumer)}, unnest('{${eventIds.join(',')}}'::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`;
+}
+
 /** Idempotent consumers: an event is applied once per consumer, however often it is delivered. */
 export class Inbox {
   /**
@@ -21,14 +33,7 @@ export class Inbox {
    */
   static async claimAll(tx: EntityManager, consumer: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    for (const id of eventIds) if (!UUID.test(id)) throw new RotorError('EVENT_STORE.INVALID_EVENT_ID', `event id must be a UUID, got ${JSON.stringify(id)}`);
-    // Values written into the text rather than sent as parameters: a statement without
-    // parameters goes out with its transaction's START TRANSACTION, in one round trip
-    // (deferTransactionStart in @rotor/service-runtime), and a consumer's transaction opens
-    // with this claim. The ids are checked UUIDs; the consumer name is quoted.
-    const rows: { event_id: string }[] = await tx.query(
-      `INSERT INTO inbox (consumer, event_id) SELECT ${escapeLiteral(consumer)}, unnest('{${eventIds.join(',')}}'::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-    );
+    const rows: { event_id: string }[] = await tx.query(claimText(consumer, eventIds));
     return new Set(rows.map((r) => r.event_id));
   }
 
@@ -43,12 +48,9 @@ export class Inbox {
     tx: EntityManager, consumer: string, eventIds: readonly string[], readAhead: string,
   ): Promise<{ claimed: Set<string>; ahead: Record<string, unknown>[] }> {
     if (eventIds.length === 0) return { claimed: new Set(), ahead: [] };
-    for (const id of eventIds) if (!UUID.test(id)) throw new RotorError('EVENT_STORE.INVALID_EVENT_ID', `event id must be a UUID, got ${JSON.stringify(id)}`);
     // UNION ALL runs its branches in order: the claim, then the read.
     const rows: { event_id: string | null; ahead: Record<string, unknown> | null }[] = await tx.query(
-      `WITH claimed AS (
-         INSERT INTO inbox (consumer, event_id) SELECT ${escapeLiteral(consumer)}, unnest('{${eventIds.join(',')}}'::uuid[])
-         ON CONFLICT DO NOTHING RETURNING event_id)
+      `WITH claimed AS (${claimText(consumer, eventIds)})
        SELECT event_id, NULL::jsonb AS ahead FROM claimed
        UNION ALL
        SELECT NULL, to_jsonb(a) FROM (${readAhead}) AS a`,
