@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { deferTransactionStart } from '@rotor/service-runtime';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { RotationCommandRunner } from '../src/rotations/rotation-command-runner';
 import { RotationProgressConsumer } from '../src/inbound/rotation-progress.consumer';
 import { Harness, newProjectId } from './harness';
@@ -45,6 +45,12 @@ async function commandTexts(work: () => Promise<unknown>): Promise<string[]> {
     tapping = false;
   }
   return wire.filter((t) => /START TRANSACTION|rotation_snapshots|^COMMIT/.test(t));
+}
+
+/** What a consumer's read ahead does in `tx`, here in a statement of its own: the rows read and locked, kept for the commands. */
+async function readAhead(tx: EntityManager, rotationIds: string[]): Promise<void> {
+  const text = runner().prefetchText(rotationIds, { withConnection: true }) as string;
+  runner().prefetched(tx, rotationIds, await tx.query(text), { withConnection: true });
 }
 
 /** A manual job request, as the API sends it. */
@@ -152,7 +158,7 @@ describe('the round trips of a rotation command', () => {
 
     const { result, sql } = await statementsOf(() =>
       h.app.get(DataSource).transaction(async (tx) => {
-        await runner().prefetch(tx, [b.id, a.id, b.id], { withConnection: true });
+        await readAhead(tx, [b.id, a.id, b.id]);
         const done = [await runner().execute(a.id, [successOf(ra)], { tx }), await runner().execute(b.id, [successOf(rb)], { tx })];
         // The read ahead is used once: a's next command reads what the first one wrote (read
         // ahead, the job would still be in flight and the request refused).
@@ -162,7 +168,7 @@ describe('the round trips of a rotation command', () => {
         return [...done, again];
       }),
     );
-    expect(sql[0]).toMatch(/FROM rotation_snapshots s WHERE s.rotation_id = ANY.*ORDER BY s.rotation_id FOR UPDATE/s);
+    expect(sql[0]).toMatch(/FROM rotation_snapshots s WHERE s.rotation_id IN \(.*ORDER BY s.rotation_id FOR UPDATE/s);
     // One read for both, an append each, then the read and the append of a's second command.
     expect(sql).toHaveLength(5);
     expect(result.map((r) => r.events.map((e) => e.type))).toEqual([['RotationCompleted'], ['RotationCompleted'], ['RotationRequested']]);
@@ -215,7 +221,7 @@ describe('the round trips of a rotation command', () => {
     await holder.startTransaction();
     try {
       // A consumer's transaction holds the snapshot row and has not appended yet.
-      await runner().prefetch(holder.manager, [rotation.id], { withConnection: true });
+      await readAhead(holder.manager, [rotation.id]);
       // The request reads the state before the holder's append, decides, and its append waits.
       const api = runner().execute(rotation.id, [request(randomUUID())]).then(() => null, (e: { code?: string }) => e.code ?? String(e));
       await untilSomeoneWaitsForALock();

@@ -82,7 +82,7 @@ export type CommandsFor = RotationCommand[] | ((state: RotationState) => Rotatio
 export class RotationCommandRunner {
   private readonly logger = new Logger('RotationCommandRunner');
   private readonly events: EventStore;
-  /** Snapshots read ahead in a transaction (prefetch), each for its rotation's next command there. */
+  /** Snapshots read ahead in a transaction (prefetchText), each for its rotation's next command there. */
   private readonly aheadOf = new WeakMap<EntityManager, Map<string, { read: SnapshotRead; withConnection: boolean }>>();
 
   constructor(
@@ -94,36 +94,26 @@ export class RotationCommandRunner {
   }
 
   /**
-   * Reads and locks the snapshots of `rotationIds` in `tx`, in one statement (rotation id
-   * order), for the next command each of them gets in `tx`: a consumer's transaction of events
-   * for many rotations then takes one read, not one per event. Each one read ahead is used
-   * once: a later command of the same rotation reads what the earlier one wrote.
-   */
-  async prefetch(tx: EntityManager, rotationIds: string[], opts: { withConnection: boolean }): Promise<void> {
-    const ids = [...new Set(rotationIds)];
-    if (ids.length === 0) return;
-    this.keep(tx, await RotationSnapshots.readMany(tx, ids, { forUpdate: true, withConnection: opts.withConnection }), opts);
-  }
-
-  /**
-   * prefetch()'s statement, to send with a consumer's inbox claim (its read ahead); null when
-   * there is nothing to read. The rows it gave then go to prefetched().
+   * The statement that reads and locks the snapshots of `rotationIds` (rotation id order), to
+   * send in a consumer's transaction with its inbox claim (its read ahead); null when there is
+   * nothing to read. Its rows go to prefetched(), for the next command each rotation gets in
+   * that transaction: one read for a transaction of events about many rotations, not one per
+   * event. Each row read ahead is used once: a later command of the same rotation reads what
+   * the earlier one wrote.
    */
   prefetchText(rotationIds: string[], opts: { withConnection: boolean }): string | null {
     const ids = [...new Set(rotationIds)];
     return ids.length === 0 ? null : RotationSnapshots.readManyText(ids, { forUpdate: true, withConnection: opts.withConnection });
   }
 
-  /** What prefetch() does with its rows, for rows prefetchText()'s statement gave in `tx`. */
+  /** Keeps the rows prefetchText()'s statement gave in `tx`, each for its rotation's next command there. */
   prefetched(tx: EntityManager, rotationIds: string[], rows: Record<string, unknown>[], opts: { withConnection: boolean }): void {
     const ids = [...new Set(rotationIds)];
     if (ids.length === 0) return;
-    this.keep(tx, RotationSnapshots.readsOf(rows, ids, { forUpdate: true, withConnection: opts.withConnection }), opts);
-  }
-
-  private keep(tx: EntityManager, reads: Map<string, SnapshotRead>, opts: { withConnection: boolean }): void {
     const ahead = this.aheadOf.get(tx) ?? new Map();
-    for (const [id, read] of reads) ahead.set(id, { read, withConnection: opts.withConnection });
+    for (const [id, read] of RotationSnapshots.readsOf(rows, ids, { forUpdate: true, withConnection: opts.withConnection })) {
+      ahead.set(id, { read, withConnection: opts.withConnection });
+    }
     this.aheadOf.set(tx, ahead);
   }
 
@@ -234,7 +224,7 @@ export class RotationCommandRunner {
     return this.inSavepoint(tx, write);
   }
 
-  /** The read prefetch() did for this rotation in `tx`, if it has one of what is needed; used once. */
+  /** The read ahead of this rotation in `tx`, if there is one of what is needed; used once. */
   private takePrefetched(tx: EntityManager, rotationId: string, withConnection: boolean): SnapshotRead | undefined {
     const ahead = this.aheadOf.get(tx);
     const entry = ahead?.get(rotationId);

@@ -80,26 +80,18 @@ export const RotationSnapshots = {
 
   /**
    * read() for several rotations in one statement, rows locked in rotation id order (the
-   * order that keeps two such reads from deadlocking); a rotation without a row reads as
-   * read() would read it.
-   */
-  async readMany(tx: EntityManager, rotationIds: string[], opts: ReadOptions = {}): Promise<Map<string, SnapshotRead>> {
-    const rows: SnapshotRecord[] = await tx.query(
-      selectSnapshots('s.rotation_id = ANY($1::text[])', opts, 'ORDER BY s.rotation_id'),
-      [rotationIds],
-    );
-    return RotationSnapshots.readsOf(rows as unknown as Record<string, unknown>[], rotationIds, opts);
-  },
-
-  /**
-   * readMany()'s statement with the ids written into its text (quoted), for a statement that
-   * cannot take parameters: a consumer's read ahead, sent with its inbox claim.
+   * order that keeps two such reads from deadlocking), the ids written into its text (quoted):
+   * a consumer's read ahead, sent with its inbox claim, which takes no parameters. Its rows go
+   * to readsOf().
    */
   readManyText(rotationIds: string[], opts: ReadOptions = {}): string {
     return selectSnapshots(`s.rotation_id IN (${rotationIds.map((id) => escapeLiteral(id)).join(', ')})`, opts, 'ORDER BY s.rotation_id');
   },
 
-  /** What readMany() answers, from the rows its statement (or readManyText's) gave, as JSON objects or as pg parsed them. */
+  /**
+   * Per rotation, what read() would answer, from the rows readManyText()'s statement gave (as
+   * JSON objects, or as pg parsed them); a rotation without a row reads as read() reads it.
+   */
   readsOf(rows: Record<string, unknown>[], rotationIds: string[], opts: ReadOptions = {}): Map<string, SnapshotRead> {
     const byId = new Map((rows as unknown as SnapshotRecord[]).map((row) => [row.rotation_id, row]));
     return new Map(rotationIds.map((id) => [id, toRead(byId.get(id), opts)]));
