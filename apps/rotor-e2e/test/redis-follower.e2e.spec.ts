@@ -85,6 +85,15 @@ async function appConnectionUsers(target: Target): Promise<string[]> {
   return users;
 }
 
+/**
+ * Until the application has connections open again (the step before killed them all, and a
+ * client reconnects in its own time), so that the rotation after this has connections that
+ * stay open through it.
+ */
+async function appConnected(target: Target): Promise<void> {
+  await waitFor(async () => (await appConnectionUsers(target)).length > 0, { timeoutMs: 20_000, intervalMs: 50, message: 'the application to reconnect' });
+}
+
 async function killAppConnections(target: Target): Promise<void> {
   for (const server of target.servers) {
     const list = String(await server.withAdmin((c) => c.call('CLIENT', 'LIST', 'TYPE', 'normal')));
@@ -153,6 +162,7 @@ describe('a Redis client that follows rotations', () => {
     const load = startLoad(follower.client);
     try {
       for (let i = 1; i <= ROTATIONS_UNDER_LOAD; i++) {
+        if (i % 2 === 1) await appConnected(singleTarget);
         await rotate(singleTarget);
         // Every other rotation, connections drop at once: some reconnect before the follower has
         // the new credential (with the previous one, still valid), some after.
@@ -182,6 +192,7 @@ describe('a Redis client that follows rotations', () => {
     const load = startLoad(follower.client);
     try {
       for (let i = 1; i <= ROTATIONS_UNDER_LOAD; i++) {
+        if (i % 2 === 1) await appConnected(clusterTarget);
         await rotate(clusterTarget);
         if (i % 2 === 0) await killAppConnections(clusterTarget);
         const username = await caughtUp(follower, clusterTarget);
