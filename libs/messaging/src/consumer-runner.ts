@@ -100,6 +100,9 @@ const DEFAULT_BATCH_SIZE = 50;
 const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 const DEFAULT_MIN_BYTES = 1;
 const DEFAULT_MAX_WAIT_MS = 500;
+/** First wait before a consumer kafkajs gave up on is started again; doubles per failure. */
+const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 
 type AnyHandler = (event: AnyEnvelope, tx: EntityManager) => Promise<void>;
 
@@ -155,6 +158,8 @@ export class ConsumerRunner {
   private readonly interruptBackoff = new Set<() => void>();
   private readonly inboxRetentionMs: number;
   private stopPruning?: () => Promise<void>;
+  /** Set while a consumer that crashed for good is replaced (recover). */
+  private recovering?: Promise<void>;
   private readonly commitIntervalMs: number;
   /** Next offset to commit per partition ("topic|partition"), of messages already done. */
   private readonly pendingCommits = new Map<string, { topic: string; partition: number; offset: string }>();
@@ -187,8 +192,26 @@ export class ConsumerRunner {
   }
 
   async start(): Promise<void> {
-    if (this.consumer) return;
+    if (this.consumer || this.recovering) return;
     this.stopping = false;
+    await this.connectAndRun();
+    this.stopPruning = schedulePrune(
+      `inbox claims of ${this.opts.groupId}`,
+      this.opts.pruneIntervalMs ?? 600_000,
+      (limit) => Inbox.prune(this.ds, this.opts.groupId, this.inboxRetentionMs, limit),
+      this.logger,
+    );
+  }
+
+  /**
+   * The group has been joined and its messages are consumed: false from a crash that kafkajs
+   * gave up on until the consumer runs again, and once stopped.
+   */
+  isConsuming(): boolean {
+    return this.consumer !== undefined && !this.recovering && !this.stopping;
+  }
+
+  private async connectAndRun(): Promise<void> {
     const producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -202,11 +225,26 @@ export class ConsumerRunner {
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 5)),
     });
-    await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.opts.topics, fromBeginning: true });
+    } catch (e) {
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      throw e;
+    }
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       consumerLag.set({ group: this.opts.groupId, topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag));
+    });
+    // kafkajs restarts a crashed consumer only after a retriable error. After any other (a
+    // group coordinator it could not find while a broker restarted, say) it has disconnected
+    // and stays so: the service would look alive and consume nothing, for good.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.logger.error('the Kafka consumer crashed and kafkajs will not restart it; starting it again', {
+        error: payload.error.message,
+      });
+      this.recovering = this.recover().finally(() => (this.recovering = undefined));
     });
     this.producer = producer;
     this.consumer = consumer;
@@ -222,19 +260,41 @@ export class ConsumerRunner {
         return handling;
       },
     });
-    this.stopPruning = schedulePrune(
-      `inbox claims of ${this.opts.groupId}`,
-      this.opts.pruneIntervalMs ?? 600_000,
-      (limit) => Inbox.prune(this.ds, this.opts.groupId, this.inboxRetentionMs, limit),
-      this.logger,
-    );
+  }
+
+  /**
+   * After a crash kafkajs gave up on: lets the transactions in flight end (their offsets are
+   * dropped, the inbox makes the redelivery harmless), then connects a new consumer and
+   * producer, waiting longer after each failure, until one runs or stop() is called.
+   */
+  private async recover(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    this.pendingCommits.clear();
+    const crashed = [this.consumer, this.producer];
+    this.consumer = undefined;
+    this.producer = undefined;
+    await Promise.allSettled(crashed.map((client) => client?.disconnect()));
+    for (let delay = RESTART_DELAY_MS; ; delay = Math.min(MAX_RESTART_DELAY_MS, delay * 2)) {
+      if (!(await this.sleep(delay))) return;
+      try {
+        await this.connectAndRun();
+        this.logger.log('the Kafka consumer runs again', { groupId: this.opts.groupId });
+        return;
+      } catch (e) {
+        this.logger.error('could not start the Kafka consumer again; retrying', { error: (e as Error).message, retryInMs: delay * 2 });
+      }
+    }
   }
 
   async stop(): Promise<void> {
-    if (!this.consumer) return;
+    if (!this.consumer && !this.recovering) return;
     this.stopping = true;
     await this.stopPruning?.();
     for (const interrupt of this.interruptBackoff) interrupt();
+    await this.recovering;
+    if (!this.consumer) return;
     // kafkajs ignores commits once its consumer is stopping, so the transactions in flight
     // must finish and commit before we disconnect.
     await Promise.all([...this.inFlight]);
@@ -511,18 +571,25 @@ export class ConsumerRunner {
   private async backoff(ms: number, heartbeat: () => Promise<void>): Promise<boolean> {
     const deadline = Date.now() + ms;
     while (!this.stopping && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(1000, deadline - Date.now()));
-        const interrupts = this.interruptBackoff;
-        interrupts.add(done);
-        function done() {
-          clearTimeout(timer);
-          interrupts.delete(done);
-          resolve();
-        }
-      });
+      await this.sleep(Math.min(1000, deadline - Date.now()));
       if (!this.stopping) await heartbeat();
     }
+    return !this.stopping;
+  }
+
+  /** Waits `ms`, or less when stop() is called; false when stopping. */
+  private async sleep(ms: number): Promise<boolean> {
+    if (this.stopping) return false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const interrupts = this.interruptBackoff;
+      interrupts.add(done);
+      function done() {
+        clearTimeout(timer);
+        interrupts.delete(done);
+        resolve();
+      }
+    });
     return !this.stopping;
   }
 }

@@ -51,9 +51,12 @@ export class InboundConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     @Optional() @Inject(MESSAGING_OPTIONS) private readonly messaging?: MessagingModuleOptions,
   ) {}
 
-  /** The group has been joined and messages are being consumed. */
+  /**
+   * The group has been joined and messages are being consumed: not while a consumer that
+   * crashed for good is being started again (ConsumerRunner.isConsuming).
+   */
   isRunning(): boolean {
-    return this.running;
+    return this.running && this.runner?.isConsuming() === true;
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
 import { AnyEnvelope, Topic, dlqTopic, serializeEnvelope } from '@rotor/contracts';
 import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
 import { kafkaBrokers, collectMessages, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, KafkaJSNonRetriableError, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, consumerLag, createKafka, ensureTopics } from '../src';
@@ -532,6 +532,72 @@ describe('ConsumerRunner', () => {
 
     expect(await effects(event.eventId)).toEqual(['slow']);
     expect(await committed(groupId, topic)).toBe('1');
+  });
+
+  describe('a crash kafkajs does not restart from', () => {
+    /**
+     * The cluster client, except that its consumers' first `crashes` batches end in an error
+     * kafkajs does not retry, as when it cannot find the group coordinator while a broker
+     * restarts: its own crash path then disconnects the consumer and leaves it so.
+     */
+    function crashingKafka(crashes: number): { kafka: Kafka; consumers: () => number } {
+      let made = 0;
+      const crashing = Object.create(kafka) as Kafka;
+      crashing.consumer = (config) => {
+        made++;
+        const consumer = kafka.consumer(config);
+        const run = consumer.run.bind(consumer);
+        consumer.run = (config) =>
+          run({
+            ...config,
+            eachBatch: async (payload) => {
+              if (crashes-- > 0) throw new KafkaJSNonRetriableError('injected: the group coordinator was not found');
+              return config?.eachBatch?.(payload);
+            },
+          });
+        return consumer;
+      };
+      return { kafka: crashing, consumers: () => made };
+    }
+
+    it('starts a new consumer, unready until it runs, and the events are applied', async () => {
+      const topic = await freshTopic();
+      const event = due('rot-1');
+      const crashing = crashingKafka(1);
+      await send(topic, event);
+      const r = new ConsumerRunner(ds, crashing.kafka, { groupId: `rotor-test-${uniqueSuffix()}`, topics: [topic], handlers: { RotationDue: record('applied') }, logger });
+      cleanup.push(() => r.stop());
+      await r.start();
+
+      await waitFor(() => !r.isConsuming(), { message: 'the crash' });
+      await waitFor(async () => (await effects(event.eventId)).length > 0, { message: 'the event, by a new consumer' });
+      expect(await effects(event.eventId)).toEqual(['applied']);
+      expect(r.isConsuming()).toBe(true);
+      expect(crashing.consumers()).toBe(2);
+      expect(logged.some((line) => line.includes('kafkajs will not restart it') && line.includes('group coordinator was not found'))).toBe(true);
+
+      const later = due('rot-1', 2);
+      await send(topic, later);
+      await waitFor(async () => (await effects(later.eventId)).length > 0, { message: 'a later event' });
+    });
+
+    it('tries again, waiting longer, until stop() ends it', async () => {
+      const topic = await freshTopic();
+      const crashing = crashingKafka(Infinity);
+      await send(topic, due('rot-1'));
+      const r = new ConsumerRunner(ds, crashing.kafka, { groupId: `rotor-test-${uniqueSuffix()}`, topics: [topic], handlers: { RotationDue: record('applied') }, logger });
+      cleanup.push(() => r.stop());
+      await r.start();
+
+      await waitFor(() => crashing.consumers() >= 2, { message: 'a second consumer after the first crash' });
+      const stopping = Date.now();
+      await r.stop();
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      expect(r.isConsuming()).toBe(false);
+      const made = crashing.consumers();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(crashing.consumers()).toBe(made);
+    });
   });
 });
 
