@@ -13,6 +13,7 @@ import { followCluster, followRedis, readCredential, type CredentialFollower } f
 import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
+import { Kafka, KafkaJSNonRetriableError } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runCommand } from './support/run-command';
@@ -228,6 +229,49 @@ describe('a Redis client that follows rotations', () => {
     expect(load.tally.failed).toBe(0);
     expect(load.tally.ok).toBeGreaterThan(100);
   }, 300_000);
+
+  it('listens again after kafkajs gave up on its consumer, and catches up', async () => {
+    // The follower's consumers end their first message in an error kafkajs does not restart
+    // from, as when it cannot find the group coordinator while a broker restarts.
+    let crashes = 1;
+    let consumers = 0;
+    const makeConsumer = Kafka.prototype.consumer;
+    const spy = jest.spyOn(Kafka.prototype, 'consumer').mockImplementation(function (this: Kafka, config) {
+      consumers++;
+      const consumer = makeConsumer.call(this, config);
+      const run = consumer.run.bind(consumer);
+      consumer.run = (config) =>
+        run({
+          ...config,
+          eachMessage: async (payload) => {
+            if (crashes-- > 0) throw new KafkaJSNonRetriableError('injected: the group coordinator was not found');
+            return config?.eachMessage?.(payload);
+          },
+        });
+      return consumer;
+    });
+    const follower = await followRedis({
+      rotor: { baseUrl: platform.url(), token: platform.adminToken },
+      credential: location(singleTarget),
+      kafka: { brokers: [platform.kafkaBroker()] },
+      redis: { host: single.host, port: single.port, ...appOptions },
+    });
+    const errors: string[] = [];
+    follower.on('error', (e: Error) => errors.push(e.message));
+    try {
+      // Polling stays at its default (5 minutes): only a consumer that runs again catches up.
+      await rotate(singleTarget);
+      await caughtUp(follower, singleTarget);
+      expect(consumers).toBe(2);
+      expect(errors).toEqual([expect.stringContaining('stopped listening on the public topic (injected: the group coordinator was not found)')]);
+      await rotate(singleTarget);
+      await caughtUp(follower, singleTarget);
+      expect(consumers).toBe(2);
+    } finally {
+      spy.mockRestore();
+      await follower.close();
+    }
+  }, 120_000);
 
   it('while a plain ioredis client that read its secret once starts failing after the second rotation', async () => {
     const once = await served(singleTarget);

@@ -72,7 +72,13 @@ export class CredentialFollower<C> extends EventEmitter<CredentialFollowerEvents
   async start(): Promise<this> {
     if (this.options.kafka) {
       // Listen first, so an event published while the client is made is not missed.
-      this.listener = new SecretsUpdatedListener(this.options.kafka, this.location, (a) => this.enqueue(a), (reason) => this.report(new Error(`ignored a message on the public topic: ${reason}`)));
+      this.listener = new SecretsUpdatedListener(this.options.kafka, this.location, {
+        onAnnouncement: (a) => this.enqueue(a),
+        onInvalid: (reason) => this.report(new Error(`ignored a message on the public topic: ${reason}`)),
+        onFailure: (e) => this.report(new Error(`stopped listening on the public topic (${e.message}); listening again shortly`)),
+        // What was published while no consumer ran may have been missed: read the secrets now.
+        onResumed: () => void this.enqueue('reload'),
+      });
       await this.listener.start();
     }
     try {
