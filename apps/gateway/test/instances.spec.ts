@@ -1,15 +1,24 @@
-import { createServer } from 'node:net';
+import { connect } from 'node:net';
 import request from 'supertest';
 import { connectionRequest, Harness, Project, sampleRequest, startGateway } from './support/gateway-harness';
 import { fakeSecretStore } from './support/fake-services';
 import { StubService } from './support/stub-service';
 
-/** A loopback port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+/**
+ * A loopback port nothing listens on, so connections to it are refused. Not one from the
+ * ephemeral range: a port released there is soon handed to another suite's server running in
+ * parallel, which then answers in its place. Port 1 is below that range and no test binds it.
+ */
+async function refusingPort(): Promise<number> {
+  const port = 1;
+  const refused = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
+  if (!refused) throw new Error(`127.0.0.1:${port} is expected to refuse connections on this machine`);
   return port;
 }
 
@@ -23,7 +32,7 @@ describe('internal services running as several instances', () => {
   beforeAll(async () => {
     second = fakeSecretStore();
     await second.start();
-    const down = `http://127.0.0.1:${await closedPort()}`;
+    const down = `http://127.0.0.1:${await refusingPort()}`;
     // The first instance of each is down, as one killed would be.
     h = await startGateway('instances', {
       upstreamEnv: (stubs) => ({ SECRET_STORE_URL: `${down},${stubs.secretStore},${second.url}`, ROTATION_CONFIG_URL: `${down},${stubs.rotationConfig}` }),
