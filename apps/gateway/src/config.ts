@@ -25,6 +25,12 @@ export interface GatewayConfig {
   auditReads: boolean;
   /** Publish audit records to `rotor.audit.v1` from the gateway's outbox (GATEWAY_AUDIT_RELAY, default true). */
   auditRelay: boolean;
+  /**
+   * How long the audit relay waits after a NOTIFY before it reads the outbox, so the records
+   * of that time go to Kafka in one batch (GATEWAY_AUDIT_RELAY_LINGER_MS, default 200; 0 = at
+   * once). No request waits for AuditRecorded; every one waits for its record's commit.
+   */
+  auditRelayLingerMs: number;
   /** The system clock; tests may pass another. */
   clock: Clock;
 }
@@ -52,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     authCacheMs: envInt('GATEWAY_AUTH_CACHE_MS', 2_000, env),
     auditReads: env['GATEWAY_AUDIT_READS'] !== 'false',
     auditRelay: env['GATEWAY_AUDIT_RELAY'] !== 'false',
+    auditRelayLingerMs: envInt('GATEWAY_AUDIT_RELAY_LINGER_MS', 200, env),
     clock: systemClock,
   };
 }

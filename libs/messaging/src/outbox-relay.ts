@@ -20,6 +20,13 @@ export interface OutboxRelayOptions {
    */
   retentionMs?: number;
   pruneIntervalMs?: number;
+  /**
+   * After each wake-up (a NOTIFY, or the poll), how long to wait before reading the outbox, so
+   * that the rows committed meanwhile go out in the same batch (default 0: at once). For an outbox whose
+   * events no request waits on: a statement and a Kafka request shared by many rows instead of
+   * one each, for up to this much latency.
+   */
+  lingerMs?: number;
   logger?: LoggerLike;
 }
 
@@ -81,6 +88,7 @@ export class OutboxRelay {
   private stopPruning?: () => Promise<void>;
   private readonly retentionMs: number;
   private readonly pruneIntervalMs: number;
+  private readonly lingerMs: number;
   /** Ids Kafka acknowledged and the outbox does not say so yet: marked with the next select. */
   private sent: string[] = [];
 
@@ -94,6 +102,7 @@ export class OutboxRelay {
     this.logger = opts.logger ?? jsonLogger('OutboxRelay');
     this.retentionMs = opts.retentionMs ?? retentionFromEnv('ROTOR_OUTBOX_RETENTION_HOURS', 24);
     this.pruneIntervalMs = opts.pruneIntervalMs ?? 60_000;
+    this.lingerMs = Math.max(0, opts.lingerMs ?? 0);
   }
 
   /** Connects the producer and starts relaying (or standing by) in the background. */
@@ -158,6 +167,7 @@ export class OutboxRelay {
         continue;
       }
       await this.sleep(this.pollIntervalMs, { wakeable: true });
+      if (this.lingerMs > 0) await this.sleep(this.lingerMs, { wakeable: false });
     }
     await this.markSent().catch((e: Error) => this.logger.warn('could not mark the last batch published; it is published again', { error: e.message }));
     await this.closeSession();

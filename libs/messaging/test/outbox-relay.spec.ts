@@ -192,6 +192,29 @@ describe('OutboxRelay', () => {
     expect(Date.now() - appended).toBeLessThan(5_000);
   }, 20_000);
 
+  it('with lingerMs, publishes the rows committed while it lingers in one batch', async () => {
+    const { ds, store } = await database('relay_linger');
+    const key = `rot-${uniqueSuffix()}`;
+    const collector = await collect([key]);
+    const r = relay(ds, { pollIntervalMs: 60_000, lingerMs: 1_500 });
+    await r.start();
+    await waitFor(() => r.isActive(), { message: 'the relay to become active' });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let it fall asleep on an empty outbox
+
+    // Five commits 100 ms apart: without the linger, each is a batch of its own.
+    for (let version = 0; version < 5; version++) {
+      await store.append(key, version, [due(key, version + 1)]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await collector.waitFor(5, 10_000);
+    await r.stop(); // marks the last batch published
+    const [{ batches }]: { batches: number }[] = await ds.query(
+      'SELECT count(DISTINCT published_at)::int AS batches FROM outbox WHERE published_at IS NOT NULL',
+    );
+    expect(batches).toBe(1);
+    expect(collector.messages.map(eventIdOf)).toHaveLength(5);
+  }, 30_000);
+
   it('deletes published rows once past their retention, as the active relay', async () => {
     const { ds, store } = await database('relay_prune');
     const key = `rot-${uniqueSuffix()}`;
