@@ -10,10 +10,10 @@
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
 import { createEnvelope } from '@rotor/contracts';
 import { followCluster, followRedis, readCredential, type CredentialFollower } from '@rotor/redis-follower';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, crashingDeliveries, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
-import { Kafka, KafkaJSNonRetriableError } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runCommand } from './support/run-command';
@@ -233,22 +233,12 @@ describe('a Redis client that follows rotations', () => {
   it('listens again after kafkajs gave up on its consumer, and catches up', async () => {
     // The follower's consumers end their first message in an error kafkajs does not restart
     // from, as when it cannot find the group coordinator while a broker restarts.
-    let crashes = 1;
+    const crashes = { left: 1 };
     let consumers = 0;
     const makeConsumer = Kafka.prototype.consumer;
     const spy = jest.spyOn(Kafka.prototype, 'consumer').mockImplementation(function (this: Kafka, config) {
       consumers++;
-      const consumer = makeConsumer.call(this, config);
-      const run = consumer.run.bind(consumer);
-      consumer.run = (config) =>
-        run({
-          ...config,
-          eachMessage: async (payload) => {
-            if (crashes-- > 0) throw new KafkaJSNonRetriableError('injected: the group coordinator was not found');
-            return config?.eachMessage?.(payload);
-          },
-        });
-      return consumer;
+      return crashingDeliveries(makeConsumer.call(this, config), crashes);
     });
     const follower = await followRedis({
       rotor: { baseUrl: platform.url(), token: platform.adminToken },

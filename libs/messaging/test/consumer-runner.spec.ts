@@ -1,7 +1,7 @@
 import { AnyEnvelope, Topic, dlqTopic, serializeEnvelope } from '@rotor/contracts';
 import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
-import { kafkaBrokers, collectMessages, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
-import { Kafka, KafkaJSNonRetriableError, Partitioners, Producer } from 'kafkajs';
+import { kafkaBrokers, collectMessages, crashingDeliveries, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { ConsumerRunner, ConsumerRunnerOptions, DLQ_HEADERS, consumerLag, createKafka, ensureTopics } from '../src';
@@ -535,27 +535,14 @@ describe('ConsumerRunner', () => {
   });
 
   describe('a crash kafkajs does not restart from', () => {
-    /**
-     * The cluster client, except that its consumers' first `crashes` batches end in an error
-     * kafkajs does not retry, as when it cannot find the group coordinator while a broker
-     * restarts: its own crash path then disconnects the consumer and leaves it so.
-     */
+    /** The cluster client, except that its consumers' first `crashes` batches crash them for good (crashingDeliveries). */
     function crashingKafka(crashes: number): { kafka: Kafka; consumers: () => number } {
       let made = 0;
+      const left = { left: crashes };
       const crashing = Object.create(kafka) as Kafka;
       crashing.consumer = (config) => {
         made++;
-        const consumer = kafka.consumer(config);
-        const run = consumer.run.bind(consumer);
-        consumer.run = (config) =>
-          run({
-            ...config,
-            eachBatch: async (payload) => {
-              if (crashes-- > 0) throw new KafkaJSNonRetriableError('injected: the group coordinator was not found');
-              return config?.eachBatch?.(payload);
-            },
-          });
-        return consumer;
+        return crashingDeliveries(kafka.consumer(config), left);
       };
       return { kafka: crashing, consumers: () => made };
     }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Consumer, Kafka, KafkaJSNonRetriableError, logLevel } from 'kafkajs';
 import { uniqueSuffix } from './unique';
 import { waitFor } from './wait-for';
 
@@ -124,4 +124,33 @@ export async function collectMessages(
   } finally {
     await collector.stop();
   }
+}
+
+/**
+ * Makes a kafkajs consumer's deliveries (batches or messages, whichever its `run` handles) end
+ * in an error kafkajs does not restart from, while `crashes.left` > 0 (one used per crash,
+ * shared by every consumer given the same object): as when it cannot find the group
+ * coordinator while a broker restarts. kafkajs's own crash path then disconnects the consumer
+ * and leaves it so.
+ */
+export function crashingDeliveries(consumer: Consumer, crashes: { left: number }): Consumer {
+  const run = consumer.run.bind(consumer);
+  const crash = () => {
+    if (crashes.left-- > 0) throw new KafkaJSNonRetriableError('injected: the group coordinator was not found');
+  };
+  consumer.run = (config) => {
+    const { eachBatch, eachMessage } = config ?? {};
+    return run({
+      ...config,
+      eachBatch: eachBatch && (async (payload) => {
+        crash();
+        await eachBatch(payload);
+      }),
+      eachMessage: eachMessage && (async (payload) => {
+        crash();
+        await eachMessage(payload);
+      }),
+    });
+  };
+  return consumer;
 }
