@@ -72,6 +72,13 @@ export interface ConsumeOptions {
   secretPath?: string;
   /** Called with the keys that have a new version: read their values through the secrets API. */
   onReload: (keys: string[], event: SecretsUpdatedEvent) => Promise<void>;
+  /**
+   * Called when kafkajs has given up on the consumer. It restarts it itself only after a
+   * retriable error; after any other (a group coordinator it could not find while a broker
+   * restarted, say) the consumer stays stopped. Exit and let your supervisor start you again,
+   * or start a new consumer (what @rotor/redis-follower does).
+   */
+  onStopped: (error: Error) => void;
 }
 
 /** Starts consuming; resolves to a function that stops. */
@@ -79,6 +86,9 @@ export async function consumeSecretsUpdated(options: ConsumeOptions): Promise<()
   const kafka = new Kafka({ clientId: options.groupId, brokers: options.brokers, logLevel: logLevel.WARN });
   const consumer = kafka.consumer({ groupId: options.groupId });
   const versions = new SecretVersions();
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) options.onStopped(payload.error);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: 'rotor.secrets.public.v1', fromBeginning: false });
   await consumer.run({
@@ -108,6 +118,10 @@ if (require.main === module) {
     secretPath: process.env['ROTOR_SECRET_PATH'] ?? '/',
     onReload: async (keys, event) => {
       process.stdout.write(`reload ${keys.map((k) => `${k}@${event.payload.secrets.find((s) => s.key === k)?.version}`).join(' ')}\n`);
+    },
+    onStopped: (e) => {
+      process.stderr.write(`the Kafka consumer stopped for good (${e.message}); exiting for the supervisor to restart\n`);
+      process.exit(1);
     },
   }).then(
     (stop) => {

@@ -321,6 +321,26 @@ describe('the example consumer of docs/events', () => {
     expect(JSON.parse(run.stdout)).toEqual({ event, broken: null, notJson: null, first: ['REDIS_USERNAME', 'REDIS_PASSWORD'], again: [] });
   });
 
+  it('tells when kafkajs gave up on its consumer', async () => {
+    // Its consumer's first message ends in an error kafkajs does not restart from (crashingDeliveries).
+    const child = spawn('node', ['-r', './tools/register.cjs', 'apps/rotor-e2e/test/support/crashing-example-consumer.ts', platform.kafkaBroker(), projectId], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      await waitFor(async () => output.includes('listening'), { timeoutMs: 60_000, message: 'the example consumer to listen' });
+      await rotate(singleTarget);
+      expect(await exited).toBe(0);
+      expect(output).toContain('stopped: injected: the group coordinator was not found');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 120_000);
+
   it('runs as printed and reloads on a rotation', async () => {
     const child = spawn('node', ['-r', './tools/register.cjs', 'docs/events/example-consumer.ts'], {
       cwd: ROOT,
