@@ -160,6 +160,8 @@ export class ConsumerRunner {
   private stopPruning?: () => Promise<void>;
   /** Set while a consumer that crashed for good is replaced (recover). */
   private recovering?: Promise<void>;
+  /** Crashes kafkajs gave up on, so far: tells a recovery whether another one replaced it. */
+  private crashes = 0;
   private readonly commitIntervalMs: number;
   /** Next offset to commit per partition ("topic|partition"), of messages already done. */
   private readonly pendingCommits = new Map<string, { topic: string; partition: number; offset: string }>();
@@ -244,7 +246,11 @@ export class ConsumerRunner {
       this.logger.error('the Kafka consumer crashed and kafkajs will not restart it; starting it again', {
         error: payload.error.message,
       });
-      this.recovering = this.recover().finally(() => (this.recovering = undefined));
+      // A crash of a consumer that recover() itself started replaces that recovery.
+      const recovery: Promise<void> = this.recover(++this.crashes).finally(() => {
+        if (this.recovering === recovery) this.recovering = undefined;
+      });
+      this.recovering = recovery;
     });
     this.producer = producer;
     this.consumer = consumer;
@@ -267,7 +273,7 @@ export class ConsumerRunner {
    * dropped, the inbox makes the redelivery harmless), then connects a new consumer and
    * producer, waiting longer after each failure, until one runs or stop() is called.
    */
-  private async recover(): Promise<void> {
+  private async recover(crash: number): Promise<void> {
     await Promise.all([...this.inFlight]);
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
@@ -280,7 +286,8 @@ export class ConsumerRunner {
       if (!(await this.sleep(delay))) return;
       try {
         await this.connectAndRun();
-        this.logger.log('the Kafka consumer runs again', { groupId: this.opts.groupId });
+        // Unless the new consumer crashed too, before it joined: then a new recovery runs.
+        if (this.crashes === crash) this.logger.log('the Kafka consumer runs again', { groupId: this.opts.groupId });
         return;
       } catch (e) {
         this.logger.error('could not start the Kafka consumer again; retrying', { error: (e as Error).message, retryInMs: delay * 2 });
@@ -293,7 +300,7 @@ export class ConsumerRunner {
     this.stopping = true;
     await this.stopPruning?.();
     for (const interrupt of this.interruptBackoff) interrupt();
-    await this.recovering;
+    while (this.recovering) await this.recovering;
     if (!this.consumer) return;
     // kafkajs ignores commits once its consumer is stopping, so the transactions in flight
     // must finish and commit before we disconnect.
