@@ -568,6 +568,31 @@ describe('ConsumerRunner', () => {
       await waitFor(async () => (await effects(later.eventId)).length > 0, { message: 'a later event' });
     });
 
+    it('starts again when the new consumer crashes too, before it joins the group', async () => {
+      const topic = await freshTopic();
+      const event = due('rot-1');
+      await send(topic, event);
+      // The first consumer crashes on its first batch; the second asks for a session timeout the
+      // broker refuses (below group.min.session.timeout.ms), a join error kafkajs does not retry.
+      let made = 0;
+      const left = { left: 1 };
+      const crashing = Object.create(kafka) as Kafka;
+      crashing.consumer = (config) => {
+        made++;
+        return made === 2 ? kafka.consumer({ ...config, sessionTimeout: 1_000, heartbeatInterval: 300 }) : crashingDeliveries(kafka.consumer(config), left);
+      };
+      const r = new ConsumerRunner(ds, crashing, { groupId: `rotor-test-${uniqueSuffix()}`, topics: [topic], handlers: { RotationDue: record('applied') }, logger });
+      cleanup.push(() => r.stop());
+      await r.start();
+
+      await waitFor(async () => (await effects(event.eventId)).length > 0, { timeoutMs: 20_000, message: 'the event, by a third consumer' });
+      expect(made).toBe(3);
+      expect(r.isConsuming()).toBe(true);
+      expect(logged.filter((line) => line.includes('kafkajs will not restart it'))).toHaveLength(2);
+      expect(logged.some((line) => line.includes('session timeout is not within the range'))).toBe(true);
+      expect(logged.filter((line) => line.startsWith('the Kafka consumer runs again'))).toHaveLength(1);
+    });
+
     it('tries again, waiting longer, until stop() ends it', async () => {
       const topic = await freshTopic();
       const crashing = crashingKafka(Infinity);
