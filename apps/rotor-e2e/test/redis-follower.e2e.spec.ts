@@ -10,10 +10,9 @@
 import { createRotorClient, ok, type RotorClient } from '@rotor/api-client';
 import { createEnvelope } from '@rotor/contracts';
 import { followCluster, followRedis, readCredential, type CredentialFollower } from '@rotor/redis-follower';
-import { ADMIN_PASSWORD, ADMIN_USER, Platform, crashingDeliveries, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
+import { ADMIN_PASSWORD, ADMIN_USER, Platform, crashEveryKafkaConsumer, RedisFleet, sampleRotationRequest, waitFor, type Cluster as FleetCluster, type RedisServer, sharedPlatform, createProject } from '@rotor/testing';
 import { sleep } from '@rotor/util';
 import { Cluster, Redis } from 'ioredis';
-import { Kafka } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runCommand } from './support/run-command';
@@ -150,14 +149,19 @@ afterAll(async () => {
   await fleet.stopAll();
 }, 60_000);
 
+/** The application of the single node, following rotations by SecretsUpdated from Kafka (polling at its default). */
+function followSingleOverKafka(): Promise<CredentialFollower<Redis>> {
+  return followRedis({
+    rotor: { baseUrl: platform.url(), token: platform.adminToken },
+    credential: location(singleTarget),
+    kafka: { brokers: [platform.kafkaBroker()] },
+    redis: { host: single.host, port: single.port, ...appOptions },
+  });
+}
+
 describe('a Redis client that follows rotations', () => {
   it(`sees 0 failed commands through ${ROTATIONS_UNDER_LOAD} rotations on a single node (SecretsUpdated from Kafka)`, async () => {
-    const follower = await followRedis({
-      rotor: { baseUrl: platform.url(), token: platform.adminToken },
-      credential: location(singleTarget),
-      kafka: { brokers: [platform.kafkaBroker()] },
-      redis: { host: single.host, port: single.port, ...appOptions },
-    });
+    const follower = await followSingleOverKafka();
     const updates: string[] = [];
     follower.on('updated', (v) => updates.push(v.username));
     const load = startLoad(follower.client);
@@ -233,32 +237,21 @@ describe('a Redis client that follows rotations', () => {
   it('listens again after kafkajs gave up on its consumer, and catches up', async () => {
     // The follower's consumers end their first message in an error kafkajs does not restart
     // from, as when it cannot find the group coordinator while a broker restarts.
-    const crashes = { left: 1 };
-    let consumers = 0;
-    const makeConsumer = Kafka.prototype.consumer;
-    const spy = jest.spyOn(Kafka.prototype, 'consumer').mockImplementation(function (this: Kafka, config) {
-      consumers++;
-      return crashingDeliveries(makeConsumer.call(this, config), crashes);
-    });
-    const follower = await followRedis({
-      rotor: { baseUrl: platform.url(), token: platform.adminToken },
-      credential: location(singleTarget),
-      kafka: { brokers: [platform.kafkaBroker()] },
-      redis: { host: single.host, port: single.port, ...appOptions },
-    });
+    const crashing = crashEveryKafkaConsumer({ left: 1 });
+    const follower = await followSingleOverKafka();
     const errors: string[] = [];
     follower.on('error', (e: Error) => errors.push(e.message));
     try {
       // Polling stays at its default (5 minutes): only a consumer that runs again catches up.
       await rotate(singleTarget);
       await caughtUp(follower, singleTarget);
-      expect(consumers).toBe(2);
+      expect(crashing.consumers()).toBe(2);
       expect(errors).toEqual([expect.stringContaining('stopped listening on the public topic (injected: the group coordinator was not found)')]);
       await rotate(singleTarget);
       await caughtUp(follower, singleTarget);
-      expect(consumers).toBe(2);
+      expect(crashing.consumers()).toBe(2);
     } finally {
-      spy.mockRestore();
+      crashing.restore();
       await follower.close();
     }
   }, 120_000);

@@ -1,6 +1,6 @@
 import { AnyEnvelope, Topic, dlqTopic, serializeEnvelope } from '@rotor/contracts';
 import { EVENT_STORE_MIGRATIONS, createDataSource } from '@rotor/event-store';
-import { kafkaBrokers, collectMessages, crashingDeliveries, testDatabaseUrl, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
+import { kafkaBrokers, collectMessages, crashingDeliveries, testDatabaseUrl, withCrashingConsumers, topicOffsets, uniqueSuffix, waitFor } from '@rotor/testing';
 import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
@@ -535,17 +535,8 @@ describe('ConsumerRunner', () => {
   });
 
   describe('a crash kafkajs does not restart from', () => {
-    /** The cluster client, except that its consumers' first `crashes` batches crash them for good (crashingDeliveries). */
-    function crashingKafka(crashes: number): { kafka: Kafka; consumers: () => number } {
-      let made = 0;
-      const left = { left: crashes };
-      const crashing = Object.create(kafka) as Kafka;
-      crashing.consumer = (config) => {
-        made++;
-        return crashingDeliveries(kafka.consumer(config), left);
-      };
-      return { kafka: crashing, consumers: () => made };
-    }
+    /** The cluster client, except that its consumers' first `crashes` batches crash them for good. */
+    const crashingKafka = (crashes: number) => withCrashingConsumers(kafka, { left: crashes });
 
     it('starts a new consumer, unready until it runs, and the events are applied', async () => {
       const topic = await freshTopic();

@@ -1,5 +1,5 @@
 export { testDatabaseUrl } from './database';
-export { kafkaBrokers, topicOffsets, startCollecting, collectMessages, crashingDeliveries } from './kafka';
+export { kafkaBrokers, topicOffsets, startCollecting, collectMessages, crashingDeliveries, withCrashingConsumers, crashEveryKafkaConsumer } from './kafka';
 export type { CollectedMessage, CollectOptions, Collector, TopicOffsets } from './kafka';
 export { uniqueSuffix } from './unique';
 export { testLane, lanePort, laneSuffix, testWorker, workerPort, workerSuffix } from './lane';

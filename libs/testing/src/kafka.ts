@@ -154,3 +154,32 @@ export function crashingDeliveries(consumer: Consumer, crashes: { left: number }
   };
   return consumer;
 }
+
+/**
+ * The client `kafka`, except that every consumer it makes goes through crashingDeliveries with
+ * `crashes`; counts the consumers made. `kafka` itself is left as it is.
+ */
+export function withCrashingConsumers(kafka: Kafka, crashes: { left: number }): { kafka: Kafka; consumers: () => number } {
+  let made = 0;
+  const crashing = Object.create(kafka) as Kafka;
+  crashing.consumer = (config) => {
+    made++;
+    return crashingDeliveries(kafka.consumer(config), crashes);
+  };
+  return { kafka: crashing, consumers: () => made };
+}
+
+/**
+ * Every Kafka client of this process, until restore(): its consumers go through
+ * crashingDeliveries with `crashes`. For code that makes its own client (the Redis follower,
+ * the example consumer of docs/events); counts the consumers made.
+ */
+export function crashEveryKafkaConsumer(crashes: { left: number }): { consumers: () => number; restore: () => void } {
+  const make = Kafka.prototype.consumer;
+  let made = 0;
+  Kafka.prototype.consumer = function (this: Kafka, config) {
+    made++;
+    return crashingDeliveries(make.call(this, config), crashes);
+  };
+  return { consumers: () => made, restore: () => void (Kafka.prototype.consumer = make) };
+}

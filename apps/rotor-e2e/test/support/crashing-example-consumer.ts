@@ -1,11 +1,10 @@
 /**
  * Runs docs/events/example-consumer.ts with its consumer's first message ending in an error
- * kafkajs does not restart from (crashingDeliveries), and prints what its onStopped heard.
+ * kafkajs does not restart from (crashEveryKafkaConsumer), and prints what its onStopped heard.
  *
  *   node -r ./tools/register.cjs apps/rotor-e2e/test/support/crashing-example-consumer.ts <brokers> <projectId>
  */
-import { crashingDeliveries } from '@rotor/testing';
-import { Kafka } from 'kafkajs';
+import { crashEveryKafkaConsumer } from '@rotor/testing';
 import { join } from 'node:path';
 
 /** What this script uses of the example, loaded the way its users run it (a file of docs/, not a project). */
@@ -20,11 +19,8 @@ interface Example {
   }): Promise<() => Promise<void>>;
 }
 
-const makeConsumer = Kafka.prototype.consumer;
-const crashes = { left: 1 };
-Kafka.prototype.consumer = function (this: Kafka, config) {
-  return crashingDeliveries(makeConsumer.call(this, config), crashes);
-};
+crashEveryKafkaConsumer({ left: 1 });
+
 async function main(): Promise<void> {
   const [brokers, projectId] = process.argv.slice(2);
   const example = (await import(join(__dirname, '../../../../docs/events/example-consumer.ts'))) as Example;
